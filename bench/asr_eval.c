@@ -1,0 +1,462 @@
+/* asr_eval: measure the command recogniser on the shared speech corpus.
+ *
+ *   asr_eval CORPUS_DIR [--split dev|test|all] [--grammars DIR]
+ *            [--model DIR] [--dump FILE]
+ *
+ * Every clip listed in CORPUS_DIR/MANIFEST.tsv (of the chosen split) is
+ * streamed through one asr instance in 160-sample chunks on one session
+ * clock, as the live listener would.  Each clip gets 0.5 s of padding before
+ * and 1 s after so the VAD opens and closes as it would around a real word.
+ * The padding is Gaussian noise at the clip's own background level: digital
+ * zeros would make every clip start with a step from silence to room noise,
+ * which no microphone ever produces.
+ *
+ * Exit status: 0 when it ran (whatever the figures), 1 on usage or I/O
+ * errors, 77 when the corpus is absent (the usual "skipped" code). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "asr.h"
+
+#include <sndfile.h>
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define RATE 16000
+#define CHUNK 160
+#define PAD_BEFORE (RATE / 2)
+#define PAD_AFTER RATE
+#define MAX_DET 64
+
+enum kind { K_COMMAND, K_DISTRACTOR, K_NEAR, K_SPEECH, K_NOISE, K_OTHER };
+
+typedef struct {
+    int n, hit, wrong;
+} word_stat;
+
+static double now_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double percentile(double *v, int n, double p)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    int i = (int)ceil(p * n) - 1;
+    if (i < 0)
+        i = 0;
+    if (i >= n)
+        i = n - 1;
+    return v[i];
+}
+
+/* Deterministic Gaussian noise, so runs are reproducible. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static double gauss(void)
+{
+    double u[2];
+    for (int k = 0; k < 2; k++) {
+        rng_state ^= rng_state << 13;
+        rng_state ^= rng_state >> 7;
+        rng_state ^= rng_state << 17;
+        u[k] = ((rng_state >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sqrt(-2.0 * log(u[0])) * cos(6.283185307179586 * u[1]);
+}
+
+static double frame_db(const int16_t *x, int n)
+{
+    double m = 0, e = 0;
+    for (int i = 0; i < n; i++)
+        m += x[i];
+    m /= n;
+    for (int i = 0; i < n; i++)
+        e += (x[i] - m) * (x[i] - m);
+    return 10.0 * log10(e / n + 1.0);
+}
+
+/* Background level (10th percentile of 10 ms frame energies, in dB) and the
+ * end of the last frame clearly above it: our estimate of the word's end. */
+static void clip_levels(const int16_t *x, long n, double *bg_db, long *speech_end)
+{
+    long nf = n / CHUNK;
+    *bg_db = 0;
+    *speech_end = n;
+    if (nf < 3)
+        return;
+    double *db = malloc((size_t)nf * sizeof *db);
+    double *sorted = malloc((size_t)nf * sizeof *sorted);
+    if (db == NULL || sorted == NULL) {
+        free(db);
+        free(sorted);
+        return;
+    }
+    double peak = 0;
+    for (long f = 0; f < nf; f++) {
+        db[f] = sorted[f] = frame_db(x + f * CHUNK, CHUNK);
+        if (db[f] > peak)
+            peak = db[f];
+    }
+    *bg_db = percentile(sorted, (int)nf, 0.10);
+    /* Above the background by 10 dB, and no more than 40 dB below the peak
+     * so that a very clean clip's breath noise does not count as speech. */
+    double thr = fmax(*bg_db + 10.0, peak - 40.0);
+    for (long f = nf - 1; f >= 0; f--)
+        if (db[f] > thr) {
+            *speech_end = (f + 1) * CHUNK;
+            break;
+        }
+    free(db);
+    free(sorted);
+}
+
+static int16_t *read_wav(const char *path, long *n_out)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (sf == NULL)
+        return NULL;
+    if (info.samplerate != RATE || info.channels != 1) {
+        fprintf(stderr, "%s: not 16 kHz mono\n", path);
+        sf_close(sf);
+        return NULL;
+    }
+    int16_t *x = malloc((size_t)(info.frames + 1) * sizeof *x);
+    if (x == NULL) {
+        sf_close(sf);
+        return NULL;
+    }
+    *n_out = (long)sf_readf_short(sf, x, info.frames);
+    sf_close(sf);
+    return x;
+}
+
+/* Does the description's quoted text contain `word` as a whole word? */
+static int says_word(const char *desc, const char *word)
+{
+    const char *q = strchr(desc, '"');
+    if (q == NULL)
+        return 0;
+    size_t wl = strlen(word);
+    for (const char *p = q; (p = strstr(p, word)) != NULL; p++) {
+        int before = p == desc || !isalpha((unsigned char)p[-1]);
+        int after = !isalpha((unsigned char)p[wl]);
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] "
+                    "[--grammars DIR] [--model DIR] [--dump FILE]\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *corpus = NULL, *split = "dev", *dump_path = NULL;
+    asr_config cfg = asr_config_default();
+    cfg.grammar_dir = "grammars";
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
+            split = argv[++i];
+        else if (strcmp(argv[i], "--grammars") == 0 && i + 1 < argc)
+            cfg.grammar_dir = argv[++i];
+        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            cfg.model_dir = argv[++i];
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump_path = argv[++i];
+        else if (argv[i][0] != '-' && corpus == NULL)
+            corpus = argv[i];
+        else {
+            usage();
+            return 1;
+        }
+    }
+    if (corpus == NULL) {
+        usage();
+        return 1;
+    }
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
+    FILE *man = fopen(path, "r");
+    if (man == NULL) {
+        fprintf(stderr, "asr_eval: no corpus at %s: skipped\n", corpus);
+        return 77;
+    }
+    FILE *dump = NULL;
+    if (dump_path != NULL && (dump = fopen(dump_path, "w")) == NULL) {
+        perror(dump_path);
+        fclose(man);
+        return 1;
+    }
+
+    asr_t *asr = NULL;
+    int rc = asr_create(&cfg, &asr);
+    if (rc < 0) {
+        fprintf(stderr, "asr_eval: asr_create failed (%d); grammar dir %s\n",
+                rc, cfg.grammar_dir);
+        fclose(man);
+        if (dump)
+            fclose(dump);
+        return 1;
+    }
+
+    word_stat ws[5] = { { 0, 0, 0 } };
+    int n_dis = 0, fa_dis = 0, n_near = 0, det_near = 0;
+    double hours[2] = { 0, 0 };          /* speech, noise */
+    int fa_cont[2] = { 0, 0 }, excused = 0;
+    double *lat_e = NULL, *lat_a = NULL, *lat_c = NULL;
+    int n_lat = 0, cap_lat = 0;
+    double cpu_total = 0, audio_total = 0, cpu_cont = 0, audio_cont = 0;
+    double worst_call = 0;
+    int64_t clock = 0;
+    int files = 0;
+    char line[8192];
+    int16_t *pad = malloc((size_t)(PAD_AFTER > PAD_BEFORE ? PAD_AFTER : PAD_BEFORE) *
+                          sizeof *pad);
+    if (pad == NULL) {
+        asr_destroy(asr);
+        fclose(man);
+        if (dump)
+            fclose(dump);
+        return 1;
+    }
+
+    if (fgets(line, sizeof line, man) == NULL) { /* header */
+        fprintf(stderr, "asr_eval: empty manifest\n");
+        return 1;
+    }
+    while (fgets(line, sizeof line, man) != NULL) {
+        char *col[9] = { 0 };
+        int nc = 0;
+        char *s = line;
+        line[strcspn(line, "\r\n")] = '\0';
+        while (nc < 9) {
+            col[nc++] = s;
+            s = strchr(s, '\t');
+            if (s == NULL)
+                break;
+            *s++ = '\0';
+        }
+        if (nc < 9)
+            continue;
+        const char *file = col[0], *cat = col[1], *desc = col[2], *sp = col[4];
+        if (strcmp(split, "all") != 0 && strcmp(sp, split) != 0)
+            continue;
+
+        enum kind k = K_OTHER;
+        asr_word expect = ASR_WORD_NONE;
+        if (strncmp(cat, "commands/", 9) == 0) {
+            k = K_COMMAND;
+            expect = asr_word_from_name(cat + 9);
+        } else if (strncmp(cat, "distractors/", 12) == 0) {
+            k = K_DISTRACTOR;
+        } else if (strncmp(cat, "near/", 5) == 0) {
+            k = K_NEAR;
+        } else if (strcmp(cat, "speech") == 0) {
+            k = K_SPEECH;
+        } else if (strcmp(cat, "noise") == 0) {
+            k = K_NOISE;
+        }
+        if (k == K_OTHER || (k == K_COMMAND && expect == ASR_WORD_NONE))
+            continue;
+
+        snprintf(path, sizeof path, "%s/%s", corpus, file);
+        long n = 0;
+        int16_t *x = read_wav(path, &n);
+        if (x == NULL) {
+            fprintf(stderr, "asr_eval: cannot read %s\n", path);
+            continue;
+        }
+        double bg_db;
+        long speech_end;
+        clip_levels(x, n, &bg_db, &speech_end);
+        double bg_rms = sqrt(pow(10.0, bg_db / 10.0) - 1.0);
+
+        asr_heard det[MAX_DET];
+        double det_cost[MAX_DET];
+        int nd = 0;
+        int64_t clip_at = clock + PAD_BEFORE;
+        double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+        for (int part = 0; part < 3; part++) {
+            const int16_t *src;
+            long len;
+            if (part == 1) {
+                src = x;
+                len = n;
+            } else {
+                len = part == 0 ? PAD_BEFORE : PAD_AFTER;
+                for (long i = 0; i < len; i++) {
+                    double v = bg_rms * gauss();
+                    pad[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
+                }
+                src = pad;
+            }
+            for (long off = 0; off < len; off += CHUNK) {
+                size_t m = (size_t)(len - off < CHUNK ? len - off : CHUNK);
+                asr_heard h[8];
+                double w0 = now_s(CLOCK_MONOTONIC);
+                int got = asr_process(asr, clock, src + off, m, h, 8);
+                double w = now_s(CLOCK_MONOTONIC) - w0;
+                if (w > worst_call)
+                    worst_call = w;
+                clock += (int64_t)m;
+                if (got < 0) {
+                    fprintf(stderr, "asr_eval: asr_process failed (%d)\n", got);
+                    return 1;
+                }
+                for (int j = 0; j < got && nd < MAX_DET; j++) {
+                    det_cost[nd] = w;
+                    det[nd++] = h[j];
+                }
+            }
+        }
+        double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / RATE;
+        cpu_total += cpu;
+        audio_total += secs;
+        files++;
+
+        if (dump != NULL) {
+            fprintf(dump, "%s\t%s\t%s", file, cat, sp);
+            for (int j = 0; j < nd; j++)
+                fprintf(dump, "\t%s:%.4f:%.3f:%.3f:%.3f", asr_word_name(det[j].word),
+                        det[j].score, (det[j].start - clip_at) / (double)RATE,
+                        (det[j].end - clip_at) / (double)RATE,
+                        (det[j].t - clip_at) / (double)RATE);
+            fputc('\n', dump);
+        }
+
+        switch (k) {
+        case K_COMMAND: {
+            int hit = -1, wrong = 0;
+            for (int j = 0; j < nd; j++) {
+                if (det[j].word == expect) {
+                    if (hit < 0)
+                        hit = j;
+                } else {
+                    wrong = 1;
+                }
+            }
+            ws[expect].n++;
+            ws[expect].hit += hit >= 0;
+            ws[expect].wrong += wrong;
+            if (hit >= 0) {
+                if (n_lat == cap_lat) {
+                    cap_lat = cap_lat ? 2 * cap_lat : 256;
+                    lat_e = realloc(lat_e, (size_t)cap_lat * sizeof *lat_e);
+                    lat_a = realloc(lat_a, (size_t)cap_lat * sizeof *lat_a);
+                    lat_c = realloc(lat_c, (size_t)cap_lat * sizeof *lat_c);
+                    if (lat_e == NULL || lat_a == NULL || lat_c == NULL) {
+                        fprintf(stderr, "asr_eval: out of memory\n");
+                        return 1;
+                    }
+                }
+                double t = (double)(det[hit].t - clip_at);
+                lat_e[n_lat] = (t - speech_end) / RATE * 1000.0 + det_cost[hit] * 1000.0;
+                lat_a[n_lat] = (double)(det[hit].t - det[hit].end) / RATE * 1000.0 +
+                               det_cost[hit] * 1000.0;
+                lat_c[n_lat] = det_cost[hit] * 1000.0;
+                n_lat++;
+            }
+            break;
+        }
+        case K_DISTRACTOR:
+            n_dis++;
+            fa_dis += nd > 0;
+            break;
+        case K_NEAR:
+            n_near++;
+            det_near += nd > 0;
+            break;
+        case K_SPEECH:
+        case K_NOISE: {
+            int c = k == K_NOISE;
+            hours[c] += (double)n / RATE / 3600.0;
+            cpu_cont += cpu;
+            audio_cont += secs;
+            for (int j = 0; j < nd; j++) {
+                /* A command really spoken inside the sentence is no false alarm. */
+                if (says_word(desc, asr_word_name(det[j].word)))
+                    excused++;
+                else
+                    fa_cont[c]++;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        free(x);
+    }
+    fclose(man);
+    if (dump != NULL)
+        fclose(dump);
+    free(pad);
+    asr_destroy(asr);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+
+    printf("asr_eval: split %s, %d files, %.1f s of audio streamed\n",
+           split, files, audio_total);
+    int cmd_n = 0, cmd_wrong = 0;
+    for (int w = 1; w < 5; w++) {
+        if (ws[w].n == 0) {
+            printf("  detect %-7s   no clips\n", asr_word_name((asr_word)w));
+            continue;
+        }
+        printf("  detect %-7s %6.1f%%  (%d/%d)  wrong command %d\n",
+               asr_word_name((asr_word)w), 100.0 * ws[w].hit / ws[w].n,
+               ws[w].hit, ws[w].n, ws[w].wrong);
+        cmd_n += ws[w].n;
+        cmd_wrong += ws[w].wrong;
+    }
+    printf("  wrong-command rate       %6.2f%%  (%d/%d command clips)\n",
+           cmd_n ? 100.0 * cmd_wrong / cmd_n : 0.0, cmd_wrong, cmd_n);
+    printf("  distractor false accept  %6.2f%%  (%d/%d)\n",
+           n_dis ? 100.0 * fa_dis / n_dis : 0.0, fa_dis, n_dis);
+    printf("  near words fired         %d/%d (acceptable either way)\n", det_near, n_near);
+    printf("  false commands / hour    speech %.2f (%d in %.3f h), noise %.2f (%d in %.3f h)"
+           "; %d real commands inside sentences not counted\n",
+           hours[0] > 0 ? fa_cont[0] / hours[0] : 0.0, fa_cont[0], hours[0],
+           hours[1] > 0 ? fa_cont[1] / hours[1] : 0.0, fa_cont[1], hours[1], excused);
+    double med_e = percentile(lat_e, n_lat, 0.5), p95_e = percentile(lat_e, n_lat, 0.95);
+    double med_a = percentile(lat_a, n_lat, 0.5), p95_a = percentile(lat_a, n_lat, 0.95);
+    double p95_c = percentile(lat_c, n_lat, 0.95);
+    printf("  reaction (ms, incl. compute) from energy word end: median %.0f p95 %.0f;"
+           " from asr word end: median %.0f p95 %.0f; compute of deciding call p95 %.1f;"
+           " slowest call %.1f ms\n",
+           med_e, p95_e, med_a, p95_a, p95_c, worst_call * 1000.0);
+    printf("  CPU                      %.4f s/s overall (%.2f%% of a core); "
+           "%.4f s/s on speech+noise streams\n",
+           audio_total > 0 ? cpu_total / audio_total : 0.0,
+           audio_total > 0 ? 100.0 * cpu_total / audio_total : 0.0,
+           audio_cont > 0 ? cpu_cont / audio_cont : 0.0);
+    printf("  peak RSS                 %.1f MB\n", ru.ru_maxrss / 1024.0);
+    free(lat_e);
+    free(lat_a);
+    free(lat_c);
+    return 0;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Installs the Debian 12 / Raspberry Pi OS packages floorcoach needs to build,
+# run and test. Does nothing when they are all present. Uses sudo when not root.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config
+  portaudio19-dev libespeak-ng-dev espeak-ng-data
+  libpocketsphinx-dev pocketsphinx-en-us
+  libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev
+  libcmocka-dev
+  pulseaudio pulseaudio-utils libasound2-plugins"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "floorcoach: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "floorcoach: these packages are missing:$missing" >&2
+    echo "floorcoach: run this script as root, or install sudo" >&2
+    exit 2
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

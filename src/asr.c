@@ -1,0 +1,588 @@
+/* asr: command-word recogniser on PocketSphinx 5prealpha.
+ *
+ * Design (details and the reasons for the numbers: grammars/README.md):
+ *  - An adaptive energy VAD cuts the endless stream into short segments.
+ *    We use our own VAD rather than pocketsphinx's because its silence
+ *    removal drops frames, which would break the mapping from decoder
+ *    frames to the session clock, and its end-of-speech hangover is fixed.
+ *  - Each segment is decoded as it arrives with a JSGF grammar in which
+ *    the four commands compete with the words one phone away from them
+ *    ("top", "neck", "plain") and with a free phone loop.  The loop soaks
+ *    up any speech that is not a command, which is what gives rejection;
+ *    the JSGF weights set how cheap that garbage is.
+ *  - When the VAD closes the segment the lattice gives each command a
+ *    posterior; a per-word threshold from asr.conf decides.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "asr.h"
+#include "fc_error.h"
+
+#include <pocketsphinx.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ASR_DEFAULT_MODEL
+#define ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"
+#endif
+#ifndef ASR_DEFAULT_GRAMMAR_DIR
+#define ASR_DEFAULT_GRAMMAR_DIR "grammars"
+#endif
+
+#define ASR_RATE 16000
+#define FRAME 160            /* 10 ms: the decoder's frame shift, so VAD and decoder agree */
+#define MAX_PREROLL 64       /* frames */
+#define MAX_PENDING 32
+#define MAX_PS_ARGS 32
+#define N_WORDS 5            /* asr_word values including NONE */
+
+static const char *const word_names[N_WORDS] = {
+    "none", "next", "repeat", "pain", "stop"
+};
+
+struct asr {
+    ps_decoder_t *ps;
+    logmath_t *lmath;        /* borrowed from ps */
+
+    /* Settings from asr.conf (times already in frames). */
+    double on_db, off_db, floor_min_db, floor_rise_db, floor_fall;
+    int start_frames, hangover_frames, preroll_frames;
+    int min_seg_frames, max_seg_frames;
+    int min_word_frames, max_word_frames;
+    double min_post[N_WORDS];
+    int debug;
+
+    /* Stream state. */
+    int64_t next_sample;     /* session sample expected next; -1 before the first call */
+    int16_t part[FRAME];     /* incomplete frame carried between calls */
+    int part_n;
+    double floor_db;
+    int floor_set;
+    int above, below;
+
+    int16_t ring[MAX_PREROLL][FRAME];  /* recent non-speech frames, fed at segment start */
+    int ring_head, ring_n;
+
+    int in_seg;
+    int64_t seg_start;       /* session sample of the decoder's frame 0 */
+    int seg_frames;
+    int seg_voiced;          /* frames above the start threshold: tells a click from a word */
+
+    asr_heard pend[MAX_PENDING];
+    int npend;
+};
+
+asr_config asr_config_default(void)
+{
+    asr_config c;
+    c.model_dir = NULL;
+    c.grammar_dir = ASR_DEFAULT_GRAMMAR_DIR;
+    c.sample_rate = ASR_RATE;
+    return c;
+}
+
+const char *asr_word_name(asr_word w)
+{
+    if ((int)w < 0 || (int)w >= N_WORDS)
+        return "none";
+    return word_names[w];
+}
+
+asr_word asr_word_from_name(const char *name)
+{
+    if (name == NULL)
+        return ASR_WORD_NONE;
+    for (int i = 1; i < N_WORDS; i++)
+        if (strcmp(name, word_names[i]) == 0)
+            return (asr_word)i;
+    return ASR_WORD_NONE;
+}
+
+/* ---- asr.conf -------------------------------------------------------- */
+
+typedef struct {
+    char dict[256], grammar[256], featparams[256];
+    char ps_key[MAX_PS_ARGS][40];
+    char ps_val[MAX_PS_ARGS][64];
+    int n_ps;
+} asr_files;
+
+static char *asr_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static int asr_parse_double(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno != 0 || end == v || *asr_trim(end) != '\0')
+        return FC_ERR_FORMAT;
+    *out = d;
+    return FC_OK;
+}
+
+static int asr_ms_to_frames(double ms)
+{
+    return (int)lround(ms / 10.0);
+}
+
+static int asr_copy(char *dst, size_t cap, const char *src)
+{
+    if (strlen(src) >= cap)
+        return FC_ERR_FORMAT;
+    memcpy(dst, src, strlen(src) + 1);
+    return FC_OK;
+}
+
+/* One `key = value` line.  Unknown keys are errors so that a typo in a
+ * threshold can never silently fall back to a default. */
+static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
+{
+    double d = 0.0;
+    if (strcmp(key, "dict") == 0)
+        return asr_copy(f->dict, sizeof f->dict, val);
+    if (strcmp(key, "grammar") == 0)
+        return asr_copy(f->grammar, sizeof f->grammar, val);
+    if (strcmp(key, "featparams") == 0)
+        return asr_copy(f->featparams, sizeof f->featparams, val);
+    if (strncmp(key, "ps.", 3) == 0) {
+        if (f->n_ps >= MAX_PS_ARGS)
+            return FC_ERR_FORMAT;
+        if (asr_copy(f->ps_key[f->n_ps] + 1, sizeof f->ps_key[0] - 1, key + 3) < 0 ||
+            asr_copy(f->ps_val[f->n_ps], sizeof f->ps_val[0], val) < 0)
+            return FC_ERR_FORMAT;
+        f->ps_key[f->n_ps][0] = '-';
+        f->n_ps++;
+        return FC_OK;
+    }
+    if (asr_parse_double(val, &d) < 0)
+        return FC_ERR_FORMAT;
+    if (strncmp(key, "min_posterior.", 14) == 0) {
+        asr_word w = asr_word_from_name(key + 14);
+        if (w == ASR_WORD_NONE || d < 0.0 || d > 1.0)
+            return FC_ERR_FORMAT;
+        a->min_post[w] = d;
+        return FC_OK;
+    }
+    static const struct { const char *k; size_t off; } dbl[] = {
+        { "vad_on_db", offsetof(asr_t, on_db) },
+        { "vad_off_db", offsetof(asr_t, off_db) },
+        { "vad_floor_min_db", offsetof(asr_t, floor_min_db) },
+    };
+    for (size_t i = 0; i < sizeof dbl / sizeof dbl[0]; i++)
+        if (strcmp(key, dbl[i].k) == 0) {
+            *(double *)((char *)a + dbl[i].off) = d;
+            return FC_OK;
+        }
+    static const struct { const char *k; size_t off; int lo, hi; } ms[] = {
+        { "vad_start_ms", offsetof(asr_t, start_frames), 1, 20 },
+        { "vad_hangover_ms", offsetof(asr_t, hangover_frames), 1, 100 },
+        { "vad_preroll_ms", offsetof(asr_t, preroll_frames), 0, MAX_PREROLL },
+        { "min_segment_ms", offsetof(asr_t, min_seg_frames), 0, 100 },
+        { "max_segment_ms", offsetof(asr_t, max_seg_frames), 50, 3000 },
+        { "min_word_ms", offsetof(asr_t, min_word_frames), 0, 200 },
+        { "max_word_ms", offsetof(asr_t, max_word_frames), 10, 500 },
+    };
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        if (strcmp(key, ms[i].k) == 0) {
+            int fr = asr_ms_to_frames(d);
+            if (fr < ms[i].lo || fr > ms[i].hi)
+                return FC_ERR_FORMAT;
+            *(int *)((char *)a + ms[i].off) = fr;
+            return FC_OK;
+        }
+    if (strcmp(key, "vad_floor_rise_db_per_s") == 0) {
+        a->floor_rise_db = d / 100.0;
+        return FC_OK;
+    }
+    if (strcmp(key, "debug") == 0) {
+        a->debug = d != 0.0;
+        return FC_OK;
+    }
+    return FC_ERR_FORMAT;
+}
+
+static int asr_read_conf(asr_t *a, asr_files *f, const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return FC_ERR_IO;
+    char line[512];
+    int rc = FC_OK, lineno = 0;
+    while (rc == FC_OK && fgets(line, sizeof line, fp) != NULL) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *s = asr_trim(line);
+        if (*s == '\0')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            rc = FC_ERR_FORMAT;
+            break;
+        }
+        *eq = '\0';
+        rc = asr_set(a, f, asr_trim(s), asr_trim(eq + 1));
+    }
+    if (rc == FC_OK && ferror(fp))
+        rc = FC_ERR_IO;
+    if (rc < 0 && a->debug)
+        fprintf(stderr, "asr: %s:%d: bad setting\n", path, lineno);
+    fclose(fp);
+    return rc;
+}
+
+static void asr_defaults(asr_t *a)
+{
+    a->on_db = 9.0;
+    a->off_db = 6.0;
+    a->floor_min_db = 20.0;
+    a->floor_rise_db = 3.0 / 100.0;
+    a->floor_fall = 0.2;
+    a->start_frames = 3;
+    a->hangover_frames = 15;
+    a->preroll_frames = 25;
+    a->min_seg_frames = 15;
+    a->max_seg_frames = 300;
+    a->min_word_frames = 15;
+    a->max_word_frames = 150;
+    for (int i = 0; i < N_WORDS; i++)
+        a->min_post[i] = 0.5;
+    a->next_sample = -1;
+}
+
+static int asr_path(char *dst, size_t cap, const char *dir, const char *name)
+{
+    int n = name[0] == '/' ? snprintf(dst, cap, "%s", name)
+                           : snprintf(dst, cap, "%s/%s", dir, name);
+    return n < 0 || (size_t)n >= cap ? FC_ERR_ARG : FC_OK;
+}
+
+int asr_create(const asr_config *cfg, asr_t **out)
+{
+    asr_config def = asr_config_default();
+    asr_files files;
+    char conf[1024], dict[1024], gram[1024], feat[1024];
+    cmd_ln_t *cl = NULL;
+    asr_t *a = NULL;
+    int rc;
+
+    if (out == NULL)
+        return FC_ERR_ARG;
+    *out = NULL;
+    if (cfg == NULL)
+        cfg = &def;
+    if (cfg->sample_rate != ASR_RATE)
+        return FC_ERR_ARG;
+    const char *gdir = cfg->grammar_dir ? cfg->grammar_dir : def.grammar_dir;
+    const char *mdir = cfg->model_dir ? cfg->model_dir : ASR_DEFAULT_MODEL;
+
+    a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return FC_ERR_NOMEM;
+    asr_defaults(a);
+    memset(&files, 0, sizeof files);
+    strcpy(files.dict, "commands.dict");
+    strcpy(files.grammar, "commands.gram");
+
+    if ((rc = asr_path(conf, sizeof conf, gdir, "asr.conf")) < 0)
+        goto fail;
+    if ((rc = asr_read_conf(a, &files, conf)) < 0)
+        goto fail;
+    if ((rc = asr_path(dict, sizeof dict, gdir, files.dict)) < 0 ||
+        (rc = asr_path(gram, sizeof gram, gdir, files.grammar)) < 0)
+        goto fail;
+    feat[0] = '\0';
+    if (files.featparams[0] != '\0' &&
+        (rc = asr_path(feat, sizeof feat, gdir, files.featparams)) < 0)
+        goto fail;
+
+    /* Check the files ourselves: pocketsphinx reports a missing file only
+     * in its log, which we silence. */
+    const char *need[] = { dict, gram, feat };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        if (need[i][0] == '\0')
+            continue;
+        FILE *fp = fopen(need[i], "r");
+        if (fp == NULL) {
+            rc = FC_ERR_IO;
+            goto fail;
+        }
+        fclose(fp);
+    }
+
+    const char *argv[16 + 2 * MAX_PS_ARGS];
+    int argc = 0;
+    argv[argc++] = "-hmm";       argv[argc++] = mdir;
+    argv[argc++] = "-dict";      argv[argc++] = dict;
+    argv[argc++] = "-jsgf";      argv[argc++] = gram;
+    argv[argc++] = "-samprate";  argv[argc++] = "16000";
+    /* Our VAD already cut the audio; pocketsphinx's would drop frames. */
+    argv[argc++] = "-remove_silence"; argv[argc++] = "no";
+    /* The posterior threshold needs the lattice. */
+    argv[argc++] = "-bestpath";  argv[argc++] = "yes";
+    if (!a->debug) {
+        argv[argc++] = "-logfn"; argv[argc++] = "/dev/null";
+    }
+    if (feat[0] != '\0') {
+        argv[argc++] = "-featparams"; argv[argc++] = feat;
+    }
+    for (int i = 0; i < files.n_ps; i++) {
+        argv[argc++] = files.ps_key[i];
+        argv[argc++] = files.ps_val[i];
+    }
+    cl = cmd_ln_parse_r(NULL, ps_args(), argc, (char **)argv, FALSE);
+    if (cl == NULL) {
+        rc = FC_ERR_FORMAT;
+        goto fail;
+    }
+    a->ps = ps_init(cl);
+    if (a->ps == NULL) {
+        rc = FC_ERR_MODEL;
+        goto fail;
+    }
+    /* ps_init holds its own reference to the config. */
+    cmd_ln_free_r(cl);
+    cl = NULL;
+    a->lmath = ps_get_logmath(a->ps);
+    *out = a;
+    return FC_OK;
+
+fail:
+    if (cl != NULL)
+        cmd_ln_free_r(cl);
+    asr_destroy(a);
+    return rc;
+}
+
+void asr_destroy(asr_t *asr)
+{
+    if (asr == NULL)
+        return;
+    if (asr->ps != NULL) {
+        if (asr->in_seg)
+            ps_end_utt(asr->ps);
+        ps_free(asr->ps);
+    }
+    free(asr);
+}
+
+/* ---- streaming ------------------------------------------------------- */
+
+static double asr_frame_db(const int16_t *x)
+{
+    /* Remove the frame's DC: some sound cards carry an offset that would
+     * otherwise look like a constant loud floor. */
+    double mean = 0.0, e = 0.0;
+    for (int i = 0; i < FRAME; i++)
+        mean += x[i];
+    mean /= FRAME;
+    for (int i = 0; i < FRAME; i++) {
+        double v = x[i] - mean;
+        e += v * v;
+    }
+    return 10.0 * log10(e / FRAME + 1.0);
+}
+
+static void asr_push(asr_t *a, const asr_heard *h)
+{
+    if (a->npend == MAX_PENDING) {
+        /* Cannot happen with sane callers; keep the newest. */
+        memmove(a->pend, a->pend + 1, (MAX_PENDING - 1) * sizeof a->pend[0]);
+        a->npend--;
+    }
+    a->pend[a->npend++] = *h;
+}
+
+static asr_word asr_base_word(const char *w)
+{
+    char buf[32];
+    size_t n = strcspn(w, "(");
+    if (n >= sizeof buf)
+        return ASR_WORD_NONE;
+    memcpy(buf, w, n);
+    buf[n] = '\0';
+    return asr_word_from_name(buf);
+}
+
+/* Close the decoder's utterance and turn its commands into results;
+ * `now` is the session sample at which the decision is taken. */
+static int asr_finish(asr_t *a, int64_t now)
+{
+    a->in_seg = 0;
+    if (ps_end_utt(a->ps) < 0)
+        return FC_ERR_MODEL;
+    if (a->seg_voiced < a->min_seg_frames)
+        return FC_OK;
+    if (a->debug) {
+        int32 score;
+        const char *hyp = ps_get_hyp(a->ps, &score);
+        fprintf(stderr, "asr: seg %.2f-%.2f s: %s\n",
+                a->seg_start / (double)ASR_RATE, now / (double)ASR_RATE,
+                hyp ? hyp : "(none)");
+    }
+    for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
+        asr_word w = asr_base_word(ps_seg_word(s));
+        if (w == ASR_WORD_NONE)
+            continue;
+        int sf, ef;
+        int32 ascr, lscr, lback;
+        ps_seg_frames(s, &sf, &ef);
+        double post = logmath_exp(a->lmath, ps_seg_prob(s, &ascr, &lscr, &lback));
+        int dur = ef - sf + 1;
+        if (a->debug)
+            fprintf(stderr, "asr:   %s %d-%d post %.3f ascr/fr %.0f\n",
+                    ps_seg_word(s), sf, ef, post, (double)ascr / (dur > 0 ? dur : 1));
+        if (dur < a->min_word_frames || dur > a->max_word_frames ||
+            post < a->min_post[w])
+            continue;
+        asr_heard h;
+        h.word = w;
+        /* A decoder frame's 25.6 ms window is centred 12.8 ms after its
+         * start; place each frame's 10 ms slice around that centre. */
+        h.start = a->seg_start + (int64_t)sf * FRAME + 125;
+        h.end = a->seg_start + (int64_t)ef * FRAME + 285;
+        h.t = now > h.end ? now : h.end;
+        h.score = post;
+        asr_push(a, &h);
+    }
+    return FC_OK;
+}
+
+static int asr_begin(asr_t *a, int64_t first_sample)
+{
+    /* Segment frames are counted from the start of the stream; restarting
+     * it per segment makes frame 0 our seg_start. */
+    if (ps_start_stream(a->ps) < 0 || ps_start_utt(a->ps) < 0)
+        return FC_ERR_MODEL;
+    a->in_seg = 1;
+    a->seg_start = first_sample;
+    a->seg_frames = 0;
+    a->seg_voiced = 0;
+    a->below = 0;
+    return FC_OK;
+}
+
+static int asr_feed(asr_t *a, const int16_t *x)
+{
+    a->seg_frames++;
+    return ps_process_raw(a->ps, x, FRAME, FALSE, FALSE) < 0 ? FC_ERR_MODEL : FC_OK;
+}
+
+/* One 10 ms frame whose first sample is session sample `s`. */
+static int asr_frame(asr_t *a, const int16_t *x, int64_t s)
+{
+    double e = asr_frame_db(x);
+    int rc = FC_OK;
+
+    if (!a->floor_set) {
+        a->floor_db = e > a->floor_min_db ? e : a->floor_min_db;
+        a->floor_set = 1;
+    }
+    int loud = e > a->floor_db + a->on_db;
+
+    if (!a->in_seg) {
+        a->above = loud ? a->above + 1 : 0;
+        if (a->above >= a->start_frames) {
+            int n = a->ring_n;
+            if ((rc = asr_begin(a, s - (int64_t)n * FRAME)) < 0)
+                return rc;
+            for (int i = 0; i < n && rc == FC_OK; i++) {
+                int idx = (a->ring_head - n + i + 2 * MAX_PREROLL) % MAX_PREROLL;
+                rc = asr_feed(a, a->ring[idx]);
+            }
+            a->ring_n = 0;
+            a->seg_voiced = a->above - 1;
+            if (rc == FC_OK)
+                rc = asr_feed(a, x);
+            a->seg_voiced++;
+        } else if (a->preroll_frames > 0) {
+            memcpy(a->ring[a->ring_head], x, sizeof a->ring[0]);
+            a->ring_head = (a->ring_head + 1) % MAX_PREROLL;
+            if (a->ring_n < a->preroll_frames)
+                a->ring_n++;
+        }
+    } else {
+        rc = asr_feed(a, x);
+        if (loud)
+            a->seg_voiced++;
+        a->below = e < a->floor_db + a->off_db ? a->below + 1 : 0;
+        if (rc == FC_OK && a->below >= a->hangover_frames) {
+            rc = asr_finish(a, s + FRAME);
+            a->above = 0;
+        } else if (rc == FC_OK && a->seg_frames >= a->max_seg_frames) {
+            /* Continuous sound (TV, a tap): decide on what we have so the
+             * lattice stays small, and go on in a fresh segment. */
+            if ((rc = asr_finish(a, s + FRAME)) == FC_OK)
+                rc = asr_begin(a, s + FRAME);
+        }
+    }
+
+    /* The floor follows quiet frames quickly and rises slowly, so steady
+     * noise is absorbed within seconds while a word barely moves it. */
+    if (e < a->floor_db)
+        a->floor_db += a->floor_fall * (e - a->floor_db);
+    else
+        a->floor_db += fmin(a->floor_rise_db, e - a->floor_db);
+    if (a->floor_db < a->floor_min_db)
+        a->floor_db = a->floor_min_db;
+    return rc;
+}
+
+int asr_process(asr_t *asr, int64_t at, const int16_t *pcm, size_t n,
+                asr_heard *heard, int max)
+{
+    int rc = FC_OK;
+
+    if (asr == NULL || (pcm == NULL && n > 0) || (heard == NULL && max > 0) ||
+        max < 0 || at < 0)
+        return FC_ERR_ARG;
+
+    if (asr->next_sample >= 0 && at != asr->next_sample) {
+        /* A gap or overlap in the session clock: the pieces cannot be one
+         * word, so settle the current segment and start over. */
+        if (asr->in_seg)
+            rc = asr_finish(asr, asr->next_sample);
+        asr->part_n = 0;
+        asr->above = 0;
+        asr->ring_n = 0;
+    }
+    int64_t pos = at - asr->part_n;  /* session sample of part[0] */
+    asr->next_sample = at + (int64_t)n;
+
+    size_t i = 0;
+    while (rc == FC_OK && i < n) {
+        size_t take = (size_t)(FRAME - asr->part_n);
+        if (take > n - i)
+            take = n - i;
+        memcpy(asr->part + asr->part_n, pcm + i, take * sizeof *pcm);
+        asr->part_n += (int)take;
+        i += take;
+        if (asr->part_n == FRAME) {
+            rc = asr_frame(asr, asr->part, pos);
+            pos += FRAME;
+            asr->part_n = 0;
+        }
+    }
+
+    int k = asr->npend < max ? asr->npend : max;
+    if (k > 0) {
+        memcpy(heard, asr->pend, (size_t)k * sizeof *heard);
+        memmove(asr->pend, asr->pend + k, (size_t)(asr->npend - k) * sizeof *heard);
+        asr->npend -= k;
+    }
+    return rc < 0 ? rc : k;
+}

@@ -1,0 +1,319 @@
+/* PortAudio devices. The real-time callback only moves samples between the
+ * device and two lock-free rings; resampling and everything else happens on
+ * the engine thread in audio_pa_exchange(). */
+#include "audio_backend.h"
+#include "fc_error.h"
+#include "resampler.h"
+#include "ring.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A device that moves no samples for this long has died or been unplugged. */
+#define STALL_NS 3000000000LL
+
+struct audio_pa {
+    int initialized;
+    PaStream *stream;
+    int rate;
+    ring_t *out_ring, *in_ring;
+    resampler_t *to_dev, *from_dev;
+    int16_t *dev_buf;  /* device-rate scratch */
+    size_t dev_cap;
+    int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
+    size_t in_pos, in_n, in_cap;
+    _Atomic uint64_t underruns;
+};
+
+/* ALSA prints pages of probing noise on stderr while PortAudio starts;
+ * none of it is actionable for the user, so it is hidden for that moment. */
+static int init_quietly(void)
+{
+    fflush(stderr);
+    int saved = dup(2);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && devnull >= 0)
+        dup2(devnull, 2);
+    PaError e = Pa_Initialize();
+    if (saved >= 0) {
+        dup2(saved, 2);
+        close(saved);
+    }
+    if (devnull >= 0)
+        close(devnull);
+    return e;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static int same_text_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static PaDeviceIndex find_device(const char *spec, int output)
+{
+    int count = Pa_GetDeviceCount();
+    if (!spec)
+        return output ? Pa_GetDefaultOutputDevice() : Pa_GetDefaultInputDevice();
+    char *end = NULL;
+    long idx = strtol(spec, &end, 10);
+    if (*spec && !*end) {
+        if (idx < 0 || idx >= count)
+            return paNoDevice;
+        const PaDeviceInfo *d = Pa_GetDeviceInfo((PaDeviceIndex)idx);
+        return d && (output ? d->maxOutputChannels : d->maxInputChannels) > 0
+                   ? (PaDeviceIndex)idx : paNoDevice;
+    }
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (d && (output ? d->maxOutputChannels : d->maxInputChannels) > 0 &&
+            same_text_ci(d->name, spec))
+            return i;
+    }
+    return paNoDevice;
+}
+
+static int on_audio(const void *input, void *output, unsigned long frames,
+                    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
+{
+    (void)time;
+    (void)flags;
+    audio_pa *p = user;
+    if (output) {
+        int16_t *o = output;
+        size_t got = ring_read(p->out_ring, o, frames);
+        if (got < frames) {
+            memset(o + got, 0, (frames - got) * sizeof *o);
+            atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
+        }
+    }
+    if (input)
+        ring_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
+    return paContinue;
+}
+
+int audio_pa_open(const char *out_device, bool want_out, const char *in_device, bool want_in,
+                  int lead_ms, audio_pa **out, char *err, size_t errlen)
+{
+    int rc = FC_ERR_DEVICE;
+    audio_pa *p = calloc(1, sizeof *p);
+    *out = NULL;
+    if (!p)
+        return FC_ERR_NOMEM;
+    PaError e = init_quietly();
+    if (e != paNoError) {
+        snprintf(err, errlen, "PortAudio could not start: %s", Pa_GetErrorText(e));
+        goto fail;
+    }
+    p->initialized = 1;
+
+    PaStreamParameters op, ip;
+    memset(&op, 0, sizeof op);
+    memset(&ip, 0, sizeof ip);
+    const PaDeviceInfo *od = NULL, *id = NULL;
+    if (want_out) {
+        op.device = find_device(out_device, 1);
+        if (op.device == paNoDevice) {
+            if (out_device)
+                snprintf(err, errlen, "no audio output device matches '%s'; run 'floorcoach "
+                         "devices' to list them, or render to a file with --out FILE.wav",
+                         out_device);
+            else
+                snprintf(err, errlen, "no audio output device found on this machine; render "
+                         "to a file instead: floorcoach run --out session.wav");
+            goto fail;
+        }
+        od = Pa_GetDeviceInfo(op.device);
+        op.channelCount = 1;
+        op.sampleFormat = paInt16;
+        op.suggestedLatency = od->defaultLowOutputLatency;
+    }
+    if (want_in) {
+        ip.device = find_device(in_device, 0);
+        if (ip.device == paNoDevice) {
+            if (in_device)
+                snprintf(err, errlen, "no audio input device matches '%s'; run 'floorcoach "
+                         "devices' to list them, or use a file with --mic FILE.wav", in_device);
+            else
+                snprintf(err, errlen, "no microphone found on this machine; plug one in, or "
+                         "use a recording with --mic FILE.wav");
+            goto fail;
+        }
+        id = Pa_GetDeviceInfo(ip.device);
+        ip.channelCount = 1;
+        ip.sampleFormat = paInt16;
+        ip.suggestedLatency = id->defaultLowInputLatency;
+    }
+
+    /* The device's own rate: a 16 kHz stream through ALSA's PulseAudio
+     * plugin was seen to stall, and many USB microphones offer nothing else. */
+    double rates[] = {od ? od->defaultSampleRate : id->defaultSampleRate, 48000, 44100};
+    PaStreamParameters *opp = want_out ? &op : NULL, *ipp = want_in ? &ip : NULL;
+    int rate = 0;
+    for (size_t i = 0; i < 3 && !rate; i++)
+        if (Pa_IsFormatSupported(ipp, opp, rates[i]) == paFormatIsSupported)
+            rate = (int)rates[i];
+    if (!rate) {
+        snprintf(err, errlen, "audio device '%s' supports none of %g, 48000 or 44100 Hz mono "
+                 "16-bit", od ? od->name : id->name, rates[0]);
+        goto fail;
+    }
+    p->rate = rate;
+
+    size_t lead = (size_t)rate * (size_t)(lead_ms > 0 ? lead_ms : 60) / 1000;
+    rc = FC_ERR_NOMEM;
+    if (want_out && (!(p->out_ring = ring_create(lead)) ||
+                     resampler_create(AUDIO_RATE, rate, 4, &p->to_dev) < 0))
+        goto fail;
+    if (want_in && (!(p->in_ring = ring_create((size_t)rate)) ||
+                    resampler_create(rate, AUDIO_RATE, 4, &p->from_dev) < 0))
+        goto fail;
+    p->dev_cap = (size_t)rate;
+    p->dev_buf = malloc(p->dev_cap * sizeof *p->dev_buf);
+    p->in_cap = AUDIO_RATE;
+    p->in_fifo = malloc(p->in_cap * sizeof *p->in_fifo);
+    if (!p->dev_buf || !p->in_fifo)
+        goto fail;
+
+    rc = FC_ERR_DEVICE;
+    e = Pa_OpenStream(&p->stream, ipp, opp, rate, paFramesPerBufferUnspecified, paNoFlag,
+                      on_audio, p);
+    if (e == paNoError)
+        e = Pa_StartStream(p->stream);
+    if (e != paNoError) {
+        snprintf(err, errlen, "cannot open audio device '%s': %s; is another program using it? "
+                 "('floorcoach devices' lists devices)", od ? od->name : id->name,
+                 Pa_GetErrorText(e));
+        goto fail;
+    }
+    *out = p;
+    return FC_OK;
+fail:
+    audio_pa_close(p);
+    return rc;
+}
+
+static int stalled(int64_t since, char *err, size_t errlen)
+{
+    if (now_ns() - since < STALL_NS)
+        return 0;
+    snprintf(err, errlen, "the audio device stopped responding (unplugged?)");
+    return 1;
+}
+
+int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, char *err,
+                      size_t errlen)
+{
+    if (p->out_ring && out) {
+        size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
+        size_t done = 0;
+        int64_t since = now_ns();
+        while (done < len) {
+            size_t w = ring_write(p->out_ring, p->dev_buf + done, len - done);
+            done += w;
+            if (w)
+                since = now_ns();
+            else if (stalled(since, err, errlen))
+                return FC_ERR_DEVICE;
+            else
+                nap();
+        }
+    }
+    if (!p->in_ring) {
+        memset(in, 0, n * sizeof *in);
+        return FC_OK;
+    }
+    int64_t since = now_ns();
+    while (p->in_n - p->in_pos < n) {
+        if (p->in_pos > 0) {
+            memmove(p->in_fifo, p->in_fifo + p->in_pos, (p->in_n - p->in_pos) * sizeof *in);
+            p->in_n -= p->in_pos;
+            p->in_pos = 0;
+        }
+        size_t room = p->in_cap - p->in_n;
+        size_t want = room * (size_t)p->rate / AUDIO_RATE;
+        if (want > p->dev_cap)
+            want = p->dev_cap;
+        size_t got = ring_read(p->in_ring, p->dev_buf, want > 16 ? want - 16 : 0);
+        if (got) {
+            p->in_n += resampler_process(p->from_dev, p->dev_buf, got, p->in_fifo + p->in_n, room);
+            since = now_ns();
+        } else if (stalled(since, err, errlen)) {
+            return FC_ERR_DEVICE;
+        } else {
+            nap();
+        }
+    }
+    memcpy(in, p->in_fifo + p->in_pos, n * sizeof *in);
+    p->in_pos += n;
+    return FC_OK;
+}
+
+void audio_pa_close(audio_pa *p)
+{
+    if (!p)
+        return;
+    if (p->stream) {
+        /* Let what is queued play out, so the last word is not clipped. */
+        int64_t since = now_ns();
+        while (p->out_ring && ring_readable(p->out_ring) > 0 && now_ns() - since < 1000000000LL)
+            nap();
+        Pa_StopStream(p->stream);
+        Pa_CloseStream(p->stream);
+    }
+    if (p->initialized)
+        Pa_Terminate();
+    ring_destroy(p->out_ring);
+    ring_destroy(p->in_ring);
+    resampler_destroy(p->to_dev);
+    resampler_destroy(p->from_dev);
+    free(p->dev_buf);
+    free(p->in_fifo);
+    free(p);
+}
+
+int audio_pa_list(FILE *fp)
+{
+    if (init_quietly() != paNoError)
+        return FC_ERR_DEVICE;
+    int count = Pa_GetDeviceCount();
+    PaDeviceIndex def_out = Pa_GetDefaultOutputDevice(), def_in = Pa_GetDefaultInputDevice();
+    if (count <= 0)
+        fprintf(fp, "no audio devices found\n");
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (!d)
+            continue;
+        fprintf(fp, "%3d  %-40s in:%-2d out:%-2d %6.0f Hz%s%s\n", i, d->name,
+                d->maxInputChannels, d->maxOutputChannels, d->defaultSampleRate,
+                i == def_in ? "  [default input]" : "", i == def_out ? "  [default output]" : "");
+    }
+    Pa_Terminate();
+    return FC_OK;
+}

@@ -1,0 +1,211 @@
+#include "coach.h"
+
+#include "eventlog.h"
+#include "fc_error.h"
+#include "keys.h"
+#include "mixer.h"
+#include "status.h"
+#include "tts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 10 ms: the engine reacts to a command at the next block boundary, so this
+ * bounds the engine's share of the reaction time. */
+#define BLOCK 160
+
+coach_config coach_config_default(void)
+{
+    coach_config c;
+    memset(&c, 0, sizeof c);
+    c.voice = voice_profile_default();
+    c.audio = audio_config_default();
+    c.keys_fd = -1;
+    return c;
+}
+
+typedef struct {
+    const coach_config *cfg;
+    session_t *session;
+    tts_t *tts;
+    mixer_t *mixer;
+    eventlog_t *log;
+    status_t *status;
+    keys_t *keys;
+    audio_t *audio;
+    bool ended;
+    session_end_reason reason;
+} run;
+
+static int speak(run *r, const session_action *a, int64_t *len)
+{
+    tts_clip clip;
+    int rc = tts_get(r->tts, a->text, a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION,
+                     (size_t)a->max_samples, &clip);
+    if (rc < 0)
+        return rc;
+    if ((rc = mixer_add(r->mixer, a->at, clip.pcm, clip.n)) < 0)
+        return rc;
+    *len = (int64_t)clip.n;
+    return session_said(r->session, *len);
+}
+
+static const char *exercise_name(run *r, int e)
+{
+    return e >= 0 ? r->cfg->routine->exercises[e].name : NULL;
+}
+
+static int perform(run *r, const session_action *a)
+{
+    int64_t len = 0;
+    int rc = FC_OK;
+    double until;
+    switch (a->kind) {
+    case SESSION_ACT_EXERCISE:
+        rc = eventlog_write(r->log, a->at, "exercise", "s:s, s:s?, s:i", "name",
+                            exercise_name(r, a->exercise), "side", a->side, "index", a->exercise);
+        break;
+    case SESSION_ACT_SAY:
+        if ((rc = speak(r, a, &len)) < 0)
+            return rc;
+        until = (double)((a->at + len) * 1000 / AUDIO_RATE) / 1000.0;
+        rc = eventlog_write(r->log, a->at, "say", "s:s, s:f", "text", a->text, "until", until);
+        break;
+    case SESSION_ACT_HOLD:
+        rc = eventlog_write(r->log, a->at, "hold", "s:i, s:i, s:i", "seconds", a->seconds, "rep",
+                            a->n, "of", a->of);
+        break;
+    case SESSION_ACT_COUNT:
+        if ((rc = speak(r, a, &len)) < 0)
+            return rc;
+        rc = eventlog_write(r->log, a->at, "count", "s:i", "n", a->n);
+        break;
+    case SESSION_ACT_REP:
+        if ((rc = speak(r, a, &len)) < 0)
+            return rc;
+        rc = eventlog_write(r->log, a->at, "rep", "s:i, s:i", "n", a->n, "of", a->of);
+        break;
+    case SESSION_ACT_WAIT:
+        rc = eventlog_write(r->log, a->at, "wait", "s:s", "for", a->text);
+        break;
+    case SESSION_ACT_CUT:
+        mixer_cut(r->mixer, a->at);
+        break;
+    case SESSION_ACT_PAIN:
+        rc = eventlog_write(r->log, a->at, "pain", "s:s?, s:s?, s:i, s:i", "exercise",
+                            exercise_name(r, a->exercise), "side", a->side, "rep", a->n,
+                            "second", a->seconds);
+        break;
+    case SESSION_ACT_END:
+        r->ended = true;
+        r->reason = a->reason;
+        rc = eventlog_write(r->log, a->at, "end", "s:s", "reason",
+                            session_end_reason_name(a->reason));
+        break;
+    }
+    return rc;
+}
+
+/* Hands every action due before `until` to perform(). */
+static int drain(run *r, int64_t until)
+{
+    session_action a;
+    int got;
+    while ((got = session_poll(r->session, until, &a)) == 1) {
+        int rc = perform(r, &a);
+        if (rc < 0)
+            return rc;
+    }
+    return got;
+}
+
+static void close_run(run *r)
+{
+    status_destroy(r->status);
+    keys_destroy(r->keys);
+    audio_close(r->audio);
+    eventlog_close(r->log);
+    mixer_destroy(r->mixer);
+    tts_destroy(r->tts);
+    session_destroy(r->session);
+}
+
+int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, size_t errlen)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    r.cfg = cfg;
+    int rc;
+    int16_t out[BLOCK], in[BLOCK];
+    int64_t now = 0;
+    session_config scfg = session_config_default();
+    scfg.sample_rate = AUDIO_RATE;
+
+    if ((rc = eventlog_open(cfg->events_path, AUDIO_RATE, &r.log)) < 0) {
+        snprintf(err, errlen, "%s: cannot write the event log; check the folder exists and is "
+                 "writable", cfg->events_path);
+        r.log = NULL;
+        goto fail;
+    }
+    if ((rc = session_create(cfg->routine, &scfg, &r.session)) < 0 ||
+        (rc = mixer_create(&r.mixer)) < 0) {
+        snprintf(err, errlen, "out of memory starting the session");
+        goto fail;
+    }
+    if ((rc = tts_create(&cfg->voice, &r.tts)) < 0) {
+        snprintf(err, errlen, "%s", tts_last_error());
+        goto fail;
+    }
+    if ((rc = audio_open(&cfg->audio, &r.audio, err, errlen)) < 0)
+        goto fail;
+    if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &r.keys)) < 0) {
+        snprintf(err, errlen, "out of memory setting up keys");
+        goto fail;
+    }
+    if (cfg->show_status)
+        r.status = status_create(stderr);
+
+    if ((rc = eventlog_write(r.log, 0, "start", "s:s, s:s", "routine", cfg->routine->title,
+                             "file", cfg->routine->path)) < 0) {
+        snprintf(err, errlen, "%s: cannot write the event log", cfg->events_path);
+        goto fail;
+    }
+    /* After the end, keep playing until the closing line has been heard. */
+    while (!r.ended || mixer_end(r.mixer) > now) {
+        if (cfg->interrupted && *cfg->interrupted && !r.ended)
+            session_post_interrupt(r.session, now);
+        session_command cmd;
+        while (r.keys && keys_poll(r.keys, &cmd) == 1)
+            session_post_command(r.session, cmd, now);
+        if ((rc = drain(&r, now + BLOCK)) < 0) {
+            snprintf(err, errlen, "%s", rc == FC_ERR_IO ? "cannot write the event log"
+                                                         : fc_strerror(rc));
+            goto fail;
+        }
+        mixer_render(r.mixer, now, out, BLOCK);
+        if ((rc = audio_exchange(r.audio, out, in, BLOCK, err, errlen)) < 0)
+            goto fail;
+        now += BLOCK;
+        if (r.status) {
+            session_progress p = session_get_progress(r.session);
+            status_update(r.status, &p, now, AUDIO_RATE);
+        }
+    }
+    *reason = r.reason;
+    close_run(&r);
+    return FC_OK;
+
+fail:
+    /* Whatever went wrong, the record says the session ended and why. */
+    if (r.session && !r.ended) {
+        session_post_error(r.session, now);
+        session_action a;
+        while (session_poll(r.session, INT64_MAX, &a) == 1)
+            if (a.kind == SESSION_ACT_END)
+                eventlog_write(r.log, a.at, "end", "s:s, s:s", "reason", "error", "detail", err);
+    }
+    *reason = SESSION_END_ERROR;
+    close_run(&r);
+    return rc;
+}

@@ -1,0 +1,61 @@
+#include "datapath.h"
+
+#include "fc_error.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *datapath_dir(void)
+{
+    static char dir[PATH_MAX];
+    const char *env = getenv("FLOORCOACH_DATA");
+    if (env && *env)
+        return env;
+    if (dir[0])
+        return dir;
+    /* A binary in the build tree uses the source tree's data, so edits to a
+     * script take effect without reinstalling. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        size_t blen = strlen(FC_BUILD_DIR);
+        if (!strncmp(exe, FC_BUILD_DIR, blen) && exe[blen] == '/' && is_dir(FC_SOURCE_DIR)) {
+            snprintf(dir, sizeof dir, "%s", FC_SOURCE_DIR);
+            return dir;
+        }
+    }
+    snprintf(dir, sizeof dir, "%s", is_dir(FC_INSTALL_DATADIR) ? FC_INSTALL_DATADIR
+                                                                : FC_SOURCE_DIR);
+    return dir;
+}
+
+int datapath_find(const char *subdir, const char *name, char *out, size_t len)
+{
+    snprintf(out, len, "%s", name);
+    if (is_file(out))
+        return FC_OK;
+    if (strchr(name, '/'))
+        return FC_ERR_IO; /* an explicit path that is not there */
+    snprintf(out, len, "%s/%s/%s", datapath_dir(), subdir, name);
+    if (is_file(out))
+        return FC_OK;
+    snprintf(out, len, "%s/%s/%s.yaml", datapath_dir(), subdir, name);
+    return is_file(out) ? FC_OK : FC_ERR_IO;
+}

@@ -1,0 +1,17 @@
+/* datapath: where floorcoach's data lives (scripts/, voices/, grammars/),
+ * whether it runs from the source tree or installed. */
+#ifndef FLOORCOACH_DATAPATH_H
+#define FLOORCOACH_DATAPATH_H
+
+#include <stddef.h>
+
+/* Any thread. The data directory: $FLOORCOACH_DATA if set; the source tree
+ * when the program runs from its build directory; else the installed copy. */
+const char *datapath_dir(void);
+
+/* Any thread. Resolves NAME to a file: NAME itself if it exists, else
+ * DATA/SUBDIR/NAME, else DATA/SUBDIR/NAME.yaml. Writes the path to out and
+ * returns 0, or FC_ERR_IO if none exists (out then holds the last tried). */
+int datapath_find(const char *subdir, const char *name, char *out, size_t len);
+
+#endif

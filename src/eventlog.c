@@ -1,0 +1,84 @@
+#include "eventlog.h"
+
+#include "fc_error.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct eventlog {
+    FILE *fp;
+    int owns_fp;
+    int sample_rate;
+};
+
+int eventlog_open(const char *path, int sample_rate, eventlog_t **out)
+{
+    eventlog_t *log = calloc(1, sizeof *log);
+    *out = NULL;
+    if (!log)
+        return FC_ERR_NOMEM;
+    log->sample_rate = sample_rate;
+    if (path && !strcmp(path, "-")) {
+        log->fp = stdout;
+    } else if (path) {
+        log->fp = fopen(path, "w");
+        if (!log->fp) {
+            free(log);
+            return FC_ERR_IO;
+        }
+        log->owns_fp = 1;
+    }
+    *out = log;
+    return FC_OK;
+}
+
+void eventlog_close(eventlog_t *log)
+{
+    if (!log)
+        return;
+    if (log->owns_fp)
+        fclose(log->fp);
+    else if (log->fp)
+        fflush(log->fp);
+    free(log);
+}
+
+int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...)
+{
+    int rc = FC_ERR_IO;
+    json_t *obj = NULL, *extra = NULL;
+    char *line = NULL;
+    if (!log || !log->fp)
+        return FC_OK;
+
+    /* Round to whole milliseconds so the log reads 12.345, not a binary
+     * fraction's 17 digits. */
+    double seconds = (double)((t * 1000 + log->sample_rate / 2) / log->sample_rate) / 1000.0;
+    obj = json_pack("{s:f, s:s}", "t", seconds, "event", event);
+    if (!obj)
+        goto fail;
+    if (fields && *fields) {
+        char fmt[256];
+        snprintf(fmt, sizeof fmt, "{%s}", fields);
+        va_list ap;
+        va_start(ap, fields);
+        extra = json_vpack_ex(NULL, 0, fmt, ap);
+        va_end(ap);
+        if (!extra || json_object_update(obj, extra) < 0)
+            goto fail;
+    }
+    line = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    if (!line)
+        goto fail;
+    if (fputs(line, log->fp) < 0 || fputc('\n', log->fp) < 0 || fflush(log->fp) != 0)
+        goto fail;
+    rc = FC_OK;
+fail:
+    free(line);
+    json_decref(extra);
+    json_decref(obj);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/* floorcoach: command-line entry. Parses arguments, wires modules, maps
+ * results to exit codes; nothing else. Exit codes: 0 success, 1 problems
+ * found by `check`, 2 bad input or a failure the user can act on. */
+#include "audio.h"
+#include "coach.h"
+#include "datapath.h"
+#include "fc_error.h"
+#include "routine.h"
+#include "tts.h"
+#include "voice.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_PROBLEMS 1
+#define EXIT_BAD_INPUT 2
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void usage_main(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach COMMAND [OPTIONS]\n"
+            "\n"
+            "A hands-free voice coach for hip (FAI) physical-therapy routines.\n"
+            "\n"
+            "commands:\n"
+            "  run [ROUTINE]     run a routine aloud (default: scripts/fai.yaml)\n"
+            "  check ROUTINE...  validate routine scripts\n"
+            "  say TEXT          speak TEXT with a voice profile\n"
+            "  devices           list audio devices\n"
+            "\n"
+            "'floorcoach COMMAND --help' describes each command.\n");
+}
+
+static void usage_run(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach run [ROUTINE] [OPTIONS]\n"
+            "\n"
+            "Runs ROUTINE (a file, or a name from the scripts folder; default fai).\n"
+            "\n"
+            "  --voice NAME       voice profile (default, calm, british, or a file)\n"
+            "  --out FILE.wav     render the session to a WAV file instead of the speaker\n"
+            "  --mic FILE.wav     read the microphone from a WAV file (any rate)\n"
+            "  --events FILE|-    write the JSON Lines event log (- for stdout)\n"
+            "  --output DEV       output device, by name or index (see 'floorcoach devices')\n"
+            "  --input DEV        input device, by name or index\n"
+            "  --keys             read n/r/p/s commands from stdin even if it is not a terminal\n"
+            "  --no-keys          never read commands from stdin\n"
+            "\n"
+            "Keys (when stdin is a terminal): n next, r repeat, p pain, s stop.\n");
+}
+
+static void usage_check(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach check ROUTINE...\n"
+            "\n"
+            "Validates routine scripts. Prints file:line:col: message for each problem\n"
+            "and exits 1 if there is any, 0 if all are valid.\n");
+}
+
+static void usage_say(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach say TEXT [--voice NAME] [--out FILE.wav]\n"
+            "\n"
+            "Speaks TEXT with a voice profile, to the speaker or to a WAV file.\n");
+}
+
+static void usage_devices(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach devices\n"
+            "\n"
+            "Lists audio devices with their index, name, channels and default rate.\n"
+            "Pass a name (or part of it) or an index to --input / --output.\n");
+}
+
+static int is_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
+
+static int load_voice(const char *name, voice_profile *out)
+{
+    char path[PATH_MAX], err[512];
+    if (!name)
+        name = "default";
+    if (datapath_find("voices", name, path, sizeof path) < 0) {
+        fprintf(stderr, "floorcoach: no voice profile '%s' (looked for %s); the voices folder "
+                "has default, calm and british\n", name, path);
+        return -1;
+    }
+    if (voice_load(path, out, err, sizeof err) < 0) {
+        fprintf(stderr, "floorcoach: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static routine_t *load_routine(const char *name)
+{
+    char path[PATH_MAX];
+    routine_t *r = NULL;
+    routine_report report = {0};
+    if (datapath_find("scripts", name, path, sizeof path) < 0) {
+        fprintf(stderr, "floorcoach: %s: no such routine; give a file, or a name from %s/scripts\n",
+                name, datapath_dir());
+        return NULL;
+    }
+    if (routine_load(path, &r, &report) < 0) {
+        for (size_t i = 0; i < report.n; i++)
+            fprintf(stderr, "%s\n", report.lines[i]);
+        fprintf(stderr, "floorcoach: %s is not a valid routine; 'floorcoach check %s' lists "
+                "every problem\n", path, path);
+    }
+    routine_report_clear(&report);
+    return r;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"voice", required_argument, 0, 'v'}, {"out", required_argument, 0, 'o'},
+        {"mic", required_argument, 0, 'm'},   {"events", required_argument, 0, 'e'},
+        {"output", required_argument, 0, 'O'}, {"input", required_argument, 0, 'I'},
+        {"keys", no_argument, 0, 'k'},        {"no-keys", no_argument, 0, 'K'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+    };
+    coach_config cfg = coach_config_default();
+    const char *voice = NULL;
+    int keys = -1; /* -1: when stdin is a terminal */
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v': voice = optarg; break;
+        case 'o': cfg.audio.out_file = optarg; break;
+        case 'm': cfg.audio.in_file = optarg; break;
+        case 'e': cfg.events_path = optarg; break;
+        case 'O': cfg.audio.out_device = optarg; break;
+        case 'I': cfg.audio.in_device = optarg; break;
+        case 'k': keys = 1; break;
+        case 'K': keys = 0; break;
+        case 'h': usage_run(stdout); return 0;
+        default: usage_run(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "floorcoach run: give at most one routine\n");
+        return EXIT_BAD_INPUT;
+    }
+    routine_t *routine = load_routine(optind < argc ? argv[optind] : "fai");
+    if (!routine)
+        return EXIT_BAD_INPUT;
+    if (load_voice(voice, &cfg.voice) < 0) {
+        routine_destroy(routine);
+        return EXIT_BAD_INPUT;
+    }
+    cfg.routine = routine;
+    cfg.interrupted = &interrupted;
+    cfg.show_status = true;
+    if (keys == 1 || (keys == -1 && isatty(STDIN_FILENO)))
+        cfg.keys_fd = STDIN_FILENO;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    char err[512] = "";
+    session_end_reason reason;
+    int rc = coach_run(&cfg, &reason, err, sizeof err);
+    routine_destroy(routine);
+    if (rc < 0) {
+        fprintf(stderr, "floorcoach: %s\n", err[0] ? err : fc_strerror(rc));
+        return EXIT_BAD_INPUT;
+    }
+    return reason == SESSION_END_INTERRUPTED ? 130 : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (is_help(argc, argv)) {
+        usage_check(stdout);
+        return 0;
+    }
+    if (argc < 2) {
+        usage_check(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    int problems = 0;
+    for (int i = 1; i < argc; i++) {
+        routine_t *r = NULL;
+        routine_report report = {0};
+        if (routine_load(argv[i], &r, &report) < 0) {
+            problems = 1;
+            for (size_t j = 0; j < report.n; j++)
+                printf("%s\n", report.lines[j]);
+        } else {
+            printf("%s: ok (%zu exercises)\n", argv[i], r->n_exercises);
+        }
+        routine_report_clear(&report);
+        routine_destroy(r);
+    }
+    return problems ? EXIT_PROBLEMS : 0;
+}
+
+static int cmd_say(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"voice", required_argument, 0, 'v'}, {"out", required_argument, 0, 'o'},
+        {"output", required_argument, 0, 'O'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *voice = NULL;
+    audio_config acfg = audio_config_default();
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v': voice = optarg; break;
+        case 'o': acfg.out_file = optarg; break;
+        case 'O': acfg.out_device = optarg; break;
+        case 'h': usage_say(stdout); return 0;
+        default: usage_say(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind >= argc) {
+        usage_say(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    voice_profile vp;
+    if (load_voice(voice, &vp) < 0)
+        return EXIT_BAD_INPUT;
+
+    /* Join the remaining words, so quoting is optional. */
+    size_t len = 1;
+    for (int i = optind; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *text = calloc(len, 1);
+    if (!text)
+        return EXIT_BAD_INPUT;
+    for (int i = optind; i < argc; i++) {
+        strcat(text, argv[i]);
+        if (i + 1 < argc)
+            strcat(text, " ");
+    }
+
+    int status = EXIT_BAD_INPUT;
+    char err[512] = "";
+    tts_t *tts = NULL;
+    audio_t *audio = NULL;
+    tts_clip clip;
+    int rc = tts_create(&vp, &tts);
+    if (rc < 0) {
+        fprintf(stderr, "floorcoach: %s\n", tts_last_error());
+        goto done;
+    }
+    if ((rc = tts_get(tts, text, TTS_STYLE_NARRATION, 0, &clip)) < 0) {
+        fprintf(stderr, "floorcoach: could not synthesize: %s\n", fc_strerror(rc));
+        goto done;
+    }
+    if ((rc = audio_open(&acfg, &audio, err, sizeof err)) < 0) {
+        fprintf(stderr, "floorcoach: %s\n", err);
+        goto done;
+    }
+    int16_t in[160], block[160];
+    for (size_t off = 0; off < clip.n; off += 160) {
+        size_t n = clip.n - off < 160 ? clip.n - off : 160;
+        memset(block, 0, sizeof block);
+        memcpy(block, clip.pcm + off, n * sizeof *block);
+        if ((rc = audio_exchange(audio, block, in, 160, err, sizeof err)) < 0) {
+            fprintf(stderr, "floorcoach: %s\n", err);
+            goto done;
+        }
+    }
+    status = 0;
+done:
+    audio_close(audio);
+    tts_destroy(tts);
+    free(text);
+    return status;
+}
+
+static int cmd_devices(int argc, char **argv)
+{
+    if (is_help(argc, argv)) {
+        usage_devices(stdout);
+        return 0;
+    }
+    if (audio_list_devices(stdout) < 0) {
+        fprintf(stderr, "floorcoach: PortAudio could not start; is the sound system "
+                "(ALSA or PulseAudio) installed?\n");
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_main(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage_main(stdout);
+        return 0;
+    }
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc, argv);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc, argv);
+    if (!strcmp(cmd, "say"))
+        return cmd_say(argc, argv);
+    if (!strcmp(cmd, "devices"))
+        return cmd_devices(argc, argv);
+    fprintf(stderr, "floorcoach: unknown command '%s'\n", cmd);
+    usage_main(stderr);
+    return EXIT_BAD_INPUT;
+}
