@@ -38,16 +38,26 @@ typedef struct {
     session_end_reason reason;
 } run;
 
+/* Counts and reps come from the cache so they are never late; narration is
+ * rendered fresh and handed to the mixer, which frees it once played. */
 static int speak(run *r, const session_action *a, int64_t *len)
 {
-    tts_clip clip;
-    int rc = tts_get(r->tts, a->text, a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION,
-                     (size_t)a->max_samples, &clip);
-    if (rc < 0)
-        return rc;
-    if ((rc = mixer_add(r->mixer, a->at, clip.pcm, clip.n)) < 0)
-        return rc;
-    *len = (int64_t)clip.n;
+    tts_style style = a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION;
+    int rc;
+    if (a->kind == SESSION_ACT_SAY) {
+        int16_t *pcm = NULL;
+        size_t n = 0;
+        if ((rc = tts_render(r->tts, a->text, style, &pcm, &n)) < 0 ||
+            (rc = mixer_add(r->mixer, a->at, pcm, n, true)) < 0)
+            return rc;
+        *len = (int64_t)n;
+    } else {
+        tts_clip clip;
+        if ((rc = tts_get(r->tts, a->text, style, (size_t)a->max_samples, &clip)) < 0 ||
+            (rc = mixer_add(r->mixer, a->at, clip.pcm, clip.n, false)) < 0)
+            return rc;
+        *len = (int64_t)clip.n;
+    }
     return session_said(r->session, *len);
 }
 
@@ -142,12 +152,8 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     session_config scfg = session_config_default();
     scfg.sample_rate = AUDIO_RATE;
 
-    if ((rc = eventlog_open(cfg->events_path, AUDIO_RATE, &r.log)) < 0) {
-        snprintf(err, errlen, "%s: cannot write the event log; check the folder exists and is "
-                 "writable", cfg->events_path);
-        r.log = NULL;
-        goto fail;
-    }
+    /* Inputs are checked before the log is created, so bad input leaves no
+     * half-written record behind. */
     if ((rc = session_create(cfg->routine, &scfg, &r.session)) < 0 ||
         (rc = mixer_create(&r.mixer)) < 0) {
         snprintf(err, errlen, "out of memory starting the session");
@@ -159,6 +165,12 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     }
     if ((rc = audio_open(&cfg->audio, &r.audio, err, errlen)) < 0)
         goto fail;
+    if ((rc = eventlog_open(cfg->events_path, AUDIO_RATE, &r.log)) < 0) {
+        snprintf(err, errlen, "%s: cannot write the event log; check the folder exists and is "
+                 "writable", cfg->events_path);
+        r.log = NULL;
+        goto fail;
+    }
     if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &r.keys)) < 0) {
         snprintf(err, errlen, "out of memory setting up keys");
         goto fail;

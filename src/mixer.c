@@ -14,6 +14,7 @@ typedef struct {
     int64_t start;
     int64_t end;       /* may be cut short of start + length */
     int64_t fade_from; /* INT64_MAX unless a cut fades this clip out */
+    bool owned;
 } clip;
 
 struct mixer {
@@ -27,27 +28,40 @@ int mixer_create(mixer_t **out)
     return *out ? FC_OK : FC_ERR_NOMEM;
 }
 
+static void clip_release(clip *c)
+{
+    if (c->owned)
+        free((void *)c->pcm);
+}
+
 void mixer_destroy(mixer_t *m)
 {
     if (!m)
         return;
+    for (size_t i = 0; i < m->n; i++)
+        clip_release(&m->clips[i]);
     free(m->clips);
     free(m);
 }
 
-int mixer_add(mixer_t *m, int64_t at, const int16_t *pcm, size_t n)
+int mixer_add(mixer_t *m, int64_t at, const int16_t *pcm, size_t n, bool owned)
 {
-    if (n == 0)
+    clip c = {pcm, at, at + (int64_t)n, INT64_MAX, owned};
+    if (n == 0) {
+        clip_release(&c);
         return FC_OK;
+    }
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
         clip *grown = realloc(m->clips, cap * sizeof *grown);
-        if (!grown)
+        if (!grown) {
+            clip_release(&c);
             return FC_ERR_NOMEM;
+        }
         m->clips = grown;
         m->cap = cap;
     }
-    m->clips[m->n++] = (clip){pcm, at, at + (int64_t)n, INT64_MAX};
+    m->clips[m->n++] = c;
     return FC_OK;
 }
 
@@ -56,8 +70,10 @@ void mixer_cut(mixer_t *m, int64_t at)
     size_t keep = 0;
     for (size_t i = 0; i < m->n; i++) {
         clip c = m->clips[i];
-        if (c.start >= at)
-            continue; /* not started yet: drop */
+        if (c.start >= at) {
+            clip_release(&c); /* not started yet: drop */
+            continue;
+        }
         if (c.end > at + FADE_SAMPLES) {
             c.end = at + FADE_SAMPLES;
             c.fade_from = at;
@@ -90,9 +106,12 @@ void mixer_render(mixer_t *m, int64_t at, int16_t *out, size_t n)
             out[base + i] = (int16_t)(acc[i] > 32767 ? 32767 : acc[i] < -32768 ? -32768 : acc[i]);
     }
     size_t keep = 0;
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         if (m->clips[i].end > end)
             m->clips[keep++] = m->clips[i];
+        else
+            clip_release(&m->clips[i]);
+    }
     m->n = keep;
 }
 

@@ -1,10 +1,13 @@
 /* mixer: the playback timeline. Clips are placed at exact sample positions
  * and mixed into output blocks on demand, so a count starts on its mark
  * whatever the block size, and a cut silences everything not yet rendered.
- * Clips point into the tts cache; the mixer never copies or frees audio. */
+ * A clip either points into the tts cache (borrowed) or is handed over and
+ * freed by the mixer once played or cut (owned), so narration never piles
+ * up in memory. */
 #ifndef FLOORCOACH_MIXER_H
 #define FLOORCOACH_MIXER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,8 +18,9 @@ int mixer_create(mixer_t **out);
 /* Accepts NULL. */
 void mixer_destroy(mixer_t *m);
 
-/* Schedules pcm[0..n) to start at sample `at`. */
-int mixer_add(mixer_t *m, int64_t at, const int16_t *pcm, size_t n);
+/* Schedules pcm[0..n) to start at sample `at`. With owned, the mixer frees
+ * pcm when done with it, also when this call fails. */
+int mixer_add(mixer_t *m, int64_t at, const int16_t *pcm, size_t n, bool owned);
 /* Silences all audio from sample `at` on, with a short fade so the cut does
  * not click. */
 void mixer_cut(mixer_t *m, int64_t at);

@@ -567,7 +567,10 @@ static void step_plan(session_t *s, int64_t due)
         s->next_at = due;
         break;
     case P_SAY:
-        push_say(s, due, it->text);
+        if (!s->started)
+            push_say(s, due, it->text);
+        else
+            enter(s, s->pc + 1, due);
         break;
     case P_WAIT:
         if (!s->started) {
@@ -718,6 +721,11 @@ int session_said(session_t *s, int64_t samples)
     plan_item *it = &s->plan[s->pc];
     switch (it->kind) {
     case P_SAY:
+        /* The line stays current until its pause is over, so "repeat"
+         * while it plays says this line again, not the one after. */
+        s->started = 1;
+        s->t0 = end + gap(s);
+        break;
     case P_SUMMARY:
         enter(s, s->pc + 1, end + gap(s));
         break;

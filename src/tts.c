@@ -25,7 +25,6 @@ typedef struct {
 struct tts {
     voice_profile voice;
     int espeak_rate;
-    int initialized;
     cache_entry *cache;
     size_t n_cache, cap_cache;
     /* Render scratch at eSpeak's own rate, grown as needed. */
@@ -60,15 +59,15 @@ static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
     return 0;
 }
 
-int tts_create(const voice_profile *voice, tts_t **out)
+/* eSpeak NG cannot be initialised again after espeak_ng_Terminate() (the
+ * second Terminate deadlocks on its internal thread), so it is set up once
+ * per process and shut down at exit. */
+static int init_espeak(void)
 {
-    int rc = FC_ERR_MODEL;
-    tts_t *tts = calloc(1, sizeof *tts);
-    *out = NULL;
-    if (!tts)
-        return FC_ERR_NOMEM;
-    tts->voice = *voice;
-
+    static int state; /* 0: not tried, 1: ready, -1: failed */
+    if (state)
+        return state > 0 ? FC_OK : FC_ERR_MODEL;
+    state = -1;
     espeak_ng_InitializePath(NULL);
     espeak_ng_ERROR_CONTEXT ctx = NULL;
     espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
@@ -78,22 +77,44 @@ int tts_create(const voice_profile *voice, tts_t **out)
         snprintf(last_error, sizeof last_error,
                  "eSpeak NG could not start (%s); install the espeak-ng-data package", msg);
         espeak_ng_ClearErrorContext(&ctx);
-        goto fail;
+        return FC_ERR_MODEL;
     }
-    tts->initialized = 1;
     if (espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL) != ENS_OK) {
         snprintf(last_error, sizeof last_error, "eSpeak NG could not set up synchronous output");
-        goto fail;
+        return FC_ERR_MODEL;
     }
     espeak_SetSynthCallback(on_synth);
+    atexit((void (*)(void))espeak_ng_Terminate);
+    state = 1;
+    return FC_OK;
+}
+
+int tts_create(const voice_profile *voice, tts_t **out)
+{
+    int rc = FC_ERR_MODEL;
+    tts_t *tts = calloc(1, sizeof *tts);
+    *out = NULL;
+    if (!tts)
+        return FC_ERR_NOMEM;
+    tts->voice = *voice;
+
+    if ((rc = init_espeak()) < 0)
+        goto fail;
     if (espeak_ng_SetVoiceByName(voice->espeak_voice) != ENS_OK) {
+        rc = FC_ERR_MODEL;
         snprintf(last_error, sizeof last_error,
                  "eSpeak NG has no voice '%s' (voice profile '%s'); "
                  "list them with 'espeak-ng --voices=en'", voice->espeak_voice, voice->name);
         goto fail;
     }
     tts->espeak_rate = espeak_ng_GetSampleRate();
+    /* eSpeak NG's parameters are process-global and outlive a voice
+     * change; set every one we rely on, or a previous profile leaks in. */
     espeak_SetParameter(espeakVOLUME, voice->volume, 0);
+    espeak_SetParameter(espeakRANGE, 50, 0);
+    espeak_SetParameter(espeakWORDGAP, 0, 0);
+    espeak_SetParameter(espeakPUNCTUATION, espeakPUNCT_NONE, 0);
+    espeak_SetParameter(espeakCAPITALS, 0, 0);
     *out = tts;
     return FC_OK;
 fail:
@@ -111,8 +132,6 @@ void tts_destroy(tts_t *tts)
     }
     free(tts->cache);
     free(tts->raw);
-    if (tts->initialized)
-        espeak_ng_Terminate();
     free(tts);
 }
 
@@ -168,6 +187,13 @@ fail:
     free(out);
     resampler_destroy(rs);
     return rc;
+}
+
+int tts_render(tts_t *tts, const char *text, tts_style style, int16_t **pcm, size_t *n)
+{
+    *pcm = NULL;
+    *n = 0;
+    return render(tts, text, style, tts->voice.rate, pcm, n);
 }
 
 int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, tts_clip *out)

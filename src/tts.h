@@ -1,9 +1,9 @@
 /* tts: speech synthesis with eSpeak NG, the only file that includes its
  * headers. Renders text to 16 kHz mono PCM with the leading and trailing
  * silence trimmed, so a clip's first sample is the onset of speech: that is
- * what lets a count land on its exact sample. Every rendered clip is cached
- * for the life of the handle, so counts and repeated lines cost nothing after
- * their first use and playback can point into the cache without copying.
+ * what lets a count land on its exact sample. Counts and cues are cached for
+ * the life of the handle, so they cost nothing after their first use, are
+ * never late, and playback can point into the cache without copying.
  *
  * eSpeak NG keeps global state, so at most one tts handle may exist per
  * process, and it must be used from one thread (the engine thread). */
@@ -34,6 +34,10 @@ typedef struct tts tts_t;
 int tts_create(const voice_profile *voice, tts_t **out);
 /* Engine thread. Accepts NULL. */
 void tts_destroy(tts_t *tts);
+
+/* Engine thread. Renders text into a new buffer that the caller frees: for
+ * narration, which is mostly said once and would fill memory if cached. */
+int tts_render(tts_t *tts, const char *text, tts_style style, int16_t **pcm, size_t *n);
 
 /* Engine thread. Returns the clip for text, rendering it on first use. When
  * max_samples is non-zero and the clip would be longer, it is rendered faster

@@ -1,0 +1,75 @@
+#!/bin/sh
+# The command line on good and bad input: exit codes, one clear line naming
+# the file or device, no crash, and bit-exact sessions across runs.
+# usage: test_cli.sh FLOORCOACH SOURCE_DIR
+set -u
+FC=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+
+# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
+expect() {
+  code=$1 pattern=$2 what=$3
+  shift 4
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  if [ "$got" -ne "$code" ]; then
+    bad "$what: exit $got, wanted $code"; cat "$T/err"; return
+  fi
+  if [ "$got" -ge 128 ] && [ "$code" -lt 128 ]; then bad "$what: crashed"; return; fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$T/out" "$T/err"; then
+    bad "$what: no line matching '$pattern'"; cat "$T/out" "$T/err"; return
+  fi
+  ok "$what"
+}
+
+printf 'title: x\nintro: [a]\nexercises:\n  - name: y\n    kind: hold\n    hold_seconds: [\n' >"$T/broken.yaml"
+printf 'title: x\nintro: [a]\nexercises:\n  - name: y\n    purpose: p\n    kind: hold\n    hold_seconds: 90\n    hold_range: 15-30\n    repetitions: 3\n    repetition_range: 3-5\n    sides: none\n    steps: [s]\n    pain: [p]\n' >"$T/range.yaml"
+printf 'espeak_voice: xx-nowhere\nrate: 150\npitch: 50\nvolume: 100\n' >"$T/novoice.yaml"
+printf 'espeak_voice: en-us\nrate: fast\n' >"$T/badvoice.yaml"
+printf 'not audio' >"$T/notaudio.wav"
+
+expect 0 "ok \(9 exercises\)" "check accepts the default routine" -- "$FC" check "$SRC/scripts/fai.yaml"
+expect 0 "ok" "check accepts every shipped routine" -- "$FC" check "$SRC"/scripts/*.yaml
+expect 1 "broken.yaml:[0-9]+:[0-9]+: " "check reports file:line:col for a syntax error" -- "$FC" check "$T/broken.yaml"
+expect 1 "range.yaml:7:[0-9]+: .*outside the prescribed range" "check reports a hold outside its range" -- "$FC" check "$T/range.yaml"
+expect 1 "nothere.yaml: cannot open" "check names a missing routine" -- "$FC" check "$T/nothere.yaml"
+expect 2 "range.yaml:7:" "run refuses a broken routine with file:line" -- "$FC" run "$T/range.yaml" --out "$T/x.wav"
+expect 2 "nothere.yaml: no such routine" "run names a missing routine" -- "$FC" run "$T/nothere.yaml" --out "$T/x.wav"
+expect 2 "no voice profile 'nobody'" "run names a missing voice profile" -- "$FC" run --voice nobody --out "$T/x.wav"
+expect 2 "badvoice.yaml:2:[0-9]+: 'rate'" "run names a malformed voice profile" -- "$FC" run --voice "$T/badvoice.yaml" --out "$T/x.wav"
+expect 2 "no voice 'xx-nowhere'" "run names a voice eSpeak NG lacks" -- "$FC" run --voice "$T/novoice.yaml" --out "$T/x.wav"
+expect 2 "notaudio.wav: cannot read audio file" "run names an unreadable microphone file" -- "$FC" run --mic "$T/notaudio.wav" --out "$T/x.wav"
+expect 2 "nodir/x.wav: cannot write" "run names an unwritable output file" -- "$FC" run --out "$T/nodir/x.wav"
+expect 2 "nodir/e.jsonl: cannot write the event log" "run names an unwritable event log" -- "$FC" run --out "$T/x.wav" --events "$T/nodir/e.jsonl"
+expect 2 "no audio output device matches 'no-such-device'" "run names a missing output device" -- "$FC" run --output no-such-device
+expect 2 "unknown command" "an unknown command is refused" -- "$FC" dance
+expect 2 "usage" "no command prints usage" -- "$FC"
+for c in run check say devices; do
+  expect 0 "usage: floorcoach $c" "$c --help" -- "$FC" "$c" --help
+done
+expect 0 "" "say renders to a file" -- "$FC" say Hello there --out "$T/say.wav"
+if [ -s "$T/say.wav" ]; then ok "say wrote audio"; else bad "say wrote no audio"; fi
+
+# A session is a pure function of its inputs: two runs, identical bytes.
+"$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/a.wav" --events "$T/a.jsonl" --no-keys
+"$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/b.wav" --events "$T/b.jsonl" --no-keys
+if cmp -s "$T/a.wav" "$T/b.wav" && cmp -s "$T/a.jsonl" "$T/b.jsonl"; then
+  ok "two runs are bit for bit identical"
+else
+  bad "two runs differ"
+fi
+if tail -n 1 "$T/a.jsonl" | grep -q '"event":"end","reason":"completed"'; then
+  ok "the log ends with end completed"
+else
+  bad "the log does not end with end completed"; tail -n 2 "$T/a.jsonl"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,114 @@
+#!/bin/sh
+# One real-time session through PortAudio, with no sound card: a private
+# PulseAudio daemon with a null sink stands in for the speaker, and its
+# monitor is recorded to check that the coach's speech arrived, paced by the
+# device clock (counts one second apart).
+# usage: test_portaudio.sh FLOORCOACH WAV_ONSETS SOURCE_DIR
+set -u
+FC=$1
+ONSETS=$2
+SRC=$3
+T=$(mktemp -d)
+export XDG_RUNTIME_DIR="$T/run"
+export PULSE_RUNTIME_PATH="$XDG_RUNTIME_DIR/pulse"
+mkdir -p "$PULSE_RUNTIME_PATH"
+chmod 700 "$XDG_RUNTIME_DIR"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+cleanup() {
+  [ -n "${rec:-}" ] && kill "$rec" 2>/dev/null
+  pulseaudio --kill 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+if ! command -v pulseaudio >/dev/null || ! command -v parecord >/dev/null; then
+  echo "not ok - pulseaudio and pulseaudio-utils are needed (make test installs them)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+pulseaudio --daemonize=yes --exit-idle-time=-1 -n \
+  --load="module-native-protocol-unix" \
+  --load="module-null-sink sink_name=fc_null rate=48000" \
+  --log-target=file:"$T/pulse.log" 2>/dev/null
+i=0
+until pactl info >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+pactl set-default-sink fc_null
+pactl set-default-source fc_null.monitor
+
+if "$FC" devices | grep -q "default output"; then ok "PortAudio sees the PulseAudio output"; else bad "no default output device"; "$FC" devices; fi
+
+parecord --device=fc_null.monitor --file-format=wav --channels=1 --rate=48000 "$T/rec.wav" &
+rec=$!
+sleep 0.3
+start=$(date +%s)
+"$FC" run "$SRC/tests/routines/tiny.yaml" --events "$T/s.jsonl" --no-keys --output default 2>"$T/err"
+code=$?
+end=$(date +%s)
+sleep 0.5
+kill "$rec"; wait "$rec" 2>/dev/null; rec=""
+
+if [ $code -eq 0 ]; then ok "session through PortAudio exits 0"; else bad "exit $code: $(cat "$T/err")"; fi
+if tail -n 1 "$T/s.jsonl" | grep -q '"reason":"completed"'; then ok "log ends completed"; else bad "log: $(tail -n 1 "$T/s.jsonl")"; fi
+# Real time: the session's audio length, not as fast as the CPU allows.
+length=$(tail -n 1 "$T/s.jsonl" | sed 's/.*"t":\([0-9.]*\).*/\1/')
+wall=$((end - start))
+if awk -v l="$length" -v w="$wall" 'BEGIN { exit !(w >= l - 1.5) }'; then
+  ok "paced by the device ($wall s wall for $length s of session)"
+else
+  bad "ran in $wall s for a $length s session: not paced by the device"
+fi
+
+"$ONSETS" "$T/rec.wav" >"$T/onsets"
+peak=$(sed -n 's/^peak //p' "$T/onsets")
+active=$(sed -n 's/^active //p' "$T/onsets")
+if awk -v p="$peak" -v a="$active" 'BEGIN { exit !(p > 0.1 && a > 1.0) }'; then
+  ok "speech arrived at the sink (peak $peak, $active s active)"
+else
+  bad "no speech at the sink (peak $peak, $active s active)"
+fi
+# The counts must be heard as far apart as the log puts them (one second,
+# within 30 ms): the device clock is the session clock.
+grep -o '"t":[0-9.]*,"event":"count"' "$T/s.jsonl" | sed 's/"t":\([0-9.]*\).*/\1/' >"$T/counts"
+grep -v ' ' "$T/onsets" >"$T/bursts"
+if awk 'NR == FNR { c[++n] = $1; next }
+        { b[++m] = $1 }
+        END {
+          if (n != 3 || m < 3) exit 1
+          for (j = 1; j <= m; j++) {       # burst j taken as count 1
+            all = 1
+            for (i = 2; i <= n; i++) {
+              found = 0
+              for (k = j + 1; k <= m; k++) {
+                d = (b[k] - b[j]) - (c[i] - c[1])
+                if (d > -0.03 && d < 0.03) found = 1
+              }
+              if (!found) all = 0
+            }
+            if (all) exit 0
+          }
+          exit 1
+        }' "$T/counts" "$T/bursts"; then
+  ok "counts heard at their logged times: $(tr '\n' ' ' <"$T/counts")"
+else
+  bad "counts $(tr '\n' ' ' <"$T/counts") not found among bursts $(tr '\n' ' ' <"$T/bursts")"
+fi
+
+# SIGTERM mid-session: clean end, record says interrupted.
+"$FC" run "$SRC/tests/routines/mini.yaml" --events "$T/int.jsonl" --no-keys --output default 2>/dev/null &
+pid=$!
+sleep 3
+kill -TERM $pid
+wait $pid
+code=$?
+if tail -n 1 "$T/int.jsonl" | grep -q '"event":"end","reason":"interrupted"'; then
+  ok "SIGTERM ends the session with end interrupted (exit $code)"
+else
+  bad "after SIGTERM the log ends: $(tail -n 1 "$T/int.jsonl")"
+fi
+if [ $code -eq 130 ]; then ok "interrupted exit code 130"; else bad "exit code $code after SIGTERM"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

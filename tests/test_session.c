@@ -1,0 +1,420 @@
+/* The session engine on a virtual clock: no audio, no eSpeak. Every spoken
+ * line "lasts" a fixed time, so expected sample positions are exact. */
+#include "fc_error.h"
+#include "routine.h"
+#include "session.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define RATE 16000
+#define SAY_LEN RATE          /* every line lasts 1 s */
+#define COUNT_LEN (RATE / 4)  /* every count lasts 250 ms */
+#define BLOCK 160
+
+typedef struct {
+    session_action a[4096];
+    char text[4096][96];
+    int n;
+    int64_t now;
+} trace;
+
+static routine_t *load(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", TEST_ROUTINES, name);
+    routine_t *r = NULL;
+    routine_report rep = {0};
+    int rc = routine_load(path, &r, &rep);
+    for (size_t i = 0; i < rep.n; i++)
+        fprintf(stderr, "%s\n", rep.lines[i]);
+    routine_report_clear(&rep);
+    assert_int_equal(rc, FC_OK);
+    return r;
+}
+
+/* Advances the virtual clock block by block until sample `until` or the end. */
+static void run_until(session_t *s, trace *tr, int64_t until)
+{
+    while (tr->now < until) {
+        session_action a;
+        int got;
+        while ((got = session_poll(s, tr->now + BLOCK, &a)) == 1) {
+            assert_true(tr->n < 4096);
+            assert_true(a.at >= tr->now - BLOCK); /* never in the past */
+            tr->a[tr->n] = a;
+            snprintf(tr->text[tr->n], sizeof tr->text[0], "%s", a.text ? a.text : "");
+            tr->n++;
+            if (a.kind == SESSION_ACT_SAY)
+                assert_int_equal(session_said(s, SAY_LEN), FC_OK);
+            else if (a.kind == SESSION_ACT_COUNT || a.kind == SESSION_ACT_REP)
+                assert_int_equal(session_said(s, COUNT_LEN), FC_OK);
+            if (a.kind == SESSION_ACT_END)
+                return;
+        }
+        assert_int_equal(got, 0);
+        tr->now += BLOCK;
+    }
+}
+
+static int find(const trace *tr, session_action_kind kind, int from)
+{
+    for (int i = from; i < tr->n; i++)
+        if (tr->a[i].kind == kind)
+            return i;
+    return -1;
+}
+
+static int find_text(const trace *tr, const char *needle, int from)
+{
+    for (int i = from; i < tr->n; i++)
+        if (strstr(tr->text[i], needle))
+            return i;
+    return -1;
+}
+
+static const session_action *last(const trace *tr) { return &tr->a[tr->n - 1]; }
+
+static void test_counts_land_on_exact_marks(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    session_t *s = NULL;
+    session_config cfg = session_config_default();
+    assert_int_equal(session_create(r, &cfg, &s), FC_OK);
+    static trace tr;
+    memset(&tr, 0, sizeof tr);
+    run_until(s, &tr, (int64_t)RATE * 600);
+
+    int holds = 0;
+    for (int i = find(&tr, SESSION_ACT_HOLD, 0); i >= 0; i = find(&tr, SESSION_ACT_HOLD, i + 1)) {
+        const session_action *h = &tr.a[i];
+        holds++;
+        assert_int_equal(h->seconds, 5);
+        for (int n = 1; n <= h->seconds; n++) {
+            const session_action *c = &tr.a[i + n];
+            assert_int_equal(c->kind, SESSION_ACT_COUNT);
+            assert_int_equal(c->n, n);
+            assert_true(c->at == h->at + (int64_t)n * RATE);
+            /* The last three counts are the distinct cue, and only they. */
+            assert_int_equal(c->cue, n > h->seconds - 3);
+            if (n < h->seconds)
+                assert_true(c->max_samples > 0 && c->max_samples < RATE);
+        }
+        assert_non_null(strstr(tr.text[i + h->seconds], "release"));
+    }
+    /* mini.yaml: a two-sided hold exercise of 2 holds, and a one-sided one of 1. */
+    assert_int_equal(holds, 2 * 2 + 1);
+    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(&tr)->reason, SESSION_END_COMPLETED);
+    session_progress p = session_get_progress(s);
+    assert_int_equal(p.exercises_done, 3);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_sequence_and_sides(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    session_t *s = NULL;
+    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    static trace tr;
+    memset(&tr, 0, sizeof tr);
+    run_until(s, &tr, (int64_t)RATE * 600);
+
+    int e1 = find(&tr, SESSION_ACT_EXERCISE, 0);
+    int e2 = find(&tr, SESSION_ACT_EXERCISE, e1 + 1);
+    int e3 = find(&tr, SESSION_ACT_EXERCISE, e2 + 1);
+    int e4 = find(&tr, SESSION_ACT_EXERCISE, e3 + 1);
+    assert_true(e1 > 0 && e2 > e1 && e3 > e2 && e4 > e3);
+    assert_string_equal(tr.a[e1].side, "left");
+    assert_string_equal(tr.a[e2].side, "right");
+    assert_null(tr.a[e3].side);
+    assert_int_equal(tr.a[e3].exercise, 1);
+    /* {side} expands in steps. */
+    assert_true(find_text(&tr, "your left leg", e1) > e1);
+    assert_true(find_text(&tr, "your right leg", e2) > e2);
+    /* The wait point times out after its 3 s when nobody says next. */
+    int w = find(&tr, SESSION_ACT_WAIT, 0);
+    assert_true(w > 0);
+    assert_string_equal(tr.text[w], "next");
+    assert_true(tr.a[w + 1].at == tr.a[w].at + 3 * RATE);
+    /* Reps are counted at the tempo: 2 s apart. */
+    int rep1 = find(&tr, SESSION_ACT_REP, 0);
+    assert_true(rep1 > 0);
+    for (int n = 1; n < 4; n++) {
+        assert_int_equal(tr.a[rep1 + n].kind, SESSION_ACT_REP);
+        assert_int_equal(tr.a[rep1 + n].n, n + 1);
+        assert_int_equal(tr.a[rep1 + n].of, 4);
+        assert_true(tr.a[rep1 + n].at == tr.a[rep1].at + (int64_t)n * 2 * RATE);
+    }
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+/* Runs to the first hold's 3rd count, then posts cmd. */
+static session_t *start_in_hold(routine_t *r, trace *tr, int *hold_idx)
+{
+    session_t *s = NULL;
+    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    memset(tr, 0, sizeof *tr);
+    for (;;) {
+        run_until(s, tr, tr->now + BLOCK);
+        int h = find(tr, SESSION_ACT_HOLD, 0);
+        if (h >= 0 && tr->n > h + 3) {
+            *hold_idx = h;
+            return s;
+        }
+        assert_true(tr->now < RATE * 600);
+    }
+}
+
+static void test_stop_cuts_at_once_and_ends(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int64_t said_at = tr.now - 5; /* heard in the block just played */
+    int before = tr.n;
+    session_post_command(s, SESSION_CMD_STOP, said_at);
+    run_until(s, &tr, tr.now + RATE * 60);
+
+    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    /* Never before what was already handed out, and at the next block. */
+    assert_true(tr.a[before].at >= said_at && tr.a[before].at <= said_at + BLOCK);
+    assert_int_equal(find(&tr, SESSION_ACT_COUNT, before), -1);
+    int say = find(&tr, SESSION_ACT_SAY, before);
+    assert_true(say > before);
+    assert_true(tr.a[say].at == tr.a[before].at); /* the closing line starts at once */
+    assert_true(find_text(&tr, "completed 0 of 3", before) > 0);
+    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(&tr)->reason, SESSION_END_STOPPED);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_pain_protocol_then_next(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int before = tr.n;
+    int64_t t = tr.now;
+    session_post_command(s, SESSION_CMD_PAIN, t);
+    run_until(s, &tr, tr.now + RATE * 30);
+
+    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    assert_true(tr.a[before].at == t);
+    const session_action *p = &tr.a[before + 1];
+    assert_int_equal(p->kind, SESSION_ACT_PAIN);
+    assert_int_equal(p->exercise, 0);
+    assert_string_equal(p->side, "left");
+    assert_int_equal(p->n, 1);
+    assert_int_equal(p->seconds, 3);
+    /* The exercise's own pain guidance, then the question, then a wait. */
+    assert_true(find_text(&tr, "Come back slowly", before) > before);
+    int ask = find_text(&tr, "say next", before);
+    assert_true(ask > before);
+    int w = find(&tr, SESSION_ACT_WAIT, before);
+    assert_true(w > ask);
+    assert_string_equal(tr.text[w], "command");
+    assert_int_equal(find(&tr, SESSION_ACT_COUNT, before), -1);
+
+    /* "next" skips the rest of this exercise, both sides. */
+    int mark = tr.n;
+    session_post_command(s, SESSION_CMD_NEXT, tr.now);
+    run_until(s, &tr, tr.now + RATE * 600);
+    int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
+    assert_true(ex > 0);
+    assert_int_equal(tr.a[ex].exercise, 1);
+    assert_int_equal(last(&tr)->reason, SESSION_END_COMPLETED);
+    /* The summary names the painful exercise, which is not counted as done. */
+    assert_true(find_text(&tr, "pain during: Test stretch", mark) > 0);
+    assert_true(find_text(&tr, "completed 2 of 3", mark) > 0);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_pain_then_repeat_restarts_exercise(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    session_post_command(s, SESSION_CMD_PAIN, tr.now);
+    run_until(s, &tr, tr.now + RATE * 30);
+    int mark = tr.n;
+    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    run_until(s, &tr, tr.now + RATE * 20);
+    int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
+    assert_true(ex >= mark);
+    assert_int_equal(tr.a[ex].exercise, 0);
+    assert_string_equal(tr.a[ex].side, "left");
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_pain_without_answer_ends_session(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    session_post_command(s, SESSION_CMD_PAIN, tr.now);
+    run_until(s, &tr, tr.now + RATE * 400);
+    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(&tr)->reason, SESSION_END_STOPPED);
+    assert_true(find_text(&tr, "did not hear an answer", 0) > 0);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_next_ends_hold_early(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int before = tr.n;
+    session_post_command(s, SESSION_CMD_NEXT, tr.now);
+    run_until(s, &tr, tr.now + RATE * 8);
+    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    /* No more counts of that hold: the next thing is the rest line. */
+    int say = find(&tr, SESSION_ACT_SAY, before);
+    assert_true(say > before);
+    assert_non_null(strstr(tr.text[say], "Rest"));
+    for (int i = before; i < say; i++)
+        assert_true(tr.a[i].kind != SESSION_ACT_COUNT);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_repeat_in_hold_says_again_and_restarts_count(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int before = tr.n;
+    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    run_until(s, &tr, tr.now + RATE * 12);
+    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    int say = find(&tr, SESSION_ACT_SAY, before);
+    assert_non_null(strstr(tr.text[say], "Lean gently")); /* the last step again */
+    int h2 = find(&tr, SESSION_ACT_HOLD, before);
+    assert_true(h2 > say);
+    assert_int_equal(tr.a[h2].n, 1); /* same repetition, restarted */
+    assert_int_equal(tr.a[h2 + 1].kind, SESSION_ACT_COUNT);
+    assert_int_equal(tr.a[h2 + 1].n, 1);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_next_at_wait_point_continues(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    session_t *s = NULL;
+    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    static trace tr;
+    memset(&tr, 0, sizeof tr);
+    while (find(&tr, SESSION_ACT_WAIT, 0) < 0)
+        run_until(s, &tr, tr.now + BLOCK);
+    int w = find(&tr, SESSION_ACT_WAIT, 0);
+    int64_t t = tr.now + RATE / 2;
+    run_until(s, &tr, t);
+    session_post_command(s, SESSION_CMD_NEXT, t);
+    run_until(s, &tr, t + RATE);
+    assert_true(tr.n > w + 1);
+    assert_int_equal(tr.a[w + 1].kind, SESSION_ACT_SAY);
+    assert_true(tr.a[w + 1].at == t); /* not 3 s later */
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_repeat_during_line_says_it_again(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    session_t *s = NULL;
+    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    static trace tr;
+    memset(&tr, 0, sizeof tr);
+    run_until(s, &tr, RATE / 2); /* in the middle of the title */
+    assert_int_equal(tr.a[0].kind, SESSION_ACT_SAY);
+    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    run_until(s, &tr, tr.now + BLOCK);
+    assert_int_equal(tr.a[1].kind, SESSION_ACT_CUT);
+    assert_int_equal(tr.a[2].kind, SESSION_ACT_SAY);
+    assert_string_equal(tr.text[2], tr.text[0]);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_interrupt_ends_immediately(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int before = tr.n;
+    session_post_interrupt(s, tr.now);
+    run_until(s, &tr, tr.now + RATE);
+    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    assert_int_equal(tr.a[before + 1].kind, SESSION_ACT_END);
+    assert_int_equal(tr.a[before + 1].reason, SESSION_END_INTERRUPTED);
+    assert_int_equal(tr.n, before + 2);
+    session_destroy(s);
+    routine_destroy(r);
+}
+
+static void test_poll_refuses_to_run_ahead_of_said(void **state)
+{
+    (void)state;
+    routine_t *r = load("mini.yaml");
+    session_t *s = NULL;
+    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    session_action a;
+    assert_int_equal(session_poll(s, BLOCK, &a), 1);
+    assert_int_equal(a.kind, SESSION_ACT_SAY);
+    assert_int_equal(session_poll(s, BLOCK, &a), FC_ERR_STATE);
+    assert_int_equal(session_said(s, 100), FC_OK);
+    assert_int_equal(session_said(s, 100), FC_ERR_STATE);
+    session_destroy(s);
+    session_destroy(NULL);
+    routine_destroy(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts_land_on_exact_marks),
+        cmocka_unit_test(test_sequence_and_sides),
+        cmocka_unit_test(test_stop_cuts_at_once_and_ends),
+        cmocka_unit_test(test_pain_protocol_then_next),
+        cmocka_unit_test(test_pain_then_repeat_restarts_exercise),
+        cmocka_unit_test(test_pain_without_answer_ends_session),
+        cmocka_unit_test(test_next_ends_hold_early),
+        cmocka_unit_test(test_repeat_in_hold_says_again_and_restarts_count),
+        cmocka_unit_test(test_next_at_wait_point_continues),
+        cmocka_unit_test(test_repeat_during_line_says_it_again),
+        cmocka_unit_test(test_interrupt_ends_immediately),
+        cmocka_unit_test(test_poll_refuses_to_run_ahead_of_said),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* Small modules: the SPSC ring across two threads, the mixer's timeline and
+ * cuts, the event log's JSON, and the resampler's rate. */
+#include "eventlog.h"
+#include "fc_error.h"
+#include "mixer.h"
+#include "resampler.h"
+#include "ring.h"
+#include "status.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define TOTAL 2000000
+
+static void *producer(void *arg)
+{
+    ring_t *r = arg;
+    int16_t buf[97];
+    uint32_t next = 0;
+    while (next < TOTAL) {
+        size_t n = 0;
+        while (n < 97 && next + n < TOTAL) {
+            buf[n] = (int16_t)(next + n);
+            n++;
+        }
+        size_t w = ring_write(r, buf, n);
+        next += (uint32_t)w;
+    }
+    return NULL;
+}
+
+static void test_ring_two_threads_in_order(void **state)
+{
+    (void)state;
+    ring_t *r = ring_create(1000);
+    assert_non_null(r);
+    assert_int_equal(ring_capacity(r), 1024);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, producer, r), 0);
+    uint32_t expect = 0;
+    int16_t buf[61];
+    while (expect < TOTAL) {
+        size_t n = ring_read(r, buf, 61);
+        for (size_t i = 0; i < n; i++, expect++)
+            if (buf[i] != (int16_t)expect)
+                fail_msg("sample %u: got %d", expect, buf[i]);
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(ring_readable(r), 0);
+    assert_true(ring_total_read(r) == TOTAL && ring_total_written(r) == TOTAL);
+    ring_destroy(r);
+    ring_destroy(NULL);
+}
+
+static void test_ring_full_and_empty(void **state)
+{
+    (void)state;
+    ring_t *r = ring_create(8);
+    int16_t in[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, out[10];
+    assert_int_equal(ring_write(r, in, 10), 8);
+    assert_int_equal(ring_writable(r), 0);
+    assert_int_equal(ring_read(r, out, 10), 8);
+    assert_memory_equal(in, out, 8 * sizeof *in);
+    assert_int_equal(ring_read(r, out, 10), 0);
+    ring_destroy(r);
+}
+
+static void test_mixer_places_and_cuts(void **state)
+{
+    (void)state;
+    mixer_t *m = NULL;
+    assert_int_equal(mixer_create(&m), FC_OK);
+    int16_t clip[400];
+    for (int i = 0; i < 400; i++)
+        clip[i] = 1000;
+    assert_int_equal(mixer_add(m, 250, clip, 400, false), FC_OK);
+    assert_int_equal(mixer_add(m, 500, clip, 400, false), FC_OK); /* overlaps: sums */
+    assert_true(mixer_end(m) == 900);
+    int16_t out[1000];
+    mixer_render(m, 0, out, 160);
+    for (int i = 0; i < 160; i++)
+        assert_int_equal(out[i], 0);
+    mixer_render(m, 160, out, 160);
+    for (int i = 0; i < 160; i++)
+        assert_int_equal(out[i], 160 + i < 250 ? 0 : 1000); /* exact first sample */
+    mixer_render(m, 320, out, 320);
+    assert_int_equal(out[500 - 320 - 1], 1000);
+    assert_int_equal(out[500 - 320], 2000);
+    /* A cut at 700 fades within 5 ms and drops nothing before it. */
+    mixer_cut(m, 700);
+    mixer_render(m, 640, out, 160);
+    assert_int_equal(out[59], 1000); /* only the second clip is still playing */
+    assert_true(abs(out[60]) <= 1000);
+    for (int i = 60 + 80; i < 160; i++)
+        assert_int_equal(out[i], 0);
+    assert_true(mixer_end(m) <= 700 + 80);
+    /* A clip scheduled after the cut point is dropped entirely. */
+    assert_int_equal(mixer_add(m, 2000, clip, 400, false), FC_OK);
+    mixer_cut(m, 1900);
+    assert_true(mixer_end(m) <= 1900);
+    /* Owned clips are freed when played, cut or destroyed (ASan checks). */
+    int16_t *owned = malloc(400 * sizeof *owned);
+    memcpy(owned, clip, sizeof clip);
+    assert_int_equal(mixer_add(m, 3000, owned, 400, true), FC_OK);
+    mixer_render(m, 3000, out, 200);
+    mixer_cut(m, 3200);
+    mixer_render(m, 3200, out, 200);
+    assert_true(mixer_end(m) == 0);
+    owned = malloc(400 * sizeof *owned);
+    assert_int_equal(mixer_add(m, 5000, owned, 400, true), FC_OK);
+    mixer_destroy(m);
+    mixer_destroy(NULL);
+}
+
+static void test_eventlog_is_json_lines(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/fc_log_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    eventlog_t *log = NULL;
+    assert_int_equal(eventlog_open(path, 16000, &log), FC_OK);
+    assert_int_equal(eventlog_write(log, 16000 * 3 + 8, "say", "s:s", "text",
+                                    "He said \"stop\"\n\tand left \xc3\xa9"), FC_OK);
+    assert_int_equal(eventlog_write(log, 0, "start", NULL), FC_OK);
+    assert_int_equal(eventlog_write(log, 24000, "exercise", "s:s?", "side", NULL), FC_OK);
+    eventlog_close(log);
+    FILE *fp = fopen(path, "r");
+    char line[512];
+    assert_non_null(fgets(line, sizeof line, fp));
+    const char *head = "{\"t\":3.001,\"event\":\"say\",";
+    assert_true(!strncmp(line, head, strlen(head)));
+    json_t *o = json_loads(line, 0, NULL);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "text")),
+                        "He said \"stop\"\n\tand left \xc3\xa9");
+    json_decref(o);
+    assert_non_null(fgets(line, sizeof line, fp));
+    assert_string_equal(line, "{\"t\":0.000,\"event\":\"start\"}\n");
+    assert_non_null(fgets(line, sizeof line, fp));
+    assert_string_equal(line, "{\"t\":1.500,\"event\":\"exercise\",\"side\":null}\n");
+    assert_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    unlink(path);
+    eventlog_close(NULL);
+}
+
+static void test_resampler_rate(void **state)
+{
+    (void)state;
+    resampler_t *r = NULL;
+    assert_int_equal(resampler_create(48000, 16000, 4, &r), FC_OK);
+    static int16_t in[48000], out[20000];
+    size_t total = 0;
+    for (int k = 0; k < 10; k++)
+        total += resampler_process(r, in + k * 4800, 4800, out + total, sizeof out / 2 - total);
+    /* One second in, one second out, give or take the filter's delay. */
+    assert_true(total > 15900 && total <= 16000);
+    resampler_destroy(r);
+    assert_int_equal(resampler_create(0, 16000, 4, &r), FC_ERR_ARG);
+    resampler_destroy(NULL);
+}
+
+static void test_status_line(void **state)
+{
+    (void)state;
+    session_progress p = {0};
+    p.exercise = 0;
+    p.name = "Hip flexor stretch";
+    p.side = "left";
+    p.rep = 2;
+    p.of = 3;
+    p.hold_seconds = 30;
+    p.hold_start = 0;
+    char buf[256];
+    status_format(&p, 16000 * 12, 16000, buf, sizeof buf);
+    assert_string_equal(buf, "Hip flexor stretch | left | rep 2/3 | [########------------] 18s left");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ring_two_threads_in_order),
+        cmocka_unit_test(test_ring_full_and_empty),
+        cmocka_unit_test(test_mixer_places_and_cuts),
+        cmocka_unit_test(test_eventlog_is_json_lines),
+        cmocka_unit_test(test_resampler_rate),
+        cmocka_unit_test(test_status_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
