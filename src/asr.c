@@ -47,14 +47,13 @@ static const char *const word_names[N_WORDS] = {
 
 struct asr {
     ps_decoder_t *ps;
-    logmath_t *lmath;        /* borrowed from ps */
 
     /* Settings from asr.conf (times already in frames). */
     double on_db, off_db, floor_min_db, floor_rise_db, floor_fall;
     int start_frames, hangover_frames, preroll_frames;
     int min_seg_frames, max_seg_frames;
     int min_word_frames, max_word_frames;
-    double min_post[N_WORDS];
+    double min_llr[N_WORDS];   /* per-word verification threshold */
     int debug;
 
     /* Stream state. */
@@ -72,6 +71,7 @@ struct asr {
     int64_t seg_start;       /* session sample of the decoder's frame 0 */
     int seg_frames;
     int seg_voiced;          /* frames above the start threshold: tells a click from a word */
+    int16_t *seg_buf;        /* the segment's audio, decoded when it closes */
 
     asr_heard pend[MAX_PENDING];
     int npend;
@@ -106,7 +106,7 @@ asr_word asr_word_from_name(const char *name)
 /* ---- asr.conf -------------------------------------------------------- */
 
 typedef struct {
-    char dict[256], grammar[256], featparams[256];
+    char dict[256], grammar[256], phone_lm[256];
     char ps_key[MAX_PS_ARGS][40];
     char ps_val[MAX_PS_ARGS][64];
     int n_ps;
@@ -155,8 +155,8 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
         return asr_copy(f->dict, sizeof f->dict, val);
     if (strcmp(key, "grammar") == 0)
         return asr_copy(f->grammar, sizeof f->grammar, val);
-    if (strcmp(key, "featparams") == 0)
-        return asr_copy(f->featparams, sizeof f->featparams, val);
+    if (strcmp(key, "phone_lm") == 0)
+        return asr_copy(f->phone_lm, sizeof f->phone_lm, val);
     if (strncmp(key, "ps.", 3) == 0) {
         if (f->n_ps >= MAX_PS_ARGS)
             return FC_ERR_FORMAT;
@@ -169,11 +169,11 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
     }
     if (asr_parse_double(val, &d) < 0)
         return FC_ERR_FORMAT;
-    if (strncmp(key, "min_posterior.", 14) == 0) {
-        asr_word w = asr_word_from_name(key + 14);
-        if (w == ASR_WORD_NONE || d < 0.0 || d > 1.0)
+    if (strncmp(key, "min_llr.", 8) == 0) {
+        asr_word w = asr_word_from_name(key + 8);
+        if (w == ASR_WORD_NONE)
             return FC_ERR_FORMAT;
-        a->min_post[w] = d;
+        a->min_llr[w] = d;
         return FC_OK;
     }
     static const struct { const char *k; size_t off; } dbl[] = {
@@ -260,7 +260,7 @@ static void asr_defaults(asr_t *a)
     a->min_word_frames = 15;
     a->max_word_frames = 150;
     for (int i = 0; i < N_WORDS; i++)
-        a->min_post[i] = 0.5;
+        a->min_llr[i] = -1.0;
     a->next_sample = -1;
 }
 
@@ -275,7 +275,7 @@ int asr_create(const asr_config *cfg, asr_t **out)
 {
     asr_config def = asr_config_default();
     asr_files files;
-    char conf[1024], dict[1024], gram[1024], feat[1024];
+    char conf[1024], dict[1024], gram[1024], plm[1024];
     cmd_ln_t *cl = NULL;
     asr_t *a = NULL;
     int rc;
@@ -305,17 +305,18 @@ int asr_create(const asr_config *cfg, asr_t **out)
     if ((rc = asr_path(dict, sizeof dict, gdir, files.dict)) < 0 ||
         (rc = asr_path(gram, sizeof gram, gdir, files.grammar)) < 0)
         goto fail;
-    feat[0] = '\0';
-    if (files.featparams[0] != '\0' &&
-        (rc = asr_path(feat, sizeof feat, gdir, files.featparams)) < 0)
+    /* The phone LM ships beside the acoustic model directory. */
+    if (files.phone_lm[0] != '\0')
+        rc = asr_path(plm, sizeof plm, gdir, files.phone_lm);
+    else
+        rc = asr_path(plm, sizeof plm, mdir, "../en-us-phone.lm.bin");
+    if (rc < 0)
         goto fail;
 
     /* Check the files ourselves: pocketsphinx reports a missing file only
      * in its log, which we silence. */
-    const char *need[] = { dict, gram, feat };
+    const char *need[] = { dict, gram, plm };
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        if (need[i][0] == '\0')
-            continue;
         FILE *fp = fopen(need[i], "r");
         if (fp == NULL) {
             rc = FC_ERR_IO;
@@ -328,17 +329,15 @@ int asr_create(const asr_config *cfg, asr_t **out)
     int argc = 0;
     argv[argc++] = "-hmm";       argv[argc++] = mdir;
     argv[argc++] = "-dict";      argv[argc++] = dict;
-    argv[argc++] = "-jsgf";      argv[argc++] = gram;
     argv[argc++] = "-samprate";  argv[argc++] = "16000";
     /* Our VAD already cut the audio; pocketsphinx's would drop frames. */
     argv[argc++] = "-remove_silence"; argv[argc++] = "no";
-    /* The posterior threshold needs the lattice. */
-    argv[argc++] = "-bestpath";  argv[argc++] = "yes";
+    /* The verification compares scores of two searches; only when every
+     * senone is scored are they normalised by the same best senone. */
+    argv[argc++] = "-compallsen"; argv[argc++] = "yes";
+    argv[argc++] = "-bestpath";  argv[argc++] = "no";
     if (!a->debug) {
         argv[argc++] = "-logfn"; argv[argc++] = "/dev/null";
-    }
-    if (feat[0] != '\0') {
-        argv[argc++] = "-featparams"; argv[argc++] = feat;
     }
     for (int i = 0; i < files.n_ps; i++) {
         argv[argc++] = files.ps_key[i];
@@ -357,7 +356,20 @@ int asr_create(const asr_config *cfg, asr_t **out)
     /* ps_init holds its own reference to the config. */
     cmd_ln_free_r(cl);
     cl = NULL;
-    a->lmath = ps_get_logmath(a->ps);
+    if (ps_set_jsgf_file(a->ps, "cmd", gram) < 0) {
+        rc = FC_ERR_FORMAT;
+        goto fail;
+    }
+    if (ps_set_allphone_file(a->ps, "phone", plm) < 0) {
+        rc = FC_ERR_MODEL;
+        goto fail;
+    }
+    a->seg_buf = malloc((size_t)(a->max_seg_frames + MAX_PREROLL) * FRAME *
+                        sizeof *a->seg_buf);
+    if (a->seg_buf == NULL) {
+        rc = FC_ERR_NOMEM;
+        goto fail;
+    }
     *out = a;
     return FC_OK;
 
@@ -372,11 +384,9 @@ void asr_destroy(asr_t *asr)
 {
     if (asr == NULL)
         return;
-    if (asr->ps != NULL) {
-        if (asr->in_seg)
-            ps_end_utt(asr->ps);
+    if (asr->ps != NULL)
         ps_free(asr->ps);
-    }
+    free(asr->seg_buf);
     free(asr);
 }
 
@@ -418,15 +428,49 @@ static asr_word asr_base_word(const char *w)
     return asr_word_from_name(buf);
 }
 
-/* Close the decoder's utterance and turn its commands into results;
- * `now` is the session sample at which the decision is taken. */
+/* Decode the buffered segment with search `name`; returns the summed
+ * acoustic score of the best path, or 1 on failure (scores are <= 0). */
+static int64_t asr_decode(asr_t *a, const char *name)
+{
+    /* Pocketsphinx applies batch CMN only to a whole utterance given in
+     * one call; the segment's own mean copes with a new voice or room at
+     * once, where live CMN needs a few utterances to settle.  Restarting
+     * the stream makes frame 0 the segment's first frame. */
+    if (ps_set_search(a->ps, name) < 0 || ps_start_stream(a->ps) < 0 ||
+        ps_start_utt(a->ps) < 0 ||
+        ps_process_raw(a->ps, a->seg_buf, (size_t)a->seg_frames * FRAME,
+                       FALSE, TRUE) < 0 ||
+        ps_end_utt(a->ps) < 0)
+        return 1;
+    int64_t sum = 0;
+    for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
+        int32 ascr, lscr, lback;
+        ps_seg_prob(s, &ascr, &lscr, &lback);
+        sum += ascr;
+    }
+    return sum;
+}
+
+/* Decide on the segment just closed; `now` is the session sample at which
+ * the decision is taken. */
 static int asr_finish(asr_t *a, int64_t now)
 {
     a->in_seg = 0;
-    if (ps_end_utt(a->ps) < 0)
-        return FC_ERR_MODEL;
     if (a->seg_voiced < a->min_seg_frames)
         return FC_OK;
+
+    int64_t grammar_score = asr_decode(a, "cmd");
+    if (grammar_score > 0)
+        return FC_ERR_MODEL;
+    asr_word w = ASR_WORD_NONE;
+    int sf = 0, ef = -1;
+    for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
+        asr_word sw = asr_base_word(ps_seg_word(s));
+        if (sw != ASR_WORD_NONE) {
+            w = sw;
+            ps_seg_frames(s, &sf, &ef);
+        }
+    }
     if (a->debug) {
         int32 score;
         const char *hyp = ps_get_hyp(a->ps, &score);
@@ -434,40 +478,39 @@ static int asr_finish(asr_t *a, int64_t now)
                 a->seg_start / (double)ASR_RATE, now / (double)ASR_RATE,
                 hyp ? hyp : "(none)");
     }
-    for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
-        asr_word w = asr_base_word(ps_seg_word(s));
-        if (w == ASR_WORD_NONE)
-            continue;
-        int sf, ef;
-        int32 ascr, lscr, lback;
-        ps_seg_frames(s, &sf, &ef);
-        double post = logmath_exp(a->lmath, ps_seg_prob(s, &ascr, &lscr, &lback));
-        int dur = ef - sf + 1;
-        if (a->debug)
-            fprintf(stderr, "asr:   %s %d-%d post %.3f ascr/fr %.0f\n",
-                    ps_seg_word(s), sf, ef, post, (double)ascr / (dur > 0 ? dur : 1));
-        if (dur < a->min_word_frames || dur > a->max_word_frames ||
-            post < a->min_post[w])
-            continue;
-        asr_heard h;
-        h.word = w;
-        /* A decoder frame's 25.6 ms window is centred 12.8 ms after its
-         * start; place each frame's 10 ms slice around that centre. */
-        h.start = a->seg_start + (int64_t)sf * FRAME + 125;
-        h.end = a->seg_start + (int64_t)ef * FRAME + 285;
-        h.t = now > h.end ? now : h.end;
-        h.score = post;
-        asr_push(a, &h);
-    }
+    int dur = ef - sf + 1;
+    if (w == ASR_WORD_NONE || dur < a->min_word_frames || dur > a->max_word_frames)
+        return FC_OK;
+
+    /* Verification: how much better does a free phone loop explain the
+     * same audio?  For the real word hardly at all; for another word, a
+     * cough or a voice on the TV the loop wins by a lot.  Both decodes
+     * score every senone (-compallsen) so their scores share one scale. */
+    int64_t phone_score = asr_decode(a, "phone");
+    if (phone_score > 0)
+        return FC_ERR_MODEL;
+    /* Per word frame, in natural-log units: pocketsphinx scores are
+     * log base 1.0001 shifted right by 10 bits. */
+    double llr = (double)(grammar_score - phone_score) / dur * 1024.0 * 1e-4;
+    if (a->debug)
+        fprintf(stderr, "asr:   %s %d-%d llr %.3f\n", asr_word_name(w), sf, ef, llr);
+    if (llr < a->min_llr[w])
+        return FC_OK;
+
+    asr_heard h;
+    h.word = w;
+    /* A decoder frame's 25.6 ms window is centred 12.8 ms after its
+     * start; place each frame's 10 ms slice around that centre. */
+    h.start = a->seg_start + (int64_t)sf * FRAME + 125;
+    h.end = a->seg_start + (int64_t)ef * FRAME + 285;
+    h.t = now > h.end ? now : h.end;
+    h.score = llr;
+    asr_push(a, &h);
     return FC_OK;
 }
 
 static int asr_begin(asr_t *a, int64_t first_sample)
 {
-    /* Segment frames are counted from the start of the stream; restarting
-     * it per segment makes frame 0 our seg_start. */
-    if (ps_start_stream(a->ps) < 0 || ps_start_utt(a->ps) < 0)
-        return FC_ERR_MODEL;
     a->in_seg = 1;
     a->seg_start = first_sample;
     a->seg_frames = 0;
@@ -478,8 +521,9 @@ static int asr_begin(asr_t *a, int64_t first_sample)
 
 static int asr_feed(asr_t *a, const int16_t *x)
 {
+    memcpy(a->seg_buf + (size_t)a->seg_frames * FRAME, x, FRAME * sizeof *x);
     a->seg_frames++;
-    return ps_process_raw(a->ps, x, FRAME, FALSE, FALSE) < 0 ? FC_ERR_MODEL : FC_OK;
+    return FC_OK;
 }
 
 /* One 10 ms frame whose first sample is session sample `s`. */

@@ -209,12 +209,15 @@ static int cmd_check(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         routine_t *r = NULL;
         routine_report report = {0};
-        if (routine_load(argv[i], &r, &report) < 0) {
+        char path[PATH_MAX];
+        if (datapath_find("scripts", argv[i], path, sizeof path) < 0)
+            snprintf(path, sizeof path, "%s", argv[i]); /* let the loader say what is wrong */
+        if (routine_load(path, &r, &report) < 0) {
             problems = 1;
             for (size_t j = 0; j < report.n; j++)
                 printf("%s\n", report.lines[j]);
         } else {
-            printf("%s: ok (%zu exercises)\n", argv[i], r->n_exercises);
+            printf("%s: ok (%zu exercises)\n", path, r->n_exercises);
         }
         routine_report_clear(&report);
         routine_destroy(r);
