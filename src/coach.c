@@ -3,10 +3,12 @@
 #include "eventlog.h"
 #include "fc_error.h"
 #include "keys.h"
+#include "listener.h"
 #include "mixer.h"
 #include "status.h"
 #include "tts.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +36,16 @@ typedef struct {
     status_t *status;
     keys_t *keys;
     audio_t *audio;
+    listener_t *listener;
     bool ended;
     session_end_reason reason;
 } run;
+
+/* Seconds, rounded to the millisecond like every "t" in the log. */
+static double ms(int64_t samples)
+{
+    return (double)((samples * 1000 + AUDIO_RATE / 2) / AUDIO_RATE) / 1000.0;
+}
 
 /* Counts and reps come from the cache so they are never late; narration is
  * rendered fresh and handed to the mixer, which frees it once played. */
@@ -70,7 +79,6 @@ static int perform(run *r, const session_action *a)
 {
     int64_t len = 0;
     int rc = FC_OK;
-    double until;
     switch (a->kind) {
     case SESSION_ACT_EXERCISE:
         rc = eventlog_write(r->log, a->at, "exercise", "s:s, s:s?, s:i", "name",
@@ -79,8 +87,8 @@ static int perform(run *r, const session_action *a)
     case SESSION_ACT_SAY:
         if ((rc = speak(r, a, &len)) < 0)
             return rc;
-        until = (double)((a->at + len) * 1000 / AUDIO_RATE) / 1000.0;
-        rc = eventlog_write(r->log, a->at, "say", "s:s, s:f", "text", a->text, "until", until);
+        rc = eventlog_write(r->log, a->at, "say", "s:s, s:f", "text", a->text, "until",
+                            ms(a->at + len));
         break;
     case SESSION_ACT_HOLD:
         rc = eventlog_write(r->log, a->at, "hold", "s:i, s:i, s:i", "seconds", a->seconds, "rep",
@@ -130,9 +138,34 @@ static int drain(run *r, int64_t until)
     return got;
 }
 
+int coach_log_heard(eventlog_t *log, const asr_heard *h)
+{
+    return eventlog_write(log, h->t, "heard", "s:s, s:f, s:f, s:f", "word",
+                          asr_word_name(h->word), "start", ms(h->start), "end", ms(h->end),
+                          "score", round(h->score * 1000.0) / 1000.0);
+}
+
+/* Logs each word the recogniser heard and hands it to the engine. */
+static int take_heard(run *r)
+{
+    asr_heard h;
+    while (r->listener && listener_poll(r->listener, &h) == 1) {
+        int rc = coach_log_heard(r->log, &h);
+        if (rc < 0)
+            return rc;
+        static const session_command map[] = {
+            [ASR_WORD_NEXT] = SESSION_CMD_NEXT, [ASR_WORD_REPEAT] = SESSION_CMD_REPEAT,
+            [ASR_WORD_PAIN] = SESSION_CMD_PAIN, [ASR_WORD_STOP] = SESSION_CMD_STOP};
+        if (h.word > ASR_WORD_NONE && h.word <= ASR_WORD_STOP)
+            session_post_command(r->session, map[h.word], h.t);
+    }
+    return FC_OK;
+}
+
 static void close_run(run *r)
 {
     status_destroy(r->status);
+    listener_destroy(r->listener);
     keys_destroy(r->keys);
     audio_close(r->audio);
     eventlog_close(r->log);
@@ -165,6 +198,16 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     }
     if ((rc = audio_open(&cfg->audio, &r.audio, err, errlen)) < 0)
         goto fail;
+    if (cfg->grammar_dir) {
+        asr_config acfg = asr_config_default();
+        acfg.grammar_dir = cfg->grammar_dir;
+        if ((rc = listener_create(&acfg, audio_is_realtime(r.audio), &r.listener)) < 0) {
+            snprintf(err, errlen, "the recogniser could not start (%s); check %s and that the "
+                     "pocketsphinx-en-us package is installed", fc_strerror(rc),
+                     cfg->grammar_dir);
+            goto fail;
+        }
+    }
     if ((rc = eventlog_open(cfg->events_path, AUDIO_RATE, &r.log)) < 0) {
         snprintf(err, errlen, "%s: cannot write the event log; check the folder exists and is "
                  "writable", cfg->events_path);
@@ -190,6 +233,10 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         session_command cmd;
         while (r.keys && keys_poll(r.keys, &cmd) == 1)
             session_post_command(r.session, cmd, now);
+        if ((rc = take_heard(&r)) < 0) {
+            snprintf(err, errlen, "cannot write the event log");
+            goto fail;
+        }
         if ((rc = drain(&r, now + BLOCK)) < 0) {
             snprintf(err, errlen, "%s", rc == FC_ERR_IO ? "cannot write the event log"
                                                          : fc_strerror(rc));
@@ -198,6 +245,10 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         mixer_render(r.mixer, now, out, BLOCK);
         if ((rc = audio_exchange(r.audio, out, in, BLOCK, err, errlen)) < 0)
             goto fail;
+        if (r.listener && (rc = listener_push(r.listener, now, in, BLOCK)) < 0) {
+            snprintf(err, errlen, "the recogniser failed: %s", fc_strerror(rc));
+            goto fail;
+        }
         now += BLOCK;
         if (r.status) {
             session_progress p = session_get_progress(r.session);

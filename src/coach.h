@@ -5,7 +5,9 @@
 #ifndef FLOORCOACH_COACH_H
 #define FLOORCOACH_COACH_H
 
+#include "asr.h"
 #include "audio.h"
+#include "eventlog.h"
 #include "routine.h"
 #include "session.h"
 #include "voice.h"
@@ -20,7 +22,7 @@ typedef struct {
     const char *events_path;    /* "-" for stdout, NULL for none */
     int keys_fd;                /* read n/r/p/s from this fd; -1 for none */
     bool show_status;           /* draw the status line on stderr if it is a terminal */
-    const char *grammar_dir;    /* NULL: do not listen */
+    const char *grammar_dir;    /* recogniser data; NULL: do not listen */
     volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
 } coach_config;
 
@@ -31,5 +33,8 @@ coach_config coach_config_default(void);
  * *reason set, or a negative fc_err with one line for the user in err (the
  * event log then ends with reason "error" when it could be opened). */
 int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, size_t errlen);
+
+/* Engine thread. Writes a `heard` event {word, start, end, score}. */
+int coach_log_heard(eventlog_t *log, const asr_heard *h);
 
 #endif

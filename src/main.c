@@ -1,10 +1,13 @@
 /* floorcoach: command-line entry. Parses arguments, wires modules, maps
  * results to exit codes; nothing else. Exit codes: 0 success, 1 problems
  * found by `check`, 2 bad input or a failure the user can act on. */
+#include "asr.h"
 #include "audio.h"
 #include "coach.h"
 #include "datapath.h"
+#include "eventlog.h"
 #include "fc_error.h"
+#include "listener.h"
 #include "routine.h"
 #include "tts.h"
 #include "voice.h"
@@ -28,6 +31,15 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static void usage_main(FILE *fp)
 {
     fprintf(fp,
@@ -39,6 +51,7 @@ static void usage_main(FILE *fp)
             "  run [ROUTINE]     run a routine aloud (default: scripts/fai.yaml)\n"
             "  check ROUTINE...  validate routine scripts\n"
             "  say TEXT          speak TEXT with a voice profile\n"
+            "  listen            recognise commands only, printing heard events\n"
             "  devices           list audio devices\n"
             "\n"
             "'floorcoach COMMAND --help' describes each command.\n");
@@ -59,8 +72,21 @@ static void usage_run(FILE *fp)
             "  --input DEV        input device, by name or index\n"
             "  --keys             read n/r/p/s commands from stdin even if it is not a terminal\n"
             "  --no-keys          never read commands from stdin\n"
+            "  --no-listen        do not listen for voice commands\n"
             "\n"
+            "It listens for \"next\", \"repeat\", \"pain\" and \"stop\" on the microphone\n"
+            "(the default input device when playing to a speaker, or --mic / --input).\n"
             "Keys (when stdin is a terminal): n next, r repeat, p pain, s stop.\n");
+}
+
+static void usage_listen(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach listen [--mic FILE.wav | --input DEV] [--events FILE|-]\n"
+            "\n"
+            "Runs recognition only and writes a heard event for every command word\n"
+            "(default: to stdout). For checking a microphone, and for benchmarks.\n"
+            "With a file it ends at the file's end; with a device, on Ctrl-C.\n");
 }
 
 static void usage_check(FILE *fp)
@@ -141,11 +167,13 @@ static int cmd_run(int argc, char **argv)
         {"mic", required_argument, 0, 'm'},   {"events", required_argument, 0, 'e'},
         {"output", required_argument, 0, 'O'}, {"input", required_argument, 0, 'I'},
         {"keys", no_argument, 0, 'k'},        {"no-keys", no_argument, 0, 'K'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"no-listen", no_argument, 0, 'L'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     coach_config cfg = coach_config_default();
     const char *voice = NULL;
     int keys = -1; /* -1: when stdin is a terminal */
+    bool listen = true;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -157,6 +185,7 @@ static int cmd_run(int argc, char **argv)
         case 'I': cfg.audio.in_device = optarg; break;
         case 'k': keys = 1; break;
         case 'K': keys = 0; break;
+        case 'L': listen = false; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -177,12 +206,14 @@ static int cmd_run(int argc, char **argv)
     cfg.show_status = true;
     if (keys == 1 || (keys == -1 && isatty(STDIN_FILENO)))
         cfg.keys_fd = STDIN_FILENO;
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Rendering to a file has no microphone unless one is given. */
+    char grammars[PATH_MAX];
+    snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
+    if (listen && (cfg.audio.in_file || cfg.audio.in_device || !cfg.audio.out_file)) {
+        cfg.grammar_dir = grammars;
+        cfg.audio.want_input = true;
+    }
+    catch_signals();
 
     char err[512] = "";
     session_end_reason reason;
@@ -300,6 +331,87 @@ done:
     return status;
 }
 
+static void print_heard(listener_t *listener, eventlog_t *log)
+{
+    asr_heard h;
+    while (listener_poll(listener, &h) == 1)
+        coach_log_heard(log, &h);
+}
+
+static int cmd_listen(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"mic", required_argument, 0, 'm'}, {"input", required_argument, 0, 'I'},
+        {"events", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    audio_config acfg = audio_config_default();
+    const char *events = "-";
+    int c;
+    acfg.no_output = true;
+    acfg.want_input = true;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': acfg.in_file = optarg; break;
+        case 'I': acfg.in_device = optarg; break;
+        case 'e': events = optarg; break;
+        case 'h': usage_listen(stdout); return 0;
+        default: usage_listen(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind < argc) {
+        usage_listen(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    int status = EXIT_BAD_INPUT, rc;
+    char err[512] = "", grammars[PATH_MAX];
+    audio_t *audio = NULL;
+    listener_t *listener = NULL;
+    eventlog_t *log = NULL;
+    asr_config cfg = asr_config_default();
+    snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
+    cfg.grammar_dir = grammars;
+
+    if ((rc = audio_open(&acfg, &audio, err, sizeof err)) < 0) {
+        fprintf(stderr, "floorcoach: %s\n", err);
+        goto done;
+    }
+    if ((rc = listener_create(&cfg, audio_is_realtime(audio), &listener)) < 0) {
+        fprintf(stderr, "floorcoach: the recogniser could not start (%s); check %s and that "
+                "the pocketsphinx-en-us package is installed\n", fc_strerror(rc), grammars);
+        goto done;
+    }
+    if (eventlog_open(events, AUDIO_RATE, &log) < 0) {
+        fprintf(stderr, "floorcoach: %s: cannot write the event log\n", events);
+        goto done;
+    }
+    catch_signals();
+    int16_t silence[160] = {0}, in[160];
+    int64_t now = 0, tail = 0;
+    /* A file is followed by a second of silence so its last word ends. */
+    while (!interrupted && tail < AUDIO_RATE) {
+        if ((rc = audio_exchange(audio, silence, in, 160, err, sizeof err)) < 0) {
+            fprintf(stderr, "floorcoach: %s\n", err);
+            goto done;
+        }
+        if (audio_input_ended(audio))
+            tail += 160;
+        if ((rc = listener_push(listener, now, in, 160)) < 0) {
+            fprintf(stderr, "floorcoach: the recogniser failed: %s\n", fc_strerror(rc));
+            goto done;
+        }
+        now += 160;
+        print_heard(listener, log);
+    }
+    listener_flush(listener);
+    print_heard(listener, log);
+    status = 0;
+done:
+    eventlog_close(log);
+    listener_destroy(listener);
+    audio_close(audio);
+    return status;
+}
+
 static int cmd_devices(int argc, char **argv)
 {
     if (is_help(argc, argv)) {
@@ -335,6 +447,8 @@ int main(int argc, char **argv)
         return cmd_say(argc, argv);
     if (!strcmp(cmd, "devices"))
         return cmd_devices(argc, argv);
+    if (!strcmp(cmd, "listen"))
+        return cmd_listen(argc, argv);
     fprintf(stderr, "floorcoach: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return EXIT_BAD_INPUT;

@@ -3,15 +3,9 @@
  * (Bit-exact reproducibility is checked across processes by test_cli.sh:
  * eSpeak NG carries state from one utterance to the next, so it only holds
  * for a whole session in a fresh process.) */
-#include "coach.h"
-#include "datapath.h"
-#include "fc_error.h"
-#include "routine.h"
-#include "voice.h"
+#include "support.h"
 
-#include <jansson.h>
 #include <setjmp.h>
-#include <sndfile.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,84 +15,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#define RATE 16000
 /* An onset is the first 1 ms window whose peak passes this (about -34 dBFS). */
 #define ONSET_LEVEL 600
 
-typedef struct {
-    int16_t *pcm;
-    sf_count_t n;
-    json_t **ev;
-    size_t n_ev;
-} rendered;
-
-static routine_t *load(const char *path)
+static void render(const char *routine_path, const char *voice, rendered *out)
 {
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    assert_int_equal(routine_load(path, &r, &rep), FC_OK);
-    routine_report_clear(&rep);
-    return r;
+    support_run(routine_path, voice, NULL, out);
+    assert_int_equal(out->reason, SESSION_END_COMPLETED);
 }
 
-static void render(const char *routine_path, const char *voice, rendered *out, const char *tag)
-{
-    char wav[256], log[256], vpath[512], err[512];
-    snprintf(wav, sizeof wav, "/tmp/fc_render_%d_%s.wav", (int)getpid(), tag);
-    snprintf(log, sizeof log, "/tmp/fc_render_%d_%s.jsonl", (int)getpid(), tag);
-    routine_t *r = load(routine_path);
-    coach_config cfg = coach_config_default();
-    cfg.routine = r;
-    snprintf(vpath, sizeof vpath, "%s/voices/%s.yaml", FC_SOURCE_DIR, voice);
-    assert_int_equal(voice_load(vpath, &cfg.voice, err, sizeof err), FC_OK);
-    cfg.audio.out_file = wav;
-    cfg.events_path = log;
-    session_end_reason reason;
-    int rc = coach_run(&cfg, &reason, err, sizeof err);
-    if (rc < 0)
-        fprintf(stderr, "%s\n", err);
-    assert_int_equal(rc, FC_OK);
-    assert_int_equal(reason, SESSION_END_COMPLETED);
-    routine_destroy(r);
-
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    SNDFILE *sf = sf_open(wav, SFM_READ, &info);
-    assert_non_null(sf);
-    assert_int_equal(info.samplerate, RATE);
-    assert_int_equal(info.channels, 1);
-    out->pcm = malloc((size_t)info.frames * sizeof *out->pcm);
-    out->n = sf_read_short(sf, out->pcm, info.frames);
-    assert_true(out->n == info.frames);
-    sf_close(sf);
-
-    FILE *fp = fopen(log, "r");
-    assert_non_null(fp);
-    char line[4096];
-    out->ev = NULL;
-    out->n_ev = 0;
-    while (fgets(line, sizeof line, fp)) {
-        json_error_t jerr;
-        json_t *o = json_loads(line, 0, &jerr);
-        assert_non_null(o); /* every line is one JSON object */
-        out->ev = realloc(out->ev, (out->n_ev + 1) * sizeof *out->ev);
-        out->ev[out->n_ev++] = o;
-    }
-    fclose(fp);
-    unlink(wav);
-    unlink(log);
-}
-
-static void release(rendered *r)
-{
-    for (size_t i = 0; i < r->n_ev; i++)
-        json_decref(r->ev[i]);
-    free(r->ev);
-    free(r->pcm);
-}
-
-static const char *ev_name(json_t *o) { return json_string_value(json_object_get(o, "event")); }
-static double ev_t(json_t *o) { return json_number_value(json_object_get(o, "t")); }
+static void release(rendered *r) { support_release(r); }
 
 static int64_t onset(const rendered *r, int64_t from, int64_t to)
 {
@@ -106,15 +32,6 @@ static int64_t onset(const rendered *r, int64_t from, int64_t to)
         if (abs(r->pcm[i]) >= ONSET_LEVEL)
             return i;
     return -1;
-}
-
-static int peak(const rendered *r, int64_t from, int64_t to)
-{
-    int p = 0;
-    for (int64_t i = from; i < to && i < r->n; i++)
-        if (abs(r->pcm[i]) > p)
-            p = abs(r->pcm[i]);
-    return p;
 }
 
 static void check_timing(const rendered *r)
@@ -141,11 +58,11 @@ static void check_timing(const rendered *r)
         assert_true(llabs(on - mark) <= RATE / 100);
         /* ...the 100 ms before it are silent, so it is not smeared into the
          * previous count... */
-        assert_true(peak(r, mark - RATE / 10, mark - 16) < ONSET_LEVEL);
+        assert_true(support_peak(r, mark - RATE / 10, mark - 16) < ONSET_LEVEL);
         /* ...and it has ended before the next mark (the log's millisecond
          * times place a mark within 8 samples). */
         if (n < hold_s)
-            assert_int_equal(peak(r, mark + RATE - RATE / 50, mark + RATE - 16), 0);
+            assert_int_equal(support_peak(r, mark + RATE - RATE / 50, mark + RATE - 16), 0);
         counts++;
     }
     assert_true(counts > 0);
@@ -155,7 +72,7 @@ static void test_mini_routine_log_and_timing(void **state)
 {
     (void)state;
     rendered r;
-    render(TEST_ROUTINES "/mini.yaml", "default", &r, "mini");
+    render(TEST_ROUTINES "/mini.yaml", "default", &r);
     const char *seen[] = {"start", "exercise", "say", "hold", "count", "rep", "wait", "end"};
     for (size_t k = 0; k < sizeof seen / sizeof seen[0]; k++) {
         int found = 0;
@@ -178,11 +95,11 @@ static void test_mini_routine_log_and_timing(void **state)
             double until = json_number_value(json_object_get(r.ev[i], "until"));
             int64_t at = (int64_t)(ev_t(r.ev[i]) * RATE + 0.5);
             assert_true(until > ev_t(r.ev[i]));
-            assert_true(peak(&r, at, (int64_t)(until * RATE)) >= ONSET_LEVEL);
+            assert_true(support_peak(&r, at, (int64_t)(until * RATE)) >= ONSET_LEVEL);
         }
     }
     /* The session audio is as long as the session. */
-    assert_true(r.n >= (sf_count_t)(prev * RATE));
+    assert_true(r.n >= (int64_t)(prev * RATE));
     check_timing(&r);
     release(&r);
 }
@@ -193,7 +110,7 @@ static void test_default_routine_timing_every_voice(void **state)
     const char *voices[] = {"default", "calm", "british"};
     for (size_t v = 0; v < 3; v++) {
         rendered r;
-        render(FC_SOURCE_DIR "/scripts/fai-stretches.yaml", voices[v], &r, voices[v]);
+        render(FC_SOURCE_DIR "/scripts/fai-stretches.yaml", voices[v], &r);
         check_timing(&r);
         release(&r);
     }

@@ -1,0 +1,37 @@
+/* listener: runs the recogniser beside the session.
+ *
+ * In real time it owns a thread: the engine pushes each captured block into
+ * a lock-free ring and goes on, the thread runs asr_process() and posts what
+ * it heard into a lock-free queue that the engine polls. With files it runs
+ * the recogniser inline instead, block by block, so a session from files
+ * stays a pure function of its inputs. */
+#ifndef FLOORCOACH_LISTENER_H
+#define FLOORCOACH_LISTENER_H
+
+#include "asr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct listener listener_t;
+
+/* Engine thread. threaded: run recognition in its own thread. Returns 0 or
+ * a negative fc_err (FC_ERR_MODEL: model or grammar missing). */
+int listener_create(const asr_config *cfg, bool threaded, listener_t **out);
+/* Engine thread. Accepts NULL. Stops and joins the thread. */
+void listener_destroy(listener_t *l);
+
+/* Engine thread. Audio captured at session samples [at, at + n); calls
+ * are contiguous. Never blocks; in threaded mode, audio that finds the ring
+ * full is dropped and counted (the recogniser is falling behind). */
+int listener_push(listener_t *l, int64_t at, const int16_t *pcm, size_t n);
+/* Engine thread. Returns 1 and a heard word, or 0 when none is waiting. */
+int listener_poll(listener_t *l, asr_heard *out);
+/* Engine thread. Blocks until everything pushed so far has been
+ * recognised (tests and end of file input). */
+void listener_flush(listener_t *l);
+/* Any thread. Samples dropped because the recogniser fell behind. */
+uint64_t listener_dropped(const listener_t *l);
+
+#endif

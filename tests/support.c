@@ -1,0 +1,114 @@
+#include "support.h"
+
+#include "coach.h"
+#include "fc_error.h"
+#include "routine.h"
+#include "voice.h"
+
+#include <setjmp.h>
+#include <sndfile.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+void support_run(const char *routine_path, const char *voice, const char *mic, rendered *out)
+{
+    static int serial;
+    char wav[256], log[256], vpath[512], err[512];
+    snprintf(wav, sizeof wav, "/tmp/fc_test_%d_%d.wav", (int)getpid(), serial);
+    snprintf(log, sizeof log, "/tmp/fc_test_%d_%d.jsonl", (int)getpid(), serial++);
+    routine_t *r = NULL;
+    routine_report rep = {0};
+    assert_int_equal(routine_load(routine_path, &r, &rep), FC_OK);
+    routine_report_clear(&rep);
+    coach_config cfg = coach_config_default();
+    cfg.routine = r;
+    snprintf(vpath, sizeof vpath, "%s/voices/%s.yaml", FC_SOURCE_DIR, voice);
+    assert_int_equal(voice_load(vpath, &cfg.voice, err, sizeof err), FC_OK);
+    cfg.audio.out_file = wav;
+    cfg.audio.in_file = mic;
+    cfg.grammar_dir = mic ? FC_SOURCE_DIR "/grammars" : NULL;
+    cfg.events_path = log;
+    int rc = coach_run(&cfg, &out->reason, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, FC_OK);
+    routine_destroy(r);
+
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *sf = sf_open(wav, SFM_READ, &info);
+    assert_non_null(sf);
+    assert_int_equal(info.samplerate, RATE);
+    out->pcm = malloc((size_t)info.frames * sizeof *out->pcm + 1);
+    out->n = sf_read_short(sf, out->pcm, info.frames);
+    sf_close(sf);
+
+    FILE *fp = fopen(log, "r");
+    assert_non_null(fp);
+    char line[8192];
+    out->ev = NULL;
+    out->n_ev = 0;
+    while (fgets(line, sizeof line, fp)) {
+        json_t *o = json_loads(line, 0, NULL);
+        assert_non_null(o); /* every line is one JSON object */
+        out->ev = realloc(out->ev, (out->n_ev + 1) * sizeof *out->ev);
+        out->ev[out->n_ev++] = o;
+    }
+    fclose(fp);
+    unlink(wav);
+    unlink(log);
+}
+
+void support_release(rendered *r)
+{
+    for (size_t i = 0; i < r->n_ev; i++)
+        json_decref(r->ev[i]);
+    free(r->ev);
+    free(r->pcm);
+}
+
+const char *ev_name(const json_t *o) { return json_string_value(json_object_get(o, "event")); }
+double ev_t(const json_t *o) { return json_number_value(json_object_get(o, "t")); }
+double ev_num(const json_t *o, const char *key) { return json_number_value(json_object_get(o, key)); }
+const char *ev_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+int ev_find(const rendered *r, const char *name, int from)
+{
+    for (size_t i = from < 0 ? 0 : (size_t)from; i < r->n_ev; i++)
+        if (!strcmp(ev_name(r->ev[i]), name))
+            return (int)i;
+    return -1;
+}
+
+int support_peak(const rendered *r, int64_t from, int64_t to)
+{
+    int p = 0;
+    for (int64_t i = from < 0 ? 0 : from; i < to && i < r->n; i++)
+        if (abs(r->pcm[i]) > p)
+            p = abs(r->pcm[i]);
+    return p;
+}
+
+void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
+                       const size_t *lens, const int64_t *at, int n)
+{
+    size_t total = (size_t)(seconds * RATE);
+    int16_t *pcm = calloc(total, sizeof *pcm);
+    for (int k = 0; k < n; k++)
+        for (size_t i = 0; i < lens[k] && (size_t)at[k] + i < total; i++)
+            pcm[at[k] + (int64_t)i] = clips[k][i];
+    SF_INFO info = {.samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    assert_non_null(sf);
+    assert_true(sf_write_short(sf, pcm, (sf_count_t)total) == (sf_count_t)total);
+    sf_close(sf);
+    free(pcm);
+}

@@ -1,0 +1,276 @@
+/* Hands-free sessions: command words placed at known times in a microphone
+ * file drive whole sessions through the real recogniser. Commands are
+ * synthesized with eSpeak NG in a voice other than the coach's; one test
+ * uses a real person's recording from the shared corpus when it is there. */
+#include "support.h"
+#include "tts.h"
+#include "voice.h"
+
+#include <setjmp.h>
+#include <sndfile.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define MINI TEST_ROUTINES "/mini.yaml"
+/* From the end of the word to the coach's reaction on the output. */
+#define MAX_REACTION 0.300
+
+typedef struct {
+    int16_t *pcm;
+    size_t n;
+} word_clip;
+
+/* The user's voice: British English, higher, a little slower than the
+ * coach's American default. */
+static word_clip synth(const char *word)
+{
+    voice_profile v = voice_profile_default();
+    snprintf(v.espeak_voice, sizeof v.espeak_voice, "en-gb-x-rp");
+    v.pitch = 60;
+    v.rate = 150;
+    tts_t *tts = NULL;
+    assert_int_equal(tts_create(&v, &tts), 0);
+    word_clip c;
+    assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &c.pcm, &c.n), 0);
+    tts_destroy(tts);
+    return c;
+}
+
+/* The start of the first hold in the mini routine, from a run without a
+ * microphone: commands are placed relative to it. */
+static double first_hold(void)
+{
+    static double t = -1;
+    if (t < 0) {
+        rendered r;
+        support_run(MINI, "default", NULL, &r);
+        int h = ev_find(&r, "hold", 0);
+        assert_true(h > 0);
+        t = ev_t(r.ev[h]);
+        support_release(&r);
+    }
+    return t;
+}
+
+/* Runs the mini routine with `words` spoken at the given seconds. Returns
+ * the true end of the first word, in seconds. */
+static double run_with(const char *const *words, const double *at, int n, rendered *out)
+{
+    char mic[128];
+    snprintf(mic, sizeof mic, "/tmp/fc_mic_%d.wav", (int)getpid());
+    word_clip clips[4];
+    const int16_t *pcm[4];
+    size_t lens[4];
+    int64_t pos[4];
+    for (int k = 0; k < n; k++) {
+        clips[k] = synth(words[k]);
+        pcm[k] = clips[k].pcm;
+        lens[k] = clips[k].n;
+        pos[k] = (int64_t)(at[k] * RATE);
+    }
+    support_write_mic(mic, at[n - 1] + 5, pcm, lens, pos, n);
+    support_run(MINI, "default", mic, out);
+    unlink(mic);
+    double end = (double)(pos[0] + (int64_t)lens[0]) / RATE; /* clips are trimmed: this is speech end */
+    for (int k = 0; k < n; k++)
+        free(clips[k].pcm);
+    return end;
+}
+
+/* The first `heard` event, checked for word and recogniser latency. */
+static int expect_heard(const rendered *r, const char *word, double word_end, int from)
+{
+    int h = ev_find(r, "heard", from);
+    assert_true(h >= 0);
+    assert_string_equal(ev_str(r->ev[h], "word"), word);
+    double latency = ev_t(r->ev[h]) - word_end;
+    fprintf(stderr, "  heard '%s' %.3f s after the word ended\n", word, latency);
+    assert_true(latency >= 0 && latency <= MAX_REACTION);
+    return h;
+}
+
+/* The first `say` at or after event h: it must start within the reaction
+ * time, contain `text`, and really be in the output audio there. */
+static int expect_reply(const rendered *r, int h, double word_end, const char *text)
+{
+    int s = ev_find(r, "say", h);
+    assert_true(s > h);
+    fprintf(stderr, "  reply '%s' %.3f s after the word ended\n", ev_str(r->ev[s], "text"),
+            ev_t(r->ev[s]) - word_end);
+    assert_true(ev_t(r->ev[s]) - word_end <= MAX_REACTION);
+    assert_non_null(strstr(ev_str(r->ev[s], "text"), text));
+    int64_t at = (int64_t)(ev_t(r->ev[s]) * RATE);
+    assert_true(support_peak(r, at, at + RATE / 5) > 1000);
+    return s;
+}
+
+static void no_count_between(const rendered *r, int from, int to)
+{
+    for (int i = from; i < to; i++)
+        assert_string_not_equal(ev_name(r->ev[i]), "count");
+}
+
+static void test_stop_during_hold(void **state)
+{
+    (void)state;
+    const char *words[] = {"stop"};
+    double at[] = {first_hold() + 1.5};
+    rendered r;
+    double end = run_with(words, at, 1, &r);
+    int h = expect_heard(&r, "stop", end, 0);
+    int s = expect_reply(&r, h, end, "Stopping");
+    no_count_between(&r, h, (int)r.n_ev);
+    /* The output is quiet between the cut and the closing line. */
+    int64_t cut = (int64_t)(ev_t(r.ev[h]) * RATE) + RATE / 100;
+    assert_true(support_peak(&r, cut, (int64_t)(ev_t(r.ev[s]) * RATE)) < 100 ||
+                ev_t(r.ev[s]) - ev_t(r.ev[h]) < 0.02);
+    assert_string_equal(ev_name(r.ev[r.n_ev - 1]), "end");
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "stopped");
+    assert_int_equal(r.reason, SESSION_END_STOPPED);
+    support_release(&r);
+}
+
+static void test_pain_during_hold_runs_protocol(void **state)
+{
+    (void)state;
+    const char *words[] = {"pain", "next"};
+    double hold = first_hold();
+    double at[] = {hold + 1.5, hold + 28};
+    rendered r;
+    double end = run_with(words, at, 2, &r);
+    int h = expect_heard(&r, "pain", end, 0);
+    int p = ev_find(&r, "pain", h);
+    assert_true(p > h);
+    assert_string_equal(ev_str(r.ev[p], "exercise"), "Test stretch");
+    assert_string_equal(ev_str(r.ev[p], "side"), "left");
+    assert_int_equal((int)ev_num(r.ev[p], "rep"), 1);
+    int second = (int)ev_num(r.ev[p], "second");
+    assert_true(second >= 1 && second <= 3);
+    int s = expect_reply(&r, p, end, "Come back slowly");
+    /* The hold stopped counting, the guidance was given, then the question. */
+    int w = ev_find(&r, "wait", s);
+    assert_true(w > s);
+    assert_string_equal(ev_str(r.ev[w], "for"), "command");
+    no_count_between(&r, h, w);
+    /* "next" skips the painful exercise, both sides. */
+    int h2 = ev_find(&r, "heard", w);
+    assert_true(h2 > w);
+    assert_string_equal(ev_str(r.ev[h2], "word"), "next");
+    int ex = ev_find(&r, "exercise", h2);
+    assert_true(ex > h2);
+    assert_string_equal(ev_str(r.ev[ex], "name"), "Test reps");
+    /* The painful exercise is named in the closing summary. */
+    int found = 0;
+    for (size_t i = (size_t)ex; i < r.n_ev; i++)
+        if (!strcmp(ev_name(r.ev[i]), "say") &&
+            strstr(ev_str(r.ev[i], "text"), "pain during: Test stretch"))
+            found = 1;
+    assert_true(found);
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+    support_release(&r);
+}
+
+static void test_next_ends_hold_early(void **state)
+{
+    (void)state;
+    const char *words[] = {"next"};
+    double at[] = {first_hold() + 1.5};
+    rendered r;
+    double end = run_with(words, at, 1, &r);
+    int h = expect_heard(&r, "next", end, 0);
+    int s = expect_reply(&r, h, end, "Rest");
+    no_count_between(&r, h, s);
+    /* The first hold ended early: the next hold is the second repetition. */
+    int hold = ev_find(&r, "hold", s);
+    assert_int_equal((int)ev_num(r.ev[hold], "rep"), 2);
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+    support_release(&r);
+}
+
+static void test_repeat_says_instruction_again(void **state)
+{
+    (void)state;
+    const char *words[] = {"repeat"};
+    double at[] = {first_hold() + 1.5};
+    rendered r;
+    double end = run_with(words, at, 1, &r);
+    int h = expect_heard(&r, "repeat", end, 0);
+    int s = expect_reply(&r, h, end, "Lean gently toward your left leg");
+    /* ...then the same hold starts again from one. */
+    int hold = ev_find(&r, "hold", s);
+    assert_int_equal((int)ev_num(r.ev[hold], "rep"), 1);
+    assert_int_equal((int)ev_num(r.ev[ev_find(&r, "count", hold)], "n"), 1);
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+    support_release(&r);
+}
+
+static void test_silence_and_narration_are_not_commands(void **state)
+{
+    (void)state;
+    /* A microphone that hears nothing must never produce a command. */
+    char mic[128];
+    snprintf(mic, sizeof mic, "/tmp/fc_mic_quiet_%d.wav", (int)getpid());
+    support_write_mic(mic, 10, NULL, NULL, NULL, 0);
+    rendered r;
+    support_run(MINI, "default", mic, &r);
+    unlink(mic);
+    assert_int_equal(ev_find(&r, "heard", 0), -1);
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+    support_release(&r);
+}
+
+/* A real person's "stop" (a dev-split speaker of the shared corpus). */
+static void test_real_voice_stop(void **state)
+{
+    (void)state;
+    const char *path = CORPUS_DIR "/commands/stop/an4_an189-mkem-b.wav";
+    if (access(path, R_OK) != 0)
+        path = NULL;
+    SF_INFO info = {0};
+    SNDFILE *sf = path ? sf_open(path, SFM_READ, &info) : NULL;
+    if (!sf) {
+        fprintf(stderr, "  corpus not found at %s: skipped\n", CORPUS_DIR);
+        skip();
+    }
+    assert_int_equal(info.samplerate, RATE);
+    int16_t *pcm = malloc((size_t)info.frames * sizeof *pcm);
+    size_t n = (size_t)sf_read_short(sf, pcm, info.frames);
+    sf_close(sf);
+    size_t last = n;
+    while (last > 0 && abs(pcm[last - 1]) < 300)
+        last--;
+    double hold = first_hold();
+    int64_t at = (int64_t)((hold + 1.0) * RATE);
+    double end = (double)(at + (int64_t)last) / RATE;
+    char mic[128];
+    snprintf(mic, sizeof mic, "/tmp/fc_mic_real_%d.wav", (int)getpid());
+    const int16_t *clips[] = {pcm};
+    support_write_mic(mic, hold + 8, clips, &n, &at, 1);
+    free(pcm);
+    rendered r;
+    support_run(MINI, "default", mic, &r);
+    unlink(mic);
+    int h = expect_heard(&r, "stop", end, 0);
+    expect_reply(&r, h, end, "Stopping");
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "stopped");
+    support_release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stop_during_hold),
+        cmocka_unit_test(test_pain_during_hold_runs_protocol),
+        cmocka_unit_test(test_next_ends_hold_early),
+        cmocka_unit_test(test_repeat_says_instruction_again),
+        cmocka_unit_test(test_silence_and_narration_are_not_commands),
+        cmocka_unit_test(test_real_voice_stop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
