@@ -2,7 +2,7 @@
 """Regenerate commands.dict and commands.gram for floorcoach's recogniser.
 
 Run from anywhere:  python3 grammars/gen_grammar.py [--out DIR]
-                        [--w-phone W] [--w-competitor W] [--cmudict FILE]
+                        [--w-competitor W] [--cmudict FILE]
                         [--unigrams FILE [--min-logprob L]]
 
 Why generated: the competitor list is derived mechanically from the CMU
@@ -11,6 +11,7 @@ it must not be edited by hand, and the JSGF weights below are the knobs that
 set how easily a stretch of audio is explained as "not a command".
 """
 import argparse
+import decimal
 import os
 import re
 import sys
@@ -28,18 +29,20 @@ COMMANDS = {
     'stop':   ['S T AA P', 'S T AO P'],
 }
 
-# JSGF weights (pocketsphinx adds their natural log to the path score, about
-# 10 per frame of acoustic difference).  Competitors ("top", "neck",
-# "plain") are cheaper than commands so that only a clearly spoken
-# neighbour wins over a command: the phone-loop verification in asr.c does
-# the rest of the rejection.
+# JSGF weights: pocketsphinx adds their natural log to the path score
+# (not scaled by -lw), where one frame of acoustic mismatch is worth a few
+# nats.  1e-10 (-23 nats) lets a neighbour ("top", "neck", "plain") win
+# only when it fits clearly better than the command; the phone-loop
+# verification in asr.c does the rest of the rejection.  Tuned on dev:
+# 0.05 lost half the real "stop"s to "star"/"store", 1e-20 let a quarter
+# of the distractors through as commands.
 W_COMMAND = {'next': 1.0, 'repeat': 1.0, 'pain': 1.0, 'stop': 1.0}
-W_COMPETITOR = 0.05
+W_COMPETITOR = 1e-10
 
 
 def weight(w):
     # sphinxbase's JSGF lexer takes plain decimals only, not 1e-05.
-    return ('%.80f' % w).rstrip('0').rstrip('.')
+    return format(decimal.Decimal(repr(w)), 'f')
 
 
 def editdist(a, b):

@@ -5,13 +5,15 @@
  *    We use our own VAD rather than pocketsphinx's because its silence
  *    removal drops frames, which would break the mapping from decoder
  *    frames to the session clock, and its end-of-speech hangover is fixed.
- *  - Each segment is decoded as it arrives with a JSGF grammar in which
- *    the four commands compete with the words one phone away from them
- *    ("top", "neck", "plain") and with a free phone loop.  The loop soaks
- *    up any speech that is not a command, which is what gives rejection;
- *    the JSGF weights set how cheap that garbage is.
- *  - When the VAD closes the segment the lattice gives each command a
- *    posterior; a per-word threshold from asr.conf decides.
+ *    A segment longer than max_segment_ms is continuous sound (TV, a tap,
+ *    a sentence), not a lone command, and is dropped undecoded.
+ *  - When the VAD closes a segment it is decoded in one go (so batch CMN
+ *    normalises it by its own mean) with a one-word JSGF grammar in which
+ *    the four commands compete with common words one phone away from them
+ *    ("top", "neck", "plain").
+ *  - A command that wins is verified against a free phone loop over the
+ *    same frames: the per-frame log-likelihood ratio must reach the
+ *    word's min_llr from asr.conf.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -71,6 +73,7 @@ struct asr {
     int64_t seg_start;       /* session sample of the decoder's frame 0 */
     int seg_frames;
     int seg_voiced;          /* frames above the start threshold: tells a click from a word */
+    int overlong;            /* segment outgrew max_segment_ms: no lone command */
     int16_t *seg_buf;        /* the segment's audio, decoded when it closes */
 
     asr_heard pend[MAX_PENDING];
@@ -431,9 +434,8 @@ static asr_word asr_base_word(const char *w)
     return asr_word_from_name(buf);
 }
 
-/* Decode the buffered segment with search `name`; returns the summed
- * acoustic score of the best path, or 1 on failure (scores are <= 0). */
-static int64_t asr_decode(asr_t *a, const char *name)
+/* Decode the buffered segment with search `name`. */
+static int asr_decode(asr_t *a, const char *name)
 {
     /* Pocketsphinx applies batch CMN only to a whole utterance given in
      * one call; the segment's own mean copes with a new voice or room at
@@ -444,12 +446,23 @@ static int64_t asr_decode(asr_t *a, const char *name)
         ps_process_raw(a->ps, a->seg_buf, (size_t)a->seg_frames * FRAME,
                        FALSE, TRUE) < 0 ||
         ps_end_utt(a->ps) < 0)
-        return 1;
-    int64_t sum = 0;
+        return FC_ERR_MODEL;
+    return FC_OK;
+}
+
+/* Acoustic score of the phone loop's best path over frames sf..ef; phones
+ * straddling the edges count in proportion to their overlap. */
+static double asr_phone_score(asr_t *a, int sf, int ef)
+{
+    double sum = 0.0;
     for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
+        int psf, pef;
         int32 ascr, lscr, lback;
+        ps_seg_frames(s, &psf, &pef);
         ps_seg_prob(s, &ascr, &lscr, &lback);
-        sum += ascr;
+        int lo = psf > sf ? psf : sf, hi = pef < ef ? pef : ef;
+        if (hi >= lo)
+            sum += (double)ascr * (hi - lo + 1) / (pef - psf + 1);
     }
     return sum;
 }
@@ -462,16 +475,21 @@ static int asr_finish(asr_t *a, int64_t now)
     if (a->seg_voiced < a->min_seg_frames)
         return FC_OK;
 
-    int64_t grammar_score = asr_decode(a, "cmd");
-    if (grammar_score > 0)
+    if (a->overlong)
+        return FC_OK;  /* continuous sound, not a lone command: see asr_frame */
+    if (asr_decode(a, "cmd") < 0)
         return FC_ERR_MODEL;
     asr_word w = ASR_WORD_NONE;
     int sf = 0, ef = -1;
+    double word_score = 0.0;
     for (ps_seg_t *s = ps_seg_iter(a->ps); s != NULL; s = ps_seg_next(s)) {
         asr_word sw = asr_base_word(ps_seg_word(s));
         if (sw != ASR_WORD_NONE) {
+            int32 ascr, lscr, lback;
             w = sw;
             ps_seg_frames(s, &sf, &ef);
+            ps_seg_prob(s, &ascr, &lscr, &lback);
+            word_score = ascr;
         }
     }
     if (a->debug) {
@@ -489,12 +507,11 @@ static int asr_finish(asr_t *a, int64_t now)
      * same audio?  For the real word hardly at all; for another word, a
      * cough or a voice on the TV the loop wins by a lot.  Both decodes
      * score every senone (-compallsen) so their scores share one scale. */
-    int64_t phone_score = asr_decode(a, "phone");
-    if (phone_score > 0)
+    if (asr_decode(a, "phone") < 0)
         return FC_ERR_MODEL;
     /* Per word frame, in natural-log units: pocketsphinx scores are
      * log base 1.0001 shifted right by 10 bits. */
-    double llr = (double)(grammar_score - phone_score) / dur * 1024.0 * 1e-4;
+    double llr = (word_score - asr_phone_score(a, sf, ef)) / dur * 1024.0 * 1e-4;
     if (a->debug)
         fprintf(stderr, "asr:   %s %d-%d llr %.3f\n", asr_word_name(w), sf, ef, llr);
     if (llr < a->min_llr[w])
@@ -518,12 +535,15 @@ static int asr_begin(asr_t *a, int64_t first_sample)
     a->seg_start = first_sample;
     a->seg_frames = 0;
     a->seg_voiced = 0;
+    a->overlong = 0;
     a->below = 0;
     return FC_OK;
 }
 
 static int asr_feed(asr_t *a, const int16_t *x)
 {
+    if (a->overlong)
+        return FC_OK;
     memcpy(a->seg_buf + (size_t)a->seg_frames * FRAME, x, FRAME * sizeof *x);
     a->seg_frames++;
     return FC_OK;
@@ -570,11 +590,12 @@ static int asr_frame(asr_t *a, const int16_t *x, int64_t s)
         if (rc == FC_OK && a->below >= a->hangover_frames) {
             rc = asr_finish(a, s + FRAME);
             a->above = 0;
-        } else if (rc == FC_OK && a->seg_frames >= a->max_seg_frames) {
-            /* Continuous sound (TV, a tap): decide on what we have so the
-             * lattice stays small, and go on in a fresh segment. */
-            if ((rc = asr_finish(a, s + FRAME)) == FC_OK)
-                rc = asr_begin(a, s + FRAME);
+        } else if (a->seg_frames >= a->max_seg_frames) {
+            /* Continuous sound (TV, a tap, a sentence) is not a lone
+             * command: drop it undecoded, which is also what bounds the
+             * decision's compute time.  The segment still runs until the
+             * sound stops so that its tail is not taken for a new word. */
+            a->overlong = 1;
         }
     }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 struct audio {
+    room_t *room;
+    bool device_echo;
     audio_file_out *file_out;
     audio_file_in *file_in;
     audio_pa *pa;
@@ -33,6 +35,8 @@ int audio_open(const audio_config *cfg, audio_t **out, char *err, size_t errlen)
     }
     if (cfg->in_file && (rc = audio_file_in_open(cfg->in_file, &a->file_in, err, errlen)) < 0)
         goto fail;
+    if (cfg->room && (rc = room_create(cfg->room, &a->room, err, errlen)) < 0)
+        goto fail;
     if (cfg->out_file && (rc = audio_file_out_open(cfg->out_file, &a->file_out, err, errlen)) < 0)
         goto fail;
     bool dev_out = !cfg->out_file && !cfg->no_output;
@@ -41,6 +45,7 @@ int audio_open(const audio_config *cfg, audio_t **out, char *err, size_t errlen)
         (rc = audio_pa_open(cfg->out_device, dev_out, cfg->in_device, dev_in, cfg->lead_ms, &a->pa,
                             err, errlen)) < 0)
         goto fail;
+    a->device_echo = dev_out && dev_in;
     *out = a;
     return FC_OK;
 fail:
@@ -53,6 +58,7 @@ void audio_close(audio_t *a)
     if (!a)
         return;
     audio_pa_close(a->pa);
+    room_destroy(a->room);
     audio_file_out_close(a->file_out);
     audio_file_in_close(a->file_in);
     free(a->scratch);
@@ -60,6 +66,13 @@ void audio_close(audio_t *a)
 }
 
 bool audio_is_realtime(const audio_t *a) { return a->pa != NULL; }
+
+bool audio_has_echo(const audio_t *a)
+{
+    return a->device_echo || (a->room && room_has_echo(a->room));
+}
+
+int audio_echo_delay(const audio_t *a) { return a->pa ? audio_pa_latency(a->pa) : 0; }
 
 bool audio_input_ended(const audio_t *a) { return a->file_in && audio_file_in_ended(a->file_in); }
 
@@ -86,10 +99,12 @@ int audio_exchange(audio_t *a, const int16_t *out, int16_t *in, size_t n, char *
         if ((rc = audio_pa_exchange(a->pa, a->file_out ? NULL : out, dev_in, n, err, errlen)) < 0)
             return rc;
     }
-    if (a->file_in)
-        return audio_file_in_read(a->file_in, in, n, err, errlen);
-    if (!a->pa)
+    if (a->file_in && (rc = audio_file_in_read(a->file_in, in, n, err, errlen)) < 0)
+        return rc;
+    if (!a->file_in && !a->pa)
         memset(in, 0, n * sizeof *in);
+    if (a->room && !a->device_echo)
+        room_apply(a->room, out, in, n);
     return FC_OK;
 }
 

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "room.h"
+
 #define AUDIO_RATE 16000
 
 typedef struct {
@@ -25,6 +27,7 @@ typedef struct {
     const char *in_device;  /* device name (substring) or index; NULL: default */
     bool want_input;        /* open a capture device when in_file is NULL */
     int lead_ms;            /* device output queued ahead of the speaker */
+    const room_config *room;/* simulated echo and noise on a non-device mic; NULL: none */
 } audio_config;
 
 typedef struct audio audio_t;
@@ -46,6 +49,12 @@ int audio_exchange(audio_t *a, const int16_t *out, int16_t *in, size_t n, char *
 
 /* True when a device paces the session (real time). */
 bool audio_is_realtime(const audio_t *a);
+/* True when the microphone can hear the speaker: a real device pair, or a
+ * simulated room with echo. The recogniser then needs echo cancelling. */
+bool audio_has_echo(const audio_t *a);
+/* Samples between a sample leaving audio_exchange() and its echo reaching
+ * the microphone, at the least: the reference delay for echo cancelling. */
+int audio_echo_delay(const audio_t *a);
 /* True when the microphone file has been read to its end. */
 bool audio_input_ended(const audio_t *a);
 

@@ -25,6 +25,8 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
 int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, char *err,
                       size_t errlen);
 void audio_pa_close(audio_pa *p);
+/* Samples (16 kHz) from writing output to capturing its echo, at the least. */
+int audio_pa_latency(const audio_pa *p);
 int audio_pa_list(FILE *fp);
 
 #endif

@@ -275,6 +275,22 @@ int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, ch
     return FC_OK;
 }
 
+int audio_pa_latency(const audio_pa *p)
+{
+    /* Output waits in our ring (its capacity, as the engine keeps it full),
+     * then in the device's buffer; the echo then waits in the capture
+     * buffer. PortAudio's figures are estimates, so this is a lower bound
+     * and the canceller's filter covers the rest. */
+    const PaStreamInfo *info = p->stream ? Pa_GetStreamInfo(p->stream) : NULL;
+    double seconds = 0;
+    if (p->out_ring)
+        seconds += (double)ring_capacity(p->out_ring) / p->rate;
+    if (info)
+        seconds += info->outputLatency + info->inputLatency;
+    int samples = (int)(seconds * AUDIO_RATE * 0.8);
+    return samples;
+}
+
 void audio_pa_close(audio_pa *p)
 {
     if (!p)

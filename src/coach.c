@@ -201,7 +201,15 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     if (cfg->grammar_dir) {
         asr_config acfg = asr_config_default();
         acfg.grammar_dir = cfg->grammar_dir;
-        if ((rc = listener_create(&acfg, audio_is_realtime(r.audio), &r.listener)) < 0) {
+        /* Echo cancelling only where the microphone can hear the speaker:
+         * on a clean microphone it would only distort the user's voice. */
+        aec_config ecfg = aec_config_default();
+        ecfg.ref_delay = audio_echo_delay(r.audio);
+        ecfg.denoise = cfg->denoise;
+        bool aec = audio_has_echo(r.audio) || cfg->denoise;
+        ecfg.echo = audio_has_echo(r.audio);
+        if ((rc = listener_create(&acfg, aec ? &ecfg : NULL, audio_is_realtime(r.audio),
+                                  &r.listener)) < 0) {
             snprintf(err, errlen, "the recogniser could not start (%s); check %s and that the "
                      "pocketsphinx-en-us package is installed", fc_strerror(rc),
                      cfg->grammar_dir);
@@ -245,7 +253,7 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         mixer_render(r.mixer, now, out, BLOCK);
         if ((rc = audio_exchange(r.audio, out, in, BLOCK, err, errlen)) < 0)
             goto fail;
-        if (r.listener && (rc = listener_push(r.listener, now, in, BLOCK)) < 0) {
+        if (r.listener && (rc = listener_push(r.listener, now, in, out, BLOCK)) < 0) {
             snprintf(err, errlen, "the recogniser failed: %s", fc_strerror(rc));
             goto fail;
         }

@@ -2,6 +2,7 @@
 
 #include "fc_error.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -9,8 +10,17 @@
 #include <time.h>
 
 #define QUEUE 64          /* heard words waiting for the engine */
-#define BLOCK 160         /* samples per audio slot: the engine's block */
+#define BLOCK AEC_FRAME   /* samples per audio slot: the engine's block */
 #define SLOTS 400         /* 4 s of audio the recogniser may fall behind by */
+#define HISTORY 512       /* frames of energy kept for the echo gate: 5.1 s */
+/* The echo gate. While the coach talks, a word is only believed if the
+ * cleaned microphone carried at least this share of the energy the speaker
+ * played over the same stretch (plus the echo path's delay). The canceller
+ * leaves its own voice some 30 dB down, while a user who speaks over it stays
+ * within about 10 dB of it, so -20 dB splits the two with margin both ways. */
+#define GATE_DB (-20.0)
+#define GATE_LOOKBACK 25  /* frames (250 ms): the longest echo path considered */
+#define QUIET_REF 1.0e4   /* mean square below this (-50 dBFS): the coach is silent */
 
 /* Indices of a single-producer single-consumer queue of fixed slots. Each
  * slot carries its own session time, so audio dropped when the recogniser
@@ -52,12 +62,18 @@ static void spsc_read(spsc *q)
 
 typedef struct {
     int64_t at;
-    size_t n;
-    int16_t pcm[BLOCK];
+    int16_t mic[BLOCK];
+    int16_t ref[BLOCK];
 } slot;
 
 struct listener {
     asr_t *asr;
+    aec_t *aec;
+    bool gate;
+    /* Mean square per frame of the cleaned mic and of the reference, by
+     * session frame number modulo HISTORY. */
+    double mic_e[HISTORY], ref_e[HISTORY];
+    int64_t last_frame;
     bool threaded;
     asr_heard heard[QUEUE];
     spsc heard_q;
@@ -82,13 +98,51 @@ static void post(listener_t *l, const asr_heard *h, int n)
     }
 }
 
-static int recognise(listener_t *l, int64_t at, const int16_t *pcm, size_t n)
+static double mean_square(const int16_t *x)
+{
+    double sum = 0;
+    for (int i = 0; i < BLOCK; i++)
+        sum += (double)x[i] * x[i];
+    return sum / BLOCK;
+}
+
+/* Is the word louder, after echo cancelling, than the coach's own residual
+ * could be? Always true while the coach is silent. */
+static bool passes_gate(const listener_t *l, const asr_heard *h)
+{
+    int64_t first = h->start / BLOCK, last = (h->end - 1) / BLOCK;
+    if (last < first)
+        last = first;
+    if (l->last_frame - first >= HISTORY - GATE_LOOKBACK || last > l->last_frame)
+        return true; /* outside what we remember: do not second-guess */
+    double mic = 0, ref = 0;
+    for (int64_t f = first; f <= last; f++)
+        mic += l->mic_e[f % HISTORY];
+    for (int64_t f = first - GATE_LOOKBACK; f <= last; f++)
+        ref += f >= 0 ? l->ref_e[f % HISTORY] : 0;
+    mic /= (double)(last - first + 1);
+    ref /= (double)(last - first + 1 + GATE_LOOKBACK);
+    return ref < QUIET_REF || mic >= ref * pow(10, GATE_DB / 10);
+}
+
+static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref)
 {
     asr_heard heard[8];
-    int got = asr_process(l->asr, at, pcm, n, heard, 8);
-    if (got > 0)
-        post(l, heard, got);
-    return got < 0 ? got : FC_OK;
+    if (l->aec)
+        aec_process(l->aec, mic, ref, mic);
+    int64_t frame = at / BLOCK;
+    l->mic_e[frame % HISTORY] = mean_square(mic);
+    l->ref_e[frame % HISTORY] = mean_square(ref);
+    l->last_frame = frame;
+    int got = asr_process(l->asr, at, mic, BLOCK, heard, 8);
+    if (got < 0)
+        return got;
+    int kept = 0;
+    for (int i = 0; i < got; i++)
+        if (!l->gate || passes_gate(l, &heard[i]))
+            heard[kept++] = heard[i];
+    post(l, heard, kept);
+    return FC_OK;
 }
 
 static void nap(void)
@@ -104,7 +158,7 @@ static void *run(void *arg)
     for (;;) {
         atomic_store(&l->busy, true);
         if (spsc_slot_to_read(&l->audio_q, SLOTS, &i)) {
-            int rc = recognise(l, l->slots[i].at, l->slots[i].pcm, l->slots[i].n);
+            int rc = recognise(l, l->slots[i].at, l->slots[i].mic, l->slots[i].ref);
             if (rc < 0)
                 atomic_store(&l->error, rc);
             spsc_read(&l->audio_q);
@@ -118,7 +172,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-int listener_create(const asr_config *cfg, bool threaded, listener_t **out)
+int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
+                    listener_t **out)
 {
     int rc = FC_ERR_NOMEM;
     listener_t *l = calloc(1, sizeof *l);
@@ -128,6 +183,9 @@ int listener_create(const asr_config *cfg, bool threaded, listener_t **out)
     l->threaded = threaded;
     if ((rc = asr_create(cfg, &l->asr)) < 0)
         goto fail;
+    if (aec && (rc = aec_create(aec, &l->aec)) < 0)
+        goto fail;
+    l->gate = aec && aec->echo;
     if (threaded) {
         rc = FC_ERR_NOMEM;
         if (!(l->slots = calloc(SLOTS, sizeof *l->slots)))
@@ -152,24 +210,36 @@ void listener_destroy(listener_t *l)
         pthread_join(l->thread, NULL);
     }
     free(l->slots);
+    aec_destroy(l->aec);
     asr_destroy(l->asr);
     free(l);
 }
 
-int listener_push(listener_t *l, int64_t at, const int16_t *pcm, size_t n)
+int listener_push(listener_t *l, int64_t at, const int16_t *mic, const int16_t *ref, size_t n)
 {
-    if (!l->threaded)
-        return recognise(l, at, pcm, n);
     for (size_t off = 0; off < n; off += BLOCK) {
-        size_t len = n - off < BLOCK ? n - off : BLOCK;
-        uint32_t i;
-        if (!spsc_slot_to_write(&l->audio_q, SLOTS, &i)) {
-            atomic_fetch_add(&l->dropped, len);
+        uint32_t i = 0;
+        slot inline_slot;
+        slot *sl = &inline_slot;
+        if (l->threaded) {
+            if (!spsc_slot_to_write(&l->audio_q, SLOTS, &i)) {
+                atomic_fetch_add(&l->dropped, BLOCK);
+                continue;
+            }
+            sl = &l->slots[i];
+        }
+        sl->at = at + (int64_t)off;
+        memcpy(sl->mic, mic + off, sizeof sl->mic);
+        if (ref)
+            memcpy(sl->ref, ref + off, sizeof sl->ref);
+        else
+            memset(sl->ref, 0, sizeof sl->ref);
+        if (!l->threaded) {
+            int rc = recognise(l, sl->at, sl->mic, sl->ref);
+            if (rc < 0)
+                return rc;
             continue;
         }
-        l->slots[i].at = at + (int64_t)off;
-        l->slots[i].n = len;
-        memcpy(l->slots[i].pcm, pcm + off, len * sizeof *pcm);
         spsc_written(&l->audio_q);
     }
     return atomic_load(&l->error);

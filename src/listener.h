@@ -1,4 +1,5 @@
-/* listener: runs the recogniser beside the session.
+/* listener: cleans the microphone (aec) and runs the recogniser beside
+ * the session.
  *
  * In real time it owns a thread: the engine pushes each captured block into
  * a lock-free ring and goes on, the thread runs asr_process() and posts what
@@ -8,6 +9,7 @@
 #ifndef FLOORCOACH_LISTENER_H
 #define FLOORCOACH_LISTENER_H
 
+#include "aec.h"
 #include "asr.h"
 
 #include <stdbool.h>
@@ -16,16 +18,20 @@
 
 typedef struct listener listener_t;
 
-/* Engine thread. threaded: run recognition in its own thread. Returns 0 or
- * a negative fc_err (FC_ERR_MODEL: model or grammar missing). */
-int listener_create(const asr_config *cfg, bool threaded, listener_t **out);
+/* Engine thread. aec: echo cancelling and noise suppression in front of the
+ * recogniser, or NULL for none. threaded: run both in their own thread.
+ * Returns 0 or a negative fc_err (FC_ERR_MODEL: model or grammar missing). */
+int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
+                    listener_t **out);
 /* Engine thread. Accepts NULL. Stops and joins the thread. */
 void listener_destroy(listener_t *l);
 
-/* Engine thread. Audio captured at session samples [at, at + n); calls
- * are contiguous. Never blocks; in threaded mode, audio that finds the ring
- * full is dropped and counted (the recogniser is falling behind). */
-int listener_push(listener_t *l, int64_t at, const int16_t *pcm, size_t n);
+/* Engine thread. mic: audio captured at session samples [at, at + n); ref:
+ * what the speaker played at those samples (NULL: silence). Calls are
+ * contiguous, n a multiple of AEC_FRAME. Never blocks; in threaded mode,
+ * audio that finds the queue full is dropped and counted (the recogniser is
+ * falling behind). */
+int listener_push(listener_t *l, int64_t at, const int16_t *mic, const int16_t *ref, size_t n);
 /* Engine thread. Returns 1 and a heard word, or 0 when none is waiting. */
 int listener_poll(listener_t *l, asr_heard *out);
 /* Engine thread. Blocks until everything pushed so far has been

@@ -74,6 +74,12 @@ static void usage_run(FILE *fp)
             "  --no-keys          never read commands from stdin\n"
             "  --no-listen        do not listen for voice commands\n"
             "\n"
+            "Simulated room (for testing without a speaker and microphone):\n"
+            "  --echo GAIN_DB[@DELAY_MS]  add the coach's own output to the microphone,\n"
+            "                     at GAIN_DB relative to the output, DELAY_MS later (20)\n"
+            "  --reverb           add light reverberation to that echo\n"
+            "  --noise FILE[@SNR_DB]  mix in looped noise, SNR_DB (10) below speech at -26 dBFS\n"
+            "\n"
             "It listens for \"next\", \"repeat\", \"pain\" and \"stop\" on the microphone\n"
             "(the default input device when playing to a speaker, or --mic / --input).\n"
             "Keys (when stdin is a terminal): n next, r repeat, p pain, s stop.\n");
@@ -167,9 +173,12 @@ static int cmd_run(int argc, char **argv)
         {"mic", required_argument, 0, 'm'},   {"events", required_argument, 0, 'e'},
         {"output", required_argument, 0, 'O'}, {"input", required_argument, 0, 'I'},
         {"keys", no_argument, 0, 'k'},        {"no-keys", no_argument, 0, 'K'},
-        {"no-listen", no_argument, 0, 'L'},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"no-listen", no_argument, 0, 'L'},   {"echo", required_argument, 0, 'E'},
+        {"noise", required_argument, 0, 'N'}, {"reverb", no_argument, 0, 'R'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
+    room_config room = room_config_default();
+    bool use_room = false;
     coach_config cfg = coach_config_default();
     const char *voice = NULL;
     int keys = -1; /* -1: when stdin is a terminal */
@@ -186,6 +195,23 @@ static int cmd_run(int argc, char **argv)
         case 'k': keys = 1; break;
         case 'K': keys = 0; break;
         case 'L': listen = false; break;
+        case 'E':
+            if (room_parse_echo(optarg, &room) < 0) {
+                fprintf(stderr, "floorcoach: --echo %s: give GAIN_DB[@DELAY_MS], e.g. 0@20 or "
+                        "6@35 (gain -60 to 20 dB, delay 0 to 500 ms)\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            use_room = true;
+            break;
+        case 'N':
+            if (room_parse_noise(optarg, &room) < 0) {
+                fprintf(stderr, "floorcoach: --noise %s: give FILE.wav[@SNR_DB], e.g. "
+                        "kitchen.wav@10\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            use_room = true;
+            break;
+        case 'R': room.reverb = true; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -194,6 +220,8 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "floorcoach run: give at most one routine\n");
         return EXIT_BAD_INPUT;
     }
+    if (use_room)
+        cfg.audio.room = &room;
     routine_t *routine = load_routine(optind < argc ? argv[optind] : "fai");
     if (!routine)
         return EXIT_BAD_INPUT;
@@ -206,12 +234,13 @@ static int cmd_run(int argc, char **argv)
     cfg.show_status = true;
     if (keys == 1 || (keys == -1 && isatty(STDIN_FILENO)))
         cfg.keys_fd = STDIN_FILENO;
-    /* Rendering to a file has no microphone unless one is given. */
+    /* Rendering to a file has no microphone unless one is given or simulated. */
     char grammars[PATH_MAX];
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
-    if (listen && (cfg.audio.in_file || cfg.audio.in_device || !cfg.audio.out_file)) {
+    if (listen && (cfg.audio.in_file || cfg.audio.in_device || !cfg.audio.out_file || use_room)) {
         cfg.grammar_dir = grammars;
-        cfg.audio.want_input = true;
+        /* A device microphone, unless the microphone is a file or simulated. */
+        cfg.audio.want_input = !cfg.audio.in_file && (cfg.audio.in_device || !cfg.audio.out_file);
     }
     catch_signals();
 
@@ -375,7 +404,7 @@ static int cmd_listen(int argc, char **argv)
         fprintf(stderr, "floorcoach: %s\n", err);
         goto done;
     }
-    if ((rc = listener_create(&cfg, audio_is_realtime(audio), &listener)) < 0) {
+    if ((rc = listener_create(&cfg, NULL, audio_is_realtime(audio), &listener)) < 0) {
         fprintf(stderr, "floorcoach: the recogniser could not start (%s); check %s and that "
                 "the pocketsphinx-en-us package is installed\n", fc_strerror(rc), grammars);
         goto done;
@@ -395,7 +424,7 @@ static int cmd_listen(int argc, char **argv)
         }
         if (audio_input_ended(audio))
             tail += 160;
-        if ((rc = listener_push(listener, now, in, 160)) < 0) {
+        if ((rc = listener_push(listener, now, in, NULL, 160)) < 0) {
             fprintf(stderr, "floorcoach: the recogniser failed: %s\n", fc_strerror(rc));
             goto done;
         }

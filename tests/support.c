@@ -3,6 +3,7 @@
 #include "coach.h"
 #include "fc_error.h"
 #include "routine.h"
+#include "tts.h"
 #include "voice.h"
 
 #include <setjmp.h>
@@ -15,7 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-void support_run(const char *routine_path, const char *voice, const char *mic, rendered *out)
+void support_run(const char *routine_path, const char *voice, const char *mic,
+                 const room_config *room, rendered *out)
 {
     static int serial;
     char wav[256], log[256], vpath[512], err[512];
@@ -31,7 +33,8 @@ void support_run(const char *routine_path, const char *voice, const char *mic, r
     assert_int_equal(voice_load(vpath, &cfg.voice, err, sizeof err), FC_OK);
     cfg.audio.out_file = wav;
     cfg.audio.in_file = mic;
-    cfg.grammar_dir = mic ? FC_SOURCE_DIR "/grammars" : NULL;
+    cfg.audio.room = room;
+    cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;
     int rc = coach_run(&cfg, &out->reason, err, sizeof err);
     if (rc < 0)
@@ -111,4 +114,40 @@ void support_write_mic(const char *path, double seconds, const int16_t *const *c
     assert_true(sf_write_short(sf, pcm, (sf_count_t)total) == (sf_count_t)total);
     sf_close(sf);
     free(pcm);
+}
+
+int16_t *support_synth(const char *word, size_t *n)
+{
+    voice_profile v = voice_profile_default();
+    snprintf(v.espeak_voice, sizeof v.espeak_voice, "en-gb-x-rp");
+    v.pitch = 60;
+    v.rate = 150;
+    tts_t *tts = NULL;
+    int16_t *pcm = NULL;
+    assert_int_equal(tts_create(&v, &tts), 0);
+    assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &pcm, n), 0);
+    tts_destroy(tts);
+    return pcm;
+}
+
+double support_run_words(const char *routine_path, const char *const *words, const double *at,
+                         int n, const room_config *room, rendered *out)
+{
+    char mic[128];
+    snprintf(mic, sizeof mic, "/tmp/fc_mic_%d.wav", (int)getpid());
+    int16_t *clips[8] = {0};
+    size_t lens[8] = {0};
+    int64_t pos[8] = {0};
+    assert_true(n >= 1 && n <= 8);
+    for (int k = 0; k < n; k++) {
+        clips[k] = support_synth(words[k], &lens[k]);
+        pos[k] = (int64_t)(at[k] * RATE);
+    }
+    support_write_mic(mic, at[n - 1] + 5, (const int16_t *const *)clips, lens, pos, n);
+    support_run(routine_path, "default", mic, room, out);
+    unlink(mic);
+    double end = (double)(pos[0] + (int64_t)lens[0]) / RATE;
+    for (int k = 0; k < n; k++)
+        free(clips[k]);
+    return end;
 }

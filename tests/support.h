@@ -3,6 +3,7 @@
 #ifndef FLOORCOACH_TEST_SUPPORT_H
 #define FLOORCOACH_TEST_SUPPORT_H
 
+#include "room.h"
 #include "session.h"
 
 #include <jansson.h>
@@ -20,8 +21,10 @@ typedef struct {
 } rendered;
 
 /* Runs routine_path with voices/VOICE.yaml, the microphone from mic (NULL:
- * none) and listening on when mic is given. Fails the test on error. */
-void support_run(const char *routine_path, const char *voice, const char *mic, rendered *out);
+ * none) and a simulated room (NULL: none); listening is on when either is
+ * given. Fails the test on error. */
+void support_run(const char *routine_path, const char *voice, const char *mic,
+                 const room_config *room, rendered *out);
 void support_release(rendered *r);
 
 const char *ev_name(const json_t *o);
@@ -38,5 +41,16 @@ int support_peak(const rendered *r, int64_t from, int64_t to);
  * given sample positions. */
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
                        const size_t *lens, const int64_t *at, int n);
+
+/* The user's voice for synthesized commands: British English, higher and a
+ * little slower than the coach's American default. Returns a malloc'd clip
+ * trimmed of silence, so its last sample is the end of the word. */
+int16_t *support_synth(const char *word, size_t *n);
+
+/* Runs routine_path (default voice) with `words` spoken by support_synth()
+ * at the given session seconds, in an optional simulated room. Returns the
+ * end of the first word, in session seconds. */
+double support_run_words(const char *routine_path, const char *const *words, const double *at,
+                         int n, const room_config *room, rendered *out);
 
 #endif

@@ -3,8 +3,6 @@
  * synthesized with eSpeak NG in a voice other than the coach's; one test
  * uses a real person's recording from the shared corpus when it is there. */
 #include "support.h"
-#include "tts.h"
-#include "voice.h"
 
 #include <setjmp.h>
 #include <sndfile.h>
@@ -21,27 +19,6 @@
 /* From the end of the word to the coach's reaction on the output. */
 #define MAX_REACTION 0.300
 
-typedef struct {
-    int16_t *pcm;
-    size_t n;
-} word_clip;
-
-/* The user's voice: British English, higher, a little slower than the
- * coach's American default. */
-static word_clip synth(const char *word)
-{
-    voice_profile v = voice_profile_default();
-    snprintf(v.espeak_voice, sizeof v.espeak_voice, "en-gb-x-rp");
-    v.pitch = 60;
-    v.rate = 150;
-    tts_t *tts = NULL;
-    assert_int_equal(tts_create(&v, &tts), 0);
-    word_clip c;
-    assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &c.pcm, &c.n), 0);
-    tts_destroy(tts);
-    return c;
-}
-
 /* The start of the first hold in the mini routine, from a run without a
  * microphone: commands are placed relative to it. */
 static double first_hold(void)
@@ -49,38 +26,13 @@ static double first_hold(void)
     static double t = -1;
     if (t < 0) {
         rendered r;
-        support_run(MINI, "default", NULL, &r);
+        support_run(MINI, "default", NULL, NULL, &r);
         int h = ev_find(&r, "hold", 0);
         assert_true(h > 0);
         t = ev_t(r.ev[h]);
         support_release(&r);
     }
     return t;
-}
-
-/* Runs the mini routine with `words` spoken at the given seconds. Returns
- * the true end of the first word, in seconds. */
-static double run_with(const char *const *words, const double *at, int n, rendered *out)
-{
-    char mic[128];
-    snprintf(mic, sizeof mic, "/tmp/fc_mic_%d.wav", (int)getpid());
-    word_clip clips[4];
-    const int16_t *pcm[4];
-    size_t lens[4];
-    int64_t pos[4];
-    for (int k = 0; k < n; k++) {
-        clips[k] = synth(words[k]);
-        pcm[k] = clips[k].pcm;
-        lens[k] = clips[k].n;
-        pos[k] = (int64_t)(at[k] * RATE);
-    }
-    support_write_mic(mic, at[n - 1] + 5, pcm, lens, pos, n);
-    support_run(MINI, "default", mic, out);
-    unlink(mic);
-    double end = (double)(pos[0] + (int64_t)lens[0]) / RATE; /* clips are trimmed: this is speech end */
-    for (int k = 0; k < n; k++)
-        free(clips[k].pcm);
-    return end;
 }
 
 /* The first `heard` event, checked for word and recogniser latency. */
@@ -122,7 +74,7 @@ static void test_stop_during_hold(void **state)
     const char *words[] = {"stop"};
     double at[] = {first_hold() + 1.5};
     rendered r;
-    double end = run_with(words, at, 1, &r);
+    double end = support_run_words(MINI, words, at, 1, NULL, &r);
     int h = expect_heard(&r, "stop", end, 0);
     int s = expect_reply(&r, h, end, "Stopping");
     no_count_between(&r, h, (int)r.n_ev);
@@ -143,7 +95,7 @@ static void test_pain_during_hold_runs_protocol(void **state)
     double hold = first_hold();
     double at[] = {hold + 1.5, hold + 28};
     rendered r;
-    double end = run_with(words, at, 2, &r);
+    double end = support_run_words(MINI, words, at, 2, NULL, &r);
     int h = expect_heard(&r, "pain", end, 0);
     int p = ev_find(&r, "pain", h);
     assert_true(p > h);
@@ -182,7 +134,7 @@ static void test_next_ends_hold_early(void **state)
     const char *words[] = {"next"};
     double at[] = {first_hold() + 1.5};
     rendered r;
-    double end = run_with(words, at, 1, &r);
+    double end = support_run_words(MINI, words, at, 1, NULL, &r);
     int h = expect_heard(&r, "next", end, 0);
     int s = expect_reply(&r, h, end, "Rest");
     no_count_between(&r, h, s);
@@ -199,7 +151,7 @@ static void test_repeat_says_instruction_again(void **state)
     const char *words[] = {"repeat"};
     double at[] = {first_hold() + 1.5};
     rendered r;
-    double end = run_with(words, at, 1, &r);
+    double end = support_run_words(MINI, words, at, 1, NULL, &r);
     int h = expect_heard(&r, "repeat", end, 0);
     int s = expect_reply(&r, h, end, "Lean gently toward your left leg");
     /* ...then the same hold starts again from one. */
@@ -218,7 +170,7 @@ static void test_silence_and_narration_are_not_commands(void **state)
     snprintf(mic, sizeof mic, "/tmp/fc_mic_quiet_%d.wav", (int)getpid());
     support_write_mic(mic, 10, NULL, NULL, NULL, 0);
     rendered r;
-    support_run(MINI, "default", mic, &r);
+    support_run(MINI, "default", mic, NULL, &r);
     unlink(mic);
     assert_int_equal(ev_find(&r, "heard", 0), -1);
     assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
@@ -254,7 +206,7 @@ static void test_real_voice_stop(void **state)
     support_write_mic(mic, hold + 8, clips, &n, &at, 1);
     free(pcm);
     rendered r;
-    support_run(MINI, "default", mic, &r);
+    support_run(MINI, "default", mic, NULL, &r);
     unlink(mic);
     int h = expect_heard(&r, "stop", end, 0);
     expect_reply(&r, h, end, "Stopping");

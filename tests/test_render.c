@@ -20,7 +20,7 @@
 
 static void render(const char *routine_path, const char *voice, rendered *out)
 {
-    support_run(routine_path, voice, NULL, out);
+    support_run(routine_path, voice, NULL, NULL, out);
     assert_int_equal(out->reason, SESSION_END_COMPLETED);
 }
 

@@ -1,0 +1,128 @@
+/* The coach hears itself: a simulated room feeds its own output back into
+ * the microphone. It must never take its own voice for a command (its
+ * narration says "stop" and "pain"), and must still hear the user's "stop"
+ * and "pain" spoken over its narration and counting. */
+#include "support.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define MINI TEST_ROUTINES "/mini.yaml"
+#define MAX_REACTION 0.300
+
+static room_config echo_room(const char *spec, bool reverb)
+{
+    room_config room = room_config_default();
+    assert_int_equal(room_parse_echo(spec, &room), 0);
+    room.reverb = reverb;
+    return room;
+}
+
+static int count_heard(const rendered *r)
+{
+    int n = 0;
+    for (int i = ev_find(r, "heard", 0); i >= 0; i = ev_find(r, "heard", i + 1)) {
+        fprintf(stderr, "  self-trigger: '%s' at %.3f\n", ev_str(r->ev[i], "word"), ev_t(r->ev[i]));
+        n++;
+    }
+    return n;
+}
+
+/* The whole routine, its own voice echoed back as loud as itself, and
+ * louder, with and without reflections: no command may be heard. */
+static void test_no_self_trigger(void **state)
+{
+    (void)state;
+    const struct {
+        const char *echo;
+        bool reverb;
+    } rooms[] = {{"0@20", false}, {"6@35", false}, {"0@20", true}, {"6@35", true}};
+    for (size_t k = 0; k < sizeof rooms / sizeof rooms[0]; k++) {
+        room_config room = echo_room(rooms[k].echo, rooms[k].reverb);
+        rendered r;
+        support_run(SELF_TRIGGER_ROUTINE, "default", NULL, &room, &r);
+        fprintf(stderr, "  echo %s%s: %zu events\n", rooms[k].echo, rooms[k].reverb ? " reverb" : "",
+                r.n_ev);
+        assert_int_equal(count_heard(&r), 0);
+        assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+        support_release(&r);
+    }
+}
+
+/* The user says a command while the coach is talking, echo at 0 dB. */
+static void barge_in(const char *word, double at, const char *reply, const char *reason)
+{
+    room_config room = echo_room("0@20", false);
+    const char *words[] = {word};
+    double times[] = {at};
+    rendered r;
+    double end = support_run_words(MINI, words, times, 1, &room, &r);
+    int h = ev_find(&r, "heard", 0);
+    assert_true(h >= 0);
+    assert_string_equal(ev_str(r.ev[h], "word"), word);
+    double latency = ev_t(r.ev[h]) - end;
+    int s = ev_find(&r, "say", h);
+    assert_true(s > h);
+    fprintf(stderr, "  '%s' over the coach: heard after %.3f s, reply '%s' after %.3f s\n", word,
+            latency, ev_str(r.ev[s], "text"), ev_t(r.ev[s]) - end);
+    assert_true(latency >= 0 && latency <= MAX_REACTION);
+    assert_true(ev_t(r.ev[s]) - end <= MAX_REACTION);
+    assert_non_null(strstr(ev_str(r.ev[s], "text"), reply));
+    if (reason)
+        assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), reason);
+    support_release(&r);
+}
+
+/* Was the coach speaking at session second t? */
+static int speaking_at(const rendered *r, double t)
+{
+    for (int i = ev_find(r, "say", 0); i >= 0; i = ev_find(r, "say", i + 1))
+        if (ev_t(r->ev[i]) <= t && ev_num(r->ev[i], "until") >= t)
+            return 1;
+    return 0;
+}
+
+static void test_stop_over_narration(void **state)
+{
+    (void)state;
+    /* Half a second into the first line long enough to talk over. */
+    rendered dry;
+    support_run(MINI, "default", NULL, NULL, &dry);
+    double at = -1;
+    for (int i = ev_find(&dry, "say", 0); i >= 0 && at < 0; i = ev_find(&dry, "say", i + 1))
+        if (ev_num(dry.ev[i], "until") - ev_t(dry.ev[i]) > 2.0)
+            at = ev_t(dry.ev[i]) + 0.5;
+    assert_true(at > 0);
+    assert_true(speaking_at(&dry, at) && speaking_at(&dry, at + 0.5));
+    support_release(&dry);
+    barge_in("stop", at, "Stopping", "stopped");
+}
+
+static void test_pain_over_counting(void **state)
+{
+    (void)state;
+    rendered dry;
+    support_run(MINI, "default", NULL, NULL, &dry);
+    int h = ev_find(&dry, "hold", 0);
+    double hold = ev_t(dry.ev[h]);
+    support_release(&dry);
+    /* Over the count of "two". */
+    barge_in("pain", hold + 1.9, "Come back slowly", NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stop_over_narration),
+        cmocka_unit_test(test_pain_over_counting),
+        cmocka_unit_test(test_no_self_trigger),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
