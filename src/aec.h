@@ -19,7 +19,8 @@
 typedef struct {
     int sample_rate;     /* 16000 */
     int filter_ms;       /* echo tail the filter covers, after ref_delay */
-    int ref_delay;       /* samples the reference is delayed before use */
+    int ref_delay;       /* samples the reference is delayed before use;
+                            the listener treats -1 as "measure it" */
     bool echo;           /* cancel echo (needs a reference) */
     bool denoise;        /* speexdsp noise suppression */
     int noise_suppress_db;     /* e.g. -25 */

@@ -9,11 +9,10 @@
 struct audio {
     room_t *room;
     bool device_echo;
+    bool pa_input;
     audio_file_out *file_out;
     audio_file_in *file_in;
     audio_pa *pa;
-    int16_t *scratch;
-    size_t scratch_n;
 };
 
 audio_config audio_config_default(void)
@@ -46,6 +45,7 @@ int audio_open(const audio_config *cfg, audio_t **out, char *err, size_t errlen)
                             err, errlen)) < 0)
         goto fail;
     a->device_echo = dev_out && dev_in;
+    a->pa_input = dev_in;
     *out = a;
     return FC_OK;
 fail:
@@ -61,7 +61,6 @@ void audio_close(audio_t *a)
     room_destroy(a->room);
     audio_file_out_close(a->file_out);
     audio_file_in_close(a->file_in);
-    free(a->scratch);
     free(a);
 }
 
@@ -72,39 +71,30 @@ bool audio_has_echo(const audio_t *a)
     return a->device_echo || (a->room && room_has_echo(a->room));
 }
 
-int audio_echo_delay(const audio_t *a) { return a->pa ? audio_pa_latency(a->pa) : 0; }
-
 bool audio_input_ended(const audio_t *a) { return a->file_in && audio_file_in_ended(a->file_in); }
 
-int audio_exchange(audio_t *a, const int16_t *out, int16_t *in, size_t n, char *err,
-                   size_t errlen)
+int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                   size_t *got, char *err, size_t errlen)
 {
     int rc;
+    *got = 0;
+    if (cap < n)
+        return FC_ERR_ARG;
     if (a->file_out && (rc = audio_file_out_write(a->file_out, out, n, err, errlen)) < 0)
         return rc;
-    if (a->pa) {
-        /* A microphone file still needs the device to pace it, so the
-         * device's own capture goes to scratch and is dropped. */
-        int16_t *dev_in = in;
-        if (a->file_in) {
-            if (a->scratch_n < n) {
-                int16_t *grown = realloc(a->scratch, n * sizeof *grown);
-                if (!grown)
-                    return FC_ERR_NOMEM;
-                a->scratch = grown;
-                a->scratch_n = n;
-            }
-            dev_in = a->scratch;
-        }
-        if ((rc = audio_pa_exchange(a->pa, a->file_out ? NULL : out, dev_in, n, err, errlen)) < 0)
-            return rc;
-    }
+    if (a->pa && (rc = audio_pa_exchange(a->pa, a->file_out ? NULL : out, n, in, cap, got, err,
+                                         errlen)) < 0)
+        return rc;
+    if (a->pa && a->pa_input)
+        return FC_OK; /* the device's capture, as it arrived */
+    /* Lock-step microphone: a file, or silence, plus the simulated room. */
     if (a->file_in && (rc = audio_file_in_read(a->file_in, in, n, err, errlen)) < 0)
         return rc;
-    if (!a->file_in && !a->pa)
+    if (!a->file_in)
         memset(in, 0, n * sizeof *in);
-    if (a->room && !a->device_echo)
+    if (a->room)
         room_apply(a->room, out, in, n);
+    *got = n;
     return FC_OK;
 }
 

@@ -41,20 +41,25 @@ int audio_open(const audio_config *cfg, audio_t **out, char *err, size_t errlen)
 /* Engine thread. Accepts NULL. Drains device output first. */
 void audio_close(audio_t *a);
 
-/* Engine thread. Plays out[0..n) and captures in[0..n) (silence when there
- * is no input, or after the microphone file ends). Blocks only on devices.
- * Returns 0 or FC_ERR_DEVICE / FC_ERR_IO, with detail in err. */
-int audio_exchange(audio_t *a, const int16_t *out, int16_t *in, size_t n, char *err,
-                   size_t errlen);
+/* Engine thread. Plays out[0..n) and captures into in[0..cap), setting *got.
+ *
+ * With a microphone file (or none: silence), exactly n samples are captured
+ * in lock-step, so the microphone's sample i is heard while output sample i
+ * plays: file sessions stay deterministic. A capture device delivers in its
+ * own bursts, so *got is whatever has arrived (0 to cap); the captured
+ * samples are numbered from the stream's start, like the output, and a
+ * sample's echo appears in the capture a roughly constant latency later.
+ * Blocks only on the output device. Returns 0 or FC_ERR_DEVICE / FC_ERR_IO,
+ * with detail in err. */
+int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                   size_t *got, char *err, size_t errlen);
 
 /* True when a device paces the session (real time). */
 bool audio_is_realtime(const audio_t *a);
 /* True when the microphone can hear the speaker: a real device pair, or a
  * simulated room with echo. The recogniser then needs echo cancelling. */
 bool audio_has_echo(const audio_t *a);
-/* Samples between a sample leaving audio_exchange() and its echo reaching
- * the microphone, at the least: the reference delay for echo cancelling. */
-int audio_echo_delay(const audio_t *a);
+
 /* True when the microphone file has been read to its end. */
 bool audio_input_ended(const audio_t *a);
 

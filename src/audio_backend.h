@@ -22,11 +22,12 @@ void audio_file_in_close(audio_file_in *f);
 /* A PortAudio stream with optional capture and playback on one clock. */
 int audio_pa_open(const char *out_device, bool want_out, const char *in_device, bool want_in,
                   int lead_ms, audio_pa **out, char *err, size_t errlen);
-int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, char *err,
-                      size_t errlen);
+/* Writes out (NULL: the stream has no output), waiting for room; then hands
+ * over up to cap captured samples without waiting. */
+int audio_pa_exchange(audio_pa *p, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                      size_t *got, char *err, size_t errlen);
 void audio_pa_close(audio_pa *p);
-/* Samples (16 kHz) from writing output to capturing its echo, at the least. */
-int audio_pa_latency(const audio_pa *p);
+
 int audio_pa_list(FILE *fp);
 
 #endif

@@ -1,5 +1,5 @@
-/* PortAudio devices. The real-time callback only moves samples between the
- * device and two lock-free rings; resampling and everything else happens on
+/* PortAudio devices. The real-time callbacks only move samples between the
+ * devices and two lock-free rings; resampling and everything else happens on
  * the engine thread in audio_pa_exchange(). */
 #include "audio_backend.h"
 #include "fc_error.h"
@@ -20,7 +20,11 @@
 
 struct audio_pa {
     int initialized;
-    PaStream *stream;
+    /* Two streams, not one duplex stream: PortAudio's ALSA duplex streams
+     * through the PulseAudio plugin fail after a few buffers (Debian 12).
+     * Both count samples from their start; the echo canceller measures and
+     * tracks the offset between them. */
+    PaStream *out_stream, *in_stream;
     int rate;
     ring_t *out_ring, *in_ring;
     resampler_t *to_dev, *from_dev;
@@ -29,6 +33,7 @@ struct audio_pa {
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
     _Atomic uint64_t underruns;
+    _Atomic unsigned long last_frames;
 };
 
 /* ALSA prints pages of probing noise on stderr while PortAudio starts;
@@ -99,23 +104,48 @@ static PaDeviceIndex find_device(const char *spec, int output)
     return paNoDevice;
 }
 
-static int on_audio(const void *input, void *output, unsigned long frames,
-                    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
+static int on_output(const void *input, void *output, unsigned long frames,
+                     const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
 {
+    (void)input;
     (void)time;
     (void)flags;
     audio_pa *p = user;
-    if (output) {
-        int16_t *o = output;
-        size_t got = ring_read(p->out_ring, o, frames);
-        if (got < frames) {
-            memset(o + got, 0, (frames - got) * sizeof *o);
-            atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
-        }
+    atomic_store_explicit(&p->last_frames, frames, memory_order_relaxed);
+    int16_t *o = output;
+    size_t got = ring_read(p->out_ring, o, frames);
+    if (got < frames) {
+        memset(o + got, 0, (frames - got) * sizeof *o);
+        atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
     }
-    if (input)
-        ring_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
     return paContinue;
+}
+
+static int on_input(const void *input, void *output, unsigned long frames,
+                    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
+{
+    (void)output;
+    (void)time;
+    (void)flags;
+    audio_pa *p = user;
+    ring_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
+    return paContinue;
+}
+
+/* Opens and starts one direction at the shared rate. */
+static int start_stream(audio_pa *p, PaStream **stream, const PaStreamParameters *in,
+                        const PaStreamParameters *out, const char *name, char *err, size_t errlen)
+{
+    PaError e = Pa_OpenStream(stream, in, out, p->rate, paFramesPerBufferUnspecified, paNoFlag,
+                              out ? on_output : on_input, p);
+    if (e == paNoError)
+        e = Pa_StartStream(*stream);
+    if (e != paNoError) {
+        snprintf(err, errlen, "cannot open audio device '%s': %s; is another program using it? "
+                 "('floorcoach devices' lists devices)", name, Pa_GetErrorText(e));
+        return FC_ERR_DEVICE;
+    }
+    return FC_OK;
 }
 
 int audio_pa_open(const char *out_device, bool want_out, const char *in_device, bool want_in,
@@ -152,7 +182,7 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
         od = Pa_GetDeviceInfo(op.device);
         op.channelCount = 1;
         op.sampleFormat = paInt16;
-        op.suggestedLatency = od->defaultLowOutputLatency;
+        op.suggestedLatency = od->defaultHighOutputLatency;
     }
     if (want_in) {
         ip.device = find_device(in_device, 0);
@@ -168,7 +198,7 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
         id = Pa_GetDeviceInfo(ip.device);
         ip.channelCount = 1;
         ip.sampleFormat = paInt16;
-        ip.suggestedLatency = id->defaultLowInputLatency;
+        ip.suggestedLatency = id->defaultHighInputLatency;
     }
 
     /* The device's own rate: a 16 kHz stream through ALSA's PulseAudio
@@ -177,7 +207,8 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
     PaStreamParameters *opp = want_out ? &op : NULL, *ipp = want_in ? &ip : NULL;
     int rate = 0;
     for (size_t i = 0; i < 3 && !rate; i++)
-        if (Pa_IsFormatSupported(ipp, opp, rates[i]) == paFormatIsSupported)
+        if ((!opp || Pa_IsFormatSupported(NULL, opp, rates[i]) == paFormatIsSupported) &&
+            (!ipp || Pa_IsFormatSupported(ipp, NULL, rates[i]) == paFormatIsSupported))
             rate = (int)rates[i];
     if (!rate) {
         snprintf(err, errlen, "audio device '%s' supports none of %g, 48000 or 44100 Hz mono "
@@ -201,17 +232,12 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
     if (!p->dev_buf || !p->in_fifo)
         goto fail;
 
-    rc = FC_ERR_DEVICE;
-    e = Pa_OpenStream(&p->stream, ipp, opp, rate, paFramesPerBufferUnspecified, paNoFlag,
-                      on_audio, p);
-    if (e == paNoError)
-        e = Pa_StartStream(p->stream);
-    if (e != paNoError) {
-        snprintf(err, errlen, "cannot open audio device '%s': %s; is another program using it? "
-                 "('floorcoach devices' lists devices)", od ? od->name : id->name,
-                 Pa_GetErrorText(e));
+    /* Capture first: the output stream starting is what starts the clock
+     * that everything else follows. */
+    if (ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err, errlen)) < 0)
         goto fail;
-    }
+    if (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err, errlen)) < 0)
+        goto fail;
     *out = p;
     return FC_OK;
 fail:
@@ -227,9 +253,10 @@ static int stalled(int64_t since, char *err, size_t errlen)
     return 1;
 }
 
-int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, char *err,
-                      size_t errlen)
+int audio_pa_exchange(audio_pa *p, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                      size_t *got, char *err, size_t errlen)
 {
+    *got = 0;
     if (p->out_ring && out) {
         size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
         size_t done = 0;
@@ -242,66 +269,68 @@ int audio_pa_exchange(audio_pa *p, const int16_t *out, int16_t *in, size_t n, ch
             else if (stalled(since, err, errlen))
                 return FC_ERR_DEVICE;
             else
-                nap();
+                nap(); /* the device's clock paces the session here */
         }
     }
-    if (!p->in_ring) {
-        memset(in, 0, n * sizeof *in);
+    if (!p->in_ring)
         return FC_OK;
-    }
-    int64_t since = now_ns();
-    while (p->in_n - p->in_pos < n) {
-        if (p->in_pos > 0) {
-            memmove(p->in_fifo, p->in_fifo + p->in_pos, (p->in_n - p->in_pos) * sizeof *in);
-            p->in_n -= p->in_pos;
-            p->in_pos = 0;
-        }
+    /* Capture arrives in the device's own bursts: take what is there and
+     * never wait for more, or the output would starve meanwhile. */
+    size_t avail = ring_readable(p->in_ring);
+    while (avail > 0) {
+        size_t take = avail < p->dev_cap ? avail : p->dev_cap;
         size_t room = p->in_cap - p->in_n;
-        size_t want = room * (size_t)p->rate / AUDIO_RATE;
-        if (want > p->dev_cap)
-            want = p->dev_cap;
-        size_t got = ring_read(p->in_ring, p->dev_buf, want > 16 ? want - 16 : 0);
-        if (got) {
-            p->in_n += resampler_process(p->from_dev, p->dev_buf, got, p->in_fifo + p->in_n, room);
-            since = now_ns();
-        } else if (stalled(since, err, errlen)) {
-            return FC_ERR_DEVICE;
-        } else {
+        size_t fits = room * (size_t)p->rate / AUDIO_RATE;
+        if (fits <= 16)
+            break;
+        if (take > fits - 16)
+            take = fits - 16;
+        take = ring_read(p->in_ring, p->dev_buf, take);
+        p->in_n += resampler_process(p->from_dev, p->dev_buf, take, p->in_fifo + p->in_n, room);
+        avail -= take;
+    }
+    if (!out && p->in_n == p->in_pos) {
+        /* Input only: the capture device is the clock, so wait for it. */
+        int64_t since = now_ns();
+        while (ring_readable(p->in_ring) == 0) {
+            if (stalled(since, err, errlen))
+                return FC_ERR_DEVICE;
             nap();
         }
     }
-    memcpy(in, p->in_fifo + p->in_pos, n * sizeof *in);
-    p->in_pos += n;
+    size_t have = p->in_n - p->in_pos;
+    size_t give = have < cap ? have : cap;
+    memcpy(in, p->in_fifo + p->in_pos, give * sizeof *in);
+    p->in_pos += give;
+    if (p->in_pos == p->in_n)
+        p->in_pos = p->in_n = 0;
+    else if (p->in_pos > p->in_cap / 2) {
+        memmove(p->in_fifo, p->in_fifo + p->in_pos, (p->in_n - p->in_pos) * sizeof *in);
+        p->in_n -= p->in_pos;
+        p->in_pos = 0;
+    }
+    *got = give;
     return FC_OK;
-}
-
-int audio_pa_latency(const audio_pa *p)
-{
-    /* Output waits in our ring (its capacity, as the engine keeps it full),
-     * then in the device's buffer; the echo then waits in the capture
-     * buffer. PortAudio's figures are estimates, so this is a lower bound
-     * and the canceller's filter covers the rest. */
-    const PaStreamInfo *info = p->stream ? Pa_GetStreamInfo(p->stream) : NULL;
-    double seconds = 0;
-    if (p->out_ring)
-        seconds += (double)ring_capacity(p->out_ring) / p->rate;
-    if (info)
-        seconds += info->outputLatency + info->inputLatency;
-    int samples = (int)(seconds * AUDIO_RATE * 0.8);
-    return samples;
 }
 
 void audio_pa_close(audio_pa *p)
 {
     if (!p)
         return;
-    if (p->stream) {
+    if (getenv("FLOORCOACH_DEBUG"))
+        fprintf(stderr, "audio: %llu output underruns, %lu frames per callback\n",
+                (unsigned long long)atomic_load(&p->underruns), atomic_load(&p->last_frames));
+    if (p->out_stream) {
         /* Let what is queued play out, so the last word is not clipped. */
         int64_t since = now_ns();
-        while (p->out_ring && ring_readable(p->out_ring) > 0 && now_ns() - since < 1000000000LL)
+        while (ring_readable(p->out_ring) > 0 && now_ns() - since < 1000000000LL)
             nap();
-        Pa_StopStream(p->stream);
-        Pa_CloseStream(p->stream);
+        Pa_StopStream(p->out_stream);
+        Pa_CloseStream(p->out_stream);
+    }
+    if (p->in_stream) {
+        Pa_StopStream(p->in_stream);
+        Pa_CloseStream(p->in_stream);
     }
     if (p->initialized)
         Pa_Terminate();

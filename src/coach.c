@@ -16,6 +16,8 @@
 /* 10 ms: the engine reacts to a command at the next block boundary, so this
  * bounds the engine's share of the reaction time. */
 #define BLOCK 160
+/* A capture device hands over what it has; bursts of up to this many. */
+#define CAPTURE_MAX 4096
 
 coach_config coach_config_default(void)
 {
@@ -38,6 +40,7 @@ typedef struct {
     audio_t *audio;
     listener_t *listener;
     bool ended;
+    bool prerendered; /* narration is in the tts cache: real time */
     session_end_reason reason;
 } run;
 
@@ -47,13 +50,14 @@ static double ms(int64_t samples)
     return (double)((samples * 1000 + AUDIO_RATE / 2) / AUDIO_RATE) / 1000.0;
 }
 
-/* Counts and reps come from the cache so they are never late; narration is
- * rendered fresh and handed to the mixer, which frees it once played. */
+/* Counts and reps come from the cache so they are never late. Narration is
+ * too, in real time (see prerender()); from files it is rendered when due
+ * and handed to the mixer, which frees it once played. */
 static int speak(run *r, const session_action *a, int64_t *len)
 {
     tts_style style = a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION;
     int rc;
-    if (a->kind == SESSION_ACT_SAY) {
+    if (a->kind == SESSION_ACT_SAY && !r->prerendered) {
         int16_t *pcm = NULL;
         size_t n = 0;
         if ((rc = tts_render(r->tts, a->text, style, &pcm, &n)) < 0 ||
@@ -125,6 +129,23 @@ static int perform(run *r, const session_action *a)
     return rc;
 }
 
+/* On a device, synthesis on the engine thread would starve the speaker
+ * (a long line takes longer to render than the output queue holds), so every
+ * fixed line is rendered before the session starts. It costs memory (the
+ * full default routine's narration is about 20 MB), which a file render does
+ * not need to spend. */
+static int prerender(run *r)
+{
+    for (size_t i = 0; i < session_prompt_count(r->session); i++) {
+        tts_clip clip;
+        int rc = tts_get(r->tts, session_prompt(r->session, i), TTS_STYLE_NARRATION, 0, &clip);
+        if (rc < 0)
+            return rc;
+    }
+    r->prerendered = true;
+    return FC_OK;
+}
+
 /* Hands every action due before `until` to perform(). */
 static int drain(run *r, int64_t until)
 {
@@ -180,8 +201,8 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     memset(&r, 0, sizeof r);
     r.cfg = cfg;
     int rc;
-    int16_t out[BLOCK], in[BLOCK];
-    int64_t now = 0;
+    int16_t out[BLOCK], in[CAPTURE_MAX];
+    int64_t now = 0, mic_at = 0; /* next output sample; next captured sample */
     session_config scfg = session_config_default();
     scfg.sample_rate = AUDIO_RATE;
 
@@ -196,6 +217,11 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         snprintf(err, errlen, "%s", tts_last_error());
         goto fail;
     }
+    /* Before the device starts, so the speaker is not starved meanwhile. */
+    if (!cfg->audio.out_file && !cfg->audio.no_output && (rc = prerender(&r)) < 0) {
+        snprintf(err, errlen, "could not synthesize the narration: %s", fc_strerror(rc));
+        goto fail;
+    }
     if ((rc = audio_open(&cfg->audio, &r.audio, err, errlen)) < 0)
         goto fail;
     if (cfg->grammar_dir) {
@@ -204,7 +230,9 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         /* Echo cancelling only where the microphone can hear the speaker:
          * on a clean microphone it would only distort the user's voice. */
         aec_config ecfg = aec_config_default();
-        ecfg.ref_delay = audio_echo_delay(r.audio);
+        /* Files: the echo is aligned with the output by construction.
+         * Devices: the delay is measured from the narration. */
+        ecfg.ref_delay = audio_is_realtime(r.audio) ? -1 : 0;
         ecfg.denoise = cfg->denoise;
         bool aec = audio_has_echo(r.audio) || cfg->denoise;
         ecfg.echo = audio_has_echo(r.audio);
@@ -251,12 +279,17 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
             goto fail;
         }
         mixer_render(r.mixer, now, out, BLOCK);
-        if ((rc = audio_exchange(r.audio, out, in, BLOCK, err, errlen)) < 0)
+        size_t got = 0;
+        if ((rc = audio_exchange(r.audio, out, BLOCK, in, CAPTURE_MAX, &got, err, errlen)) < 0)
             goto fail;
-        if (r.listener && (rc = listener_push(r.listener, now, in, out, BLOCK)) < 0) {
-            snprintf(err, errlen, "the recogniser failed: %s", fc_strerror(rc));
-            goto fail;
+        if (r.listener) {
+            listener_played(r.listener, now, out, BLOCK);
+            if ((rc = listener_push(r.listener, mic_at, in, got)) < 0) {
+                snprintf(err, errlen, "the recogniser failed: %s", fc_strerror(rc));
+                goto fail;
+            }
         }
+        mic_at += (int64_t)got;
         now += BLOCK;
         if (r.status) {
             session_progress p = session_get_progress(r.session);

@@ -1,10 +1,12 @@
 #include "listener.h"
 
+#include "echo_delay.h"
 #include "fc_error.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,15 +14,22 @@
 #define QUEUE 64          /* heard words waiting for the engine */
 #define BLOCK AEC_FRAME   /* samples per audio slot: the engine's block */
 #define SLOTS 400         /* 4 s of audio the recogniser may fall behind by */
-#define HISTORY 512       /* frames of energy kept for the echo gate: 5.1 s */
+#define HISTORY 1024      /* frames of energy kept: 10 s */
 /* The echo gate. While the coach talks, a word is only believed if the
  * cleaned microphone carried at least this share of the energy the speaker
  * played over the same stretch (plus the echo path's delay). The canceller
  * leaves its own voice some 30 dB down, while a user who speaks over it stays
  * within about 10 dB of it, so -20 dB splits the two with margin both ways. */
 #define GATE_DB (-20.0)
-#define GATE_LOOKBACK 25  /* frames (250 ms): the longest echo path considered */
+#define GATE_SPREAD 5     /* frames either side of the echo delay (reverberation, jitter) */
+/* Echo delay measurement on devices: over the first MEASURE_FRAMES frames of
+ * narration, lags up to MAX_LAG frames; until it is known, no word spoken
+ * while the coach talks is believed (the canceller may not be aligned). */
+#define MEASURE_FRAMES 200
+#define MAX_LAG 100
+#define MIN_CONFIDENCE 0.6
 #define QUIET_REF 1.0e4   /* mean square below this (-50 dBFS): the coach is silent */
+#define REF_HISTORY 32768 /* samples of played output kept: 2 s, a power of two */
 
 /* Indices of a single-producer single-consumer queue of fixed slots. Each
  * slot carries its own session time, so audio dropped when the recogniser
@@ -69,11 +78,21 @@ typedef struct {
 struct listener {
     asr_t *asr;
     aec_t *aec;
+    /* Engine side: played output by session sample, and the microphone
+     * frame being filled. */
+    int16_t ref_hist[REF_HISTORY];
+    int64_t ref_end;  /* one past the last played sample recorded */
+    slot part;
+    size_t part_n;
     bool gate;
-    /* Mean square per frame of the cleaned mic and of the reference, by
-     * session frame number modulo HISTORY. */
-    double mic_e[HISTORY], ref_e[HISTORY];
+    /* Mean square per frame of the cleaned mic, the raw mic and the
+     * reference, by session frame number modulo HISTORY. */
+    double mic_e[HISTORY], raw_e[HISTORY], ref_e[HISTORY];
     int64_t last_frame;
+    /* Echo delay in frames; -1 while it is being measured. */
+    aec_config aec_cfg;
+    int lag;
+    int64_t measured_frames;
     bool threaded;
     asr_heard heard[QUEUE];
     spsc heard_q;
@@ -113,27 +132,98 @@ static bool passes_gate(const listener_t *l, const asr_heard *h)
     int64_t first = h->start / BLOCK, last = (h->end - 1) / BLOCK;
     if (last < first)
         last = first;
-    if (l->last_frame - first >= HISTORY - GATE_LOOKBACK || last > l->last_frame)
+    /* Where the echo of the word's stretch was played: at the measured delay,
+     * or anywhere in the last MAX_LAG frames while it is unknown. */
+    int64_t ref_first = first - (l->lag < 0 ? MAX_LAG : l->lag + GATE_SPREAD);
+    int64_t ref_last = last - (l->lag < 0 ? 0 : l->lag - GATE_SPREAD);
+    if (l->last_frame - ref_first >= HISTORY || last > l->last_frame)
         return true; /* outside what we remember: do not second-guess */
     double mic = 0, ref = 0;
     for (int64_t f = first; f <= last; f++)
         mic += l->mic_e[f % HISTORY];
-    for (int64_t f = first - GATE_LOOKBACK; f <= last; f++)
+    for (int64_t f = ref_first; f <= ref_last; f++)
         ref += f >= 0 ? l->ref_e[f % HISTORY] : 0;
     mic /= (double)(last - first + 1);
-    ref /= (double)(last - first + 1 + GATE_LOOKBACK);
-    return ref < QUIET_REF || mic >= ref * pow(10, GATE_DB / 10);
+    ref /= (double)(ref_last - ref_first + 1);
+    if (ref < QUIET_REF)
+        return true;
+    return l->lag >= 0 && mic >= ref * pow(10, GATE_DB / 10);
+}
+
+/* The canceller leaves the coach's voice some 30 dB down, which on a quiet
+ * microphone is still loud enough to open the recogniser's voice detector
+ * and to swallow a real command into one long segment of "speech". A frame
+ * whose energy is what residual echo could be (below GATE_DB of what was
+ * played around the echo delay) is attenuated a further 30 dB; the user's
+ * voice over the coach stays well above that line and passes untouched. */
+static void suppress_residual(listener_t *l, int64_t frame, int16_t *mic)
+{
+    int lag = l->lag < 0 ? MAX_LAG : l->lag;
+    int spread = l->lag < 0 ? MAX_LAG : 2 * GATE_SPREAD;
+    double loudest = 0;
+    for (int64_t f = frame - lag - spread; f <= frame - (l->lag < 0 ? 0 : l->lag); f++)
+        if (f >= 0 && l->ref_e[f % HISTORY] > loudest)
+            loudest = l->ref_e[f % HISTORY];
+    if (loudest < QUIET_REF || l->mic_e[frame % HISTORY] >= loudest * pow(10, GATE_DB / 10))
+        return;
+    for (int i = 0; i < BLOCK; i++)
+        mic[i] = (int16_t)(mic[i] / 32);
+    l->mic_e[frame % HISTORY] /= 1024;
+}
+
+static double db(double mean_square) { return 10 * log10(mean_square + 1.0); }
+
+/* On a device pair: once enough narration has been played, find the echo
+ * delay and restart the canceller aligned to it. */
+static void measure_delay(listener_t *l, int64_t frame)
+{
+    if (l->ref_e[frame % HISTORY] >= QUIET_REF)
+        l->measured_frames++;
+    if (l->measured_frames < MEASURE_FRAMES || frame < MEASURE_FRAMES + MAX_LAG ||
+        frame % 50 != 0)
+        return;
+    static double mic_db[MEASURE_FRAMES + MAX_LAG], ref_db[MEASURE_FRAMES + MAX_LAG];
+    size_t n = MEASURE_FRAMES + MAX_LAG;
+    for (size_t i = 0; i < n; i++) {
+        int64_t f = frame - (int64_t)n + 1 + (int64_t)i;
+        mic_db[i] = db(l->raw_e[f % HISTORY]);
+        ref_db[i] = db(l->ref_e[f % HISTORY]);
+    }
+    double confidence;
+    int lag = echo_delay_estimate(mic_db, ref_db, n, MAX_LAG, &confidence);
+    if (getenv("FLOORCOACH_DEBUG"))
+        fprintf(stderr, "listener: echo delay candidate %d ms (correlation %.2f)\n", lag * 10,
+                confidence);
+    if (lag < 0 || confidence < MIN_CONFIDENCE)
+        return;
+    aec_config cfg = l->aec_cfg;
+    /* Start the filter a little before the measured delay: it can adapt to
+     * a longer path, never to a shorter one. */
+    cfg.ref_delay = lag * BLOCK > 3 * BLOCK ? (lag - 3) * BLOCK : 0;
+    aec_t *aligned = NULL;
+    if (aec_create(&cfg, &aligned) < 0)
+        return; /* keep the old one; try again later */
+    aec_destroy(l->aec);
+    l->aec = aligned;
+    l->lag = lag;
+    if (getenv("FLOORCOACH_DEBUG"))
+        fprintf(stderr, "listener: echo delay %d ms (correlation %.2f)\n", lag * 10, confidence);
 }
 
 static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref)
 {
     asr_heard heard[8];
+    int64_t frame = at / BLOCK;
+    l->raw_e[frame % HISTORY] = mean_square(mic);
+    l->ref_e[frame % HISTORY] = mean_square(ref);
+    if (l->lag < 0)
+        measure_delay(l, frame);
     if (l->aec)
         aec_process(l->aec, mic, ref, mic);
-    int64_t frame = at / BLOCK;
     l->mic_e[frame % HISTORY] = mean_square(mic);
-    l->ref_e[frame % HISTORY] = mean_square(ref);
     l->last_frame = frame;
+    if (l->gate)
+        suppress_residual(l, frame, mic);
     int got = asr_process(l->asr, at, mic, BLOCK, heard, 8);
     if (got < 0)
         return got;
@@ -186,6 +276,12 @@ int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
     if (aec && (rc = aec_create(aec, &l->aec)) < 0)
         goto fail;
     l->gate = aec && aec->echo;
+    if (aec)
+        l->aec_cfg = *aec;
+    /* A negative reference delay asks for it to be measured. */
+    l->lag = aec && aec->echo && aec->ref_delay < 0 ? -1 : 0;
+    if (aec && aec->ref_delay > 0)
+        l->lag = aec->ref_delay / BLOCK;
     if (threaded) {
         rc = FC_ERR_NOMEM;
         if (!(l->slots = calloc(SLOTS, sizeof *l->slots)))
@@ -215,32 +311,54 @@ void listener_destroy(listener_t *l)
     free(l);
 }
 
-int listener_push(listener_t *l, int64_t at, const int16_t *mic, const int16_t *ref, size_t n)
+void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n)
 {
-    for (size_t off = 0; off < n; off += BLOCK) {
-        uint32_t i = 0;
-        slot inline_slot;
-        slot *sl = &inline_slot;
-        if (l->threaded) {
-            if (!spsc_slot_to_write(&l->audio_q, SLOTS, &i)) {
-                atomic_fetch_add(&l->dropped, BLOCK);
-                continue;
-            }
-            sl = &l->slots[i];
-        }
-        sl->at = at + (int64_t)off;
-        memcpy(sl->mic, mic + off, sizeof sl->mic);
-        if (ref)
-            memcpy(sl->ref, ref + off, sizeof sl->ref);
-        else
-            memset(sl->ref, 0, sizeof sl->ref);
-        if (!l->threaded) {
-            int rc = recognise(l, sl->at, sl->mic, sl->ref);
+    for (size_t i = 0; i < n; i++)
+        l->ref_hist[(uint64_t)(at + (int64_t)i) % REF_HISTORY] = out[i];
+    l->ref_end = at + (int64_t)n;
+}
+
+/* The reference for a full frame: what was played at the same samples, or
+ * silence where nothing was (before the start, or not yet recorded). */
+static void fill_ref(const listener_t *l, slot *sl)
+{
+    for (int i = 0; i < BLOCK; i++) {
+        int64_t t = sl->at + i;
+        bool known = t >= 0 && t < l->ref_end && l->ref_end - t <= REF_HISTORY;
+        sl->ref[i] = known ? l->ref_hist[(uint64_t)t % REF_HISTORY] : 0;
+    }
+}
+
+static int frame_ready(listener_t *l)
+{
+    fill_ref(l, &l->part);
+    if (!l->threaded)
+        return recognise(l, l->part.at, l->part.mic, l->part.ref);
+    uint32_t i;
+    if (!spsc_slot_to_write(&l->audio_q, SLOTS, &i)) {
+        atomic_fetch_add(&l->dropped, BLOCK);
+        return FC_OK;
+    }
+    l->slots[i] = l->part;
+    spsc_written(&l->audio_q);
+    return FC_OK;
+}
+
+int listener_push(listener_t *l, int64_t at, const int16_t *mic, size_t n)
+{
+    for (size_t off = 0; off < n;) {
+        if (l->part_n == 0)
+            l->part.at = at + (int64_t)off;
+        size_t take = BLOCK - l->part_n < n - off ? BLOCK - l->part_n : n - off;
+        memcpy(l->part.mic + l->part_n, mic + off, take * sizeof *mic);
+        l->part_n += take;
+        off += take;
+        if (l->part_n == BLOCK) {
+            l->part_n = 0;
+            int rc = frame_ready(l);
             if (rc < 0)
                 return rc;
-            continue;
         }
-        spsc_written(&l->audio_q);
     }
     return atomic_load(&l->error);
 }

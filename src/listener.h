@@ -26,12 +26,14 @@ int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
 /* Engine thread. Accepts NULL. Stops and joins the thread. */
 void listener_destroy(listener_t *l);
 
-/* Engine thread. mic: audio captured at session samples [at, at + n); ref:
- * what the speaker played at those samples (NULL: silence). Calls are
- * contiguous, n a multiple of AEC_FRAME. Never blocks; in threaded mode,
- * audio that finds the queue full is dropped and counted (the recogniser is
- * falling behind). */
-int listener_push(listener_t *l, int64_t at, const int16_t *mic, const int16_t *ref, size_t n);
+/* Engine thread. out: what the speaker plays at session samples
+ * [at, at + n). Kept for a few seconds as the echo canceller's reference. */
+void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n);
+/* Engine thread. mic: audio captured at session samples [at, at + n), any
+ * n; calls are contiguous. Its reference is what listener_played() was given
+ * for the same samples. Never blocks; in threaded mode, audio that finds the
+ * queue full is dropped and counted (the recogniser is falling behind). */
+int listener_push(listener_t *l, int64_t at, const int16_t *mic, size_t n);
 /* Engine thread. Returns 1 and a heard word, or 0 when none is waiting. */
 int listener_poll(listener_t *l, asr_heard *out);
 /* Engine thread. Blocks until everything pushed so far has been

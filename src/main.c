@@ -347,7 +347,8 @@ static int cmd_say(int argc, char **argv)
         size_t n = clip.n - off < 160 ? clip.n - off : 160;
         memset(block, 0, sizeof block);
         memcpy(block, clip.pcm + off, n * sizeof *block);
-        if ((rc = audio_exchange(audio, block, in, 160, err, sizeof err)) < 0) {
+        size_t got;
+        if ((rc = audio_exchange(audio, block, 160, in, 160, &got, err, sizeof err)) < 0) {
             fprintf(stderr, "floorcoach: %s\n", err);
             goto done;
         }
@@ -414,21 +415,22 @@ static int cmd_listen(int argc, char **argv)
         goto done;
     }
     catch_signals();
-    int16_t silence[160] = {0}, in[160];
+    int16_t silence[160] = {0}, in[4096];
     int64_t now = 0, tail = 0;
     /* A file is followed by a second of silence so its last word ends. */
     while (!interrupted && tail < AUDIO_RATE) {
-        if ((rc = audio_exchange(audio, silence, in, 160, err, sizeof err)) < 0) {
+        size_t got;
+        if ((rc = audio_exchange(audio, silence, 160, in, 4096, &got, err, sizeof err)) < 0) {
             fprintf(stderr, "floorcoach: %s\n", err);
             goto done;
         }
         if (audio_input_ended(audio))
             tail += 160;
-        if ((rc = listener_push(listener, now, in, NULL, 160)) < 0) {
+        if ((rc = listener_push(listener, now, in, got)) < 0) {
             fprintf(stderr, "floorcoach: the recogniser failed: %s\n", fc_strerror(rc));
             goto done;
         }
-        now += 160;
+        now += (int64_t)got;
         print_heard(listener, log);
     }
     listener_flush(listener);

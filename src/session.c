@@ -106,6 +106,8 @@ static const char ASK_AFTER_PAIN[] =
     "When you are ready, say next to skip this exercise, repeat to try it again, "
     "or stop to finish.";
 static const char NO_ANSWER[] = "I did not hear an answer, so we will finish here.";
+static const char STOPPING[] = "Stopping here.";
+static const char FINISHING[] = "Finishing here.";
 
 /* ---- plan building ---- */
 
@@ -389,7 +391,7 @@ static void finish(session_t *s, int64_t at, session_end_reason reason, int spea
     s->end_reason = reason;
     if (speak) {
         build_summary(s);
-        add_line(s, reason == SESSION_END_STOPPED ? "Stopping here." : "Finishing here.");
+        add_line(s, reason == SESSION_END_STOPPED ? STOPPING : FINISHING);
         add_line(s, s->summary);
         interject(s, at, AFTER_END);
     } else {
@@ -811,6 +813,40 @@ int session_poll(session_t *s, int64_t until, session_action *out)
     if (until > s->now)
         s->now = until;
     return 0;
+}
+
+static const char *const FIXED_LINES[] = {PAIN_GENERIC_1, PAIN_GENERIC_2, ASK_AFTER_PAIN,
+                                          NO_ANSWER, STOPPING, FINISHING};
+#define N_FIXED (sizeof FIXED_LINES / sizeof FIXED_LINES[0])
+
+static size_t n_pain_lines(const session_t *s)
+{
+    size_t n = 0;
+    for (size_t e = 0; e < s->routine->n_exercises; e++)
+        n += s->routine->exercises[e].n_pain;
+    return n;
+}
+
+size_t session_prompt_count(const session_t *s)
+{
+    size_t says = 0;
+    for (int i = 0; i < s->n_plan; i++)
+        says += s->plan[i].kind == P_SAY;
+    return says + n_pain_lines(s) + N_FIXED;
+}
+
+const char *session_prompt(const session_t *s, size_t i)
+{
+    for (int k = 0; k < s->n_plan; k++)
+        if (s->plan[k].kind == P_SAY && i-- == 0)
+            return s->plan[k].text;
+    for (size_t e = 0; e < s->routine->n_exercises; e++) {
+        const routine_exercise *ex = &s->routine->exercises[e];
+        if (i < ex->n_pain)
+            return ex->pain[i];
+        i -= ex->n_pain;
+    }
+    return i < N_FIXED ? FIXED_LINES[i] : NULL;
 }
 
 session_progress session_get_progress(const session_t *s)

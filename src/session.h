@@ -106,6 +106,13 @@ int session_poll(session_t *s, int64_t until, session_action *out);
  * ahead instead of stepping through silence. */
 int64_t session_next_due(const session_t *s);
 
+/* Every fixed line the session may say (narration, pain guidance, its own
+ * prompts), so a real-time caller can synthesize them before they are due.
+ * Lines made up during the session (the summary) are not listed. Index
+ * 0..session_prompt_count()-1; the strings live as long as the session. */
+size_t session_prompt_count(const session_t *s);
+const char *session_prompt(const session_t *s, size_t i);
+
 session_progress session_get_progress(const session_t *s);
 /* Names of exercises during which pain was reported, comma separated. */
 const char *session_pain_summary(const session_t *s);

@@ -110,5 +110,32 @@ else
 fi
 if [ $code -eq 130 ]; then ok "interrupted exit code 130"; else bad "exit code $code after SIGTERM"; fi
 
+# Barge-in on the real device path: the sink's monitor is the microphone, so
+# the coach hears all of itself (total echo). A user's "stop" is played into
+# the same sink in the middle of the narration; the session must end stopped.
+"$FC" say stop --voice "$SRC/tests/voices/user.yaml" --out "$T/stop.wav"
+"$FC" run "$SRC/tests/routines/mini.yaml" --events "$T/b.jsonl" --no-keys --output default \
+  --input default 2>"$T/b.err" &
+pid=$!
+i=0
+# Wait for the first long line of narration, then talk over it.
+until grep -q '"text":"Exercises both sides' "$T/b.jsonl" 2>/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.5
+paplay "$T/stop.wav"
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid 2>/dev/null
+wait $pid
+if grep -q '"event":"heard","word":"stop"' "$T/b.jsonl" && tail -n 1 "$T/b.jsonl" | grep -q '"reason":"stopped"'; then
+  ok "stop over the coach's own voice (total echo) ends the session: $(grep '"heard"' "$T/b.jsonl" | head -n 1)"
+else
+  bad "barge-in through PulseAudio: $(grep -E '"heard"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(cat "$T/b.err")"
+fi
+if grep '"heard"' "$T/b.jsonl" | grep -qv '"word":"stop"'; then
+  bad "the coach heard itself: $(grep '"heard"' "$T/b.jsonl" | tr '\n' ' ')"
+else
+  ok "no self-trigger on the real device path"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
