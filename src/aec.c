@@ -22,6 +22,7 @@ aec_config aec_config_default(void)
     c.sample_rate = 16000;
     c.filter_ms = 200;
     c.echo = true;
+    c.suppress = true;
     c.denoise = true;
     c.noise_suppress_db = -25;
     c.echo_suppress_db = -50;
@@ -45,6 +46,10 @@ int aec_create(const aec_config *cfg, aec_t **out)
         speex_echo_ctl(a->echo, SPEEX_ECHO_SET_SAMPLING_RATE, &rate);
         if (cfg->ref_delay > 0 && !(a->delay = calloc((size_t)cfg->ref_delay, sizeof *a->delay)))
             goto fail;
+    }
+    if (!cfg->suppress) {
+        *out = a;
+        return FC_OK;
     }
     a->pre = speex_preprocess_state_init(AEC_FRAME, rate);
     if (!a->pre)
@@ -101,6 +106,7 @@ void aec_process(aec_t *a, const int16_t *mic, const int16_t *ref, int16_t *out)
     } else {
         memcpy(cleaned, mic, sizeof cleaned);
     }
-    speex_preprocess_run(a->pre, cleaned);
+    if (a->pre)
+        speex_preprocess_run(a->pre, cleaned);
     memcpy(out, cleaned, sizeof cleaned);
 }

@@ -22,6 +22,7 @@ typedef struct {
     int ref_delay;       /* samples the reference is delayed before use;
                             the listener treats -1 as "measure it" */
     bool echo;           /* cancel echo (needs a reference) */
+    bool suppress;       /* run the preprocessor: residual echo and noise suppression */
     bool denoise;        /* speexdsp noise suppression */
     int noise_suppress_db;     /* e.g. -25 */
     int echo_suppress_db;      /* residual echo, e.g. -45 */

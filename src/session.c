@@ -71,7 +71,7 @@ struct session {
 
     int cur_exercise;
     const char *cur_side;
-    int *done;         /* per exercise: finished (1) or left because of pain (0) */
+    int *done;         /* per exercise: finished (1), or not (yet, or left after pain) */
     int *pained;
     int hold_rep, hold_of, hold_seconds;
     char text[64];
@@ -361,9 +361,11 @@ static void add_line(session_t *s, const char *line)
         s->lines[s->n_lines++] = line;
 }
 
-static void leave_exercise(session_t *s, int completed)
+/* The current exercise ran to its end (one left after pain has no current
+ * exercise any more, so it is not counted). */
+static void leave_exercise(session_t *s)
 {
-    if (s->cur_exercise >= 0 && completed)
+    if (s->cur_exercise >= 0)
         s->done[s->cur_exercise] = 1;
 }
 
@@ -560,7 +562,7 @@ static void step_plan(session_t *s, int64_t due)
     switch (it->kind) {
     case P_EXERCISE:
         if (it->exercise != s->cur_exercise)
-            leave_exercise(s, 1);
+            leave_exercise(s);
         s->cur_exercise = it->exercise;
         s->cur_side = it->side;
         a = push(s, SESSION_ACT_EXERCISE, due);
@@ -645,7 +647,7 @@ static void step_plan(session_t *s, int64_t due)
         s->audio_at = due;
         break;
     case P_SUMMARY:
-        leave_exercise(s, 1);
+        leave_exercise(s);
         s->cur_exercise = -1;
         s->cur_side = NULL;
         build_summary(s);

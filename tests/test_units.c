@@ -1,13 +1,17 @@
 /* Small modules: the SPSC ring across two threads, the mixer's timeline and
  * cuts, the event log's JSON, and the resampler's rate. */
+#include "aec.h"
+#include "echo_delay.h"
 #include "eventlog.h"
 #include "fc_error.h"
 #include "mixer.h"
 #include "resampler.h"
 #include "ring.h"
+#include "room.h"
 #include "status.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,6 +190,92 @@ static void test_status_line(void **state)
     assert_string_equal(buf, "Hip flexor stretch | left | rep 2/3 | [########------------] 18s left");
 }
 
+static void test_echo_delay_finds_lag(void **state)
+{
+    (void)state;
+    enum { N = 400, LAG = 17 };
+    static double ref[N], mic[N];
+    srand(7);
+    for (int i = 0; i < N; i++)
+        ref[i] = (i / 13) % 3 ? 60 + rand() % 20 : 20; /* words and pauses, in dB */
+    for (int i = 0; i < N; i++)
+        mic[i] = (i >= LAG ? ref[i - LAG] - 6 : 20) + (rand() % 100) / 100.0;
+    double conf;
+    assert_int_equal(echo_delay_estimate(mic, ref, N, 100, &conf), LAG);
+    assert_true(conf > 0.9);
+    /* A flat reference (silence) cannot place anything. */
+    for (int i = 0; i < N; i++)
+        ref[i] = 0;
+    assert_int_equal(echo_delay_estimate(mic, ref, N, 100, &conf), -1);
+}
+
+static void test_room_parses_and_delays(void **state)
+{
+    (void)state;
+    room_config c = room_config_default();
+    assert_int_equal(room_parse_echo("6@35", &c), 0);
+    assert_true(c.echo && c.echo_gain_db == 6 && c.echo_delay_ms == 35);
+    assert_int_equal(room_parse_echo("-3", &c), 0);
+    assert_true(c.echo_gain_db == -3 && c.echo_delay_ms == 35);
+    assert_int_equal(room_parse_echo("loud", &c), FC_ERR_ARG);
+    assert_int_equal(room_parse_echo("0@900", &c), FC_ERR_ARG);
+    assert_int_equal(room_parse_noise("tap.wav@5", &c), 0);
+    assert_string_equal(c.noise_file, "tap.wav");
+    assert_true(c.noise_snr_db == 5);
+    assert_int_equal(room_parse_noise("@5", &c), FC_ERR_ARG);
+
+    /* An impulse played comes back exactly delay later, at the gain. */
+    room_config e = room_config_default();
+    assert_int_equal(room_parse_echo("0@20", &e), 0);
+    room_t *r = NULL;
+    char err[128];
+    assert_int_equal(room_create(&e, &r, err, sizeof err), 0);
+    int16_t out[640] = {0}, mic[640] = {0};
+    out[10] = 10000;
+    room_apply(r, out, mic, 640);
+    for (int i = 0; i < 640; i++)
+        assert_int_equal(mic[i], i == 10 + 320 ? 10000 : 0);
+    room_destroy(r);
+    room_destroy(NULL);
+}
+
+static void test_aec_removes_echo(void **state)
+{
+    (void)state;
+    /* A noise-like "voice" played and heard back 20 ms later at 0 dB: after
+     * 5 s the canceller alone must take it down by at least 20 dB. */
+    aec_config cfg = aec_config_default();
+    cfg.suppress = false;
+    aec_t *a = NULL;
+    assert_int_equal(aec_create(&cfg, &a), 0);
+    room_config e = room_config_default();
+    assert_int_equal(room_parse_echo("0@20", &e), 0);
+    room_t *r = NULL;
+    char err[128];
+    assert_int_equal(room_create(&e, &r, err, sizeof err), 0);
+    srand(3);
+    double in_e = 0, out_e = 0;
+    for (int k = 0; k < 16000 * 8 / AEC_FRAME; k++) {
+        int16_t ref[AEC_FRAME], mic[AEC_FRAME] = {0}, clean[AEC_FRAME];
+        for (int i = 0; i < AEC_FRAME; i++)
+            ref[i] = (int16_t)((rand() % 8000 - 4000) * (1 + sin(k * 0.05)));
+        room_apply(r, ref, mic, AEC_FRAME);
+        aec_process(a, mic, ref, clean);
+        if (k < 16000 * 5 / AEC_FRAME)
+            continue;
+        for (int i = 0; i < AEC_FRAME; i++) {
+            in_e += (double)mic[i] * mic[i];
+            out_e += (double)clean[i] * clean[i];
+        }
+    }
+    double erle = 10 * log10(in_e / (out_e + 1));
+    fprintf(stderr, "  ERLE %.1f dB\n", erle);
+    assert_true(erle > 20);
+    aec_destroy(a);
+    aec_destroy(NULL);
+    room_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +285,9 @@ int main(void)
         cmocka_unit_test(test_eventlog_is_json_lines),
         cmocka_unit_test(test_resampler_rate),
         cmocka_unit_test(test_status_line),
+        cmocka_unit_test(test_echo_delay_finds_lag),
+        cmocka_unit_test(test_room_parses_and_delays),
+        cmocka_unit_test(test_aec_removes_echo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
