@@ -2,10 +2,19 @@
  *
  *   asr_eval CORPUS_DIR [--split dev|test|all] [--grammars DIR]
  *            [--model DIR] [--dump FILE]
+ *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE]
  *
  * Every clip listed in CORPUS_DIR/MANIFEST.tsv (of the chosen split) is
  * streamed through one asr instance in 160-sample chunks on one session
- * clock, as the live listener would.  Each clip gets 0.5 s of padding before
+ * clock, as the live listener would.  With --synth, every DIR/NAME_WORD.wav
+ * (16 kHz mono) is a command clip instead, WORD one of the four commands:
+ * for voices the recogniser was never tuned on, e.g. espeak-ng's, made by
+ *
+ *   for v in en-us+f3 en-us+f2 en-us+m3 en-us+f4 en+f3 en-gb+f3 en-gb-x-rp
+ *            en-us+klatt; do for w in stop next pain repeat; do
+ *     espeak-ng -v $v -s 150 -w /tmp/w.wav $w
+ *     sox -q /tmp/w.wav -r 16000 DIR/syn_${v}_$w.wav pad 0.5 0.5; done; done
+ *  Each clip gets 0.5 s of padding before
  * and 1 s after so the VAD opens and closes as it would around a real word.
  * The padding is Gaussian noise at the clip's own background level: digital
  * zeros would make every clip start with a step from silence to room noise,
@@ -20,6 +29,7 @@
 #include <sndfile.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -167,87 +177,172 @@ static int says_word(const char *desc, const char *word)
 static void usage(void)
 {
     fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] "
-                    "[--grammars DIR] [--model DIR] [--dump FILE]\n");
+                    "[--grammars DIR] [--model DIR] [--dump FILE]\n"
+                    "       asr_eval --synth DIR [--grammars DIR] [--model DIR] "
+                    "[--dump FILE]\n");
 }
 
-int main(int argc, char **argv)
-{
-    const char *corpus = NULL, *split = "dev", *dump_path = NULL;
-    asr_config cfg = asr_config_default();
-    cfg.grammar_dir = "grammars";
+/* Everything counted over one run. */
+typedef struct {
+    asr_t *asr;
+    FILE *dump;
+    int16_t *pad;
+    int64_t clock;
+    word_stat ws[5];
+    int n_dis, fa_dis, n_near, det_near;
+    double hours[2];                     /* speech, noise */
+    int fa_cont[2], excused;
+    double *lat_e, *lat_a, *lat_c;
+    int n_lat, cap_lat;
+    double cpu_total, audio_total, cpu_cont, audio_cont, worst_call;
+    int files;
+} eval;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
-            split = argv[++i];
-        else if (strcmp(argv[i], "--grammars") == 0 && i + 1 < argc)
-            cfg.grammar_dir = argv[++i];
-        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
-            cfg.model_dir = argv[++i];
-        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
-            dump_path = argv[++i];
-        else if (argv[i][0] != '-' && corpus == NULL)
-            corpus = argv[i];
-        else {
-            usage();
-            return 1;
+/* Streams one clip (with its padding) through the recogniser and counts
+ * what it heard.  Returns 0, or -1 on a fatal error. */
+static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word expect,
+                     const char *file, const char *cat, const char *sp, const char *desc)
+{
+    double bg_db;
+    long speech_end;
+    clip_levels(x, n, &bg_db, &speech_end);
+    double bg_rms = sqrt(pow(10.0, bg_db / 10.0) - 1.0);
+
+    asr_heard det[MAX_DET];
+    double det_cost[MAX_DET];
+    int nd = 0;
+    int64_t clip_at = ev->clock + PAD_BEFORE;
+    double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    for (int part = 0; part < 3; part++) {
+        const int16_t *src;
+        long len;
+        if (part == 1) {
+            src = x;
+            len = n;
+        } else {
+            len = part == 0 ? PAD_BEFORE : PAD_AFTER;
+            for (long i = 0; i < len; i++) {
+                double v = bg_rms * gauss();
+                ev->pad[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
+            }
+            src = ev->pad;
+        }
+        for (long off = 0; off < len; off += CHUNK) {
+            size_t m = (size_t)(len - off < CHUNK ? len - off : CHUNK);
+            asr_heard h[8];
+            double w0 = now_s(CLOCK_MONOTONIC);
+            int got = asr_process(ev->asr, ev->clock, src + off, m, h, 8);
+            double w = now_s(CLOCK_MONOTONIC) - w0;
+            if (w > ev->worst_call)
+                ev->worst_call = w;
+            ev->clock += (int64_t)m;
+            if (got < 0) {
+                fprintf(stderr, "asr_eval: asr_process failed (%d)\n", got);
+                return -1;
+            }
+            for (int j = 0; j < got && nd < MAX_DET; j++) {
+                det_cost[nd] = w;
+                det[nd++] = h[j];
+            }
         }
     }
-    if (corpus == NULL) {
-        usage();
-        return 1;
+    double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / RATE;
+    ev->cpu_total += cpu;
+    ev->audio_total += secs;
+    ev->files++;
+
+    if (ev->dump != NULL) {
+        fprintf(ev->dump, "%s\t%s\t%s", file, cat, sp);
+        for (int j = 0; j < nd; j++)
+            fprintf(ev->dump, "\t%s:%.4f:%.3f:%.3f:%.3f", asr_word_name(det[j].word),
+                    det[j].score, (det[j].start - clip_at) / (double)RATE,
+                    (det[j].end - clip_at) / (double)RATE,
+                    (det[j].t - clip_at) / (double)RATE);
+        fputc('\n', ev->dump);
     }
 
-    char path[4096];
+    switch (k) {
+    case K_COMMAND: {
+        int hit = -1, wrong = 0;
+        for (int j = 0; j < nd; j++) {
+            if (det[j].word == expect) {
+                if (hit < 0)
+                    hit = j;
+            } else {
+                wrong = 1;
+            }
+        }
+        ev->ws[expect].n++;
+        ev->ws[expect].hit += hit >= 0;
+        ev->ws[expect].wrong += wrong;
+        if (hit >= 0) {
+            if (ev->n_lat == ev->cap_lat) {
+                ev->cap_lat = ev->cap_lat ? 2 * ev->cap_lat : 256;
+                ev->lat_e = realloc(ev->lat_e, (size_t)ev->cap_lat * sizeof *ev->lat_e);
+                ev->lat_a = realloc(ev->lat_a, (size_t)ev->cap_lat * sizeof *ev->lat_a);
+                ev->lat_c = realloc(ev->lat_c, (size_t)ev->cap_lat * sizeof *ev->lat_c);
+                if (ev->lat_e == NULL || ev->lat_a == NULL || ev->lat_c == NULL) {
+                    fprintf(stderr, "asr_eval: out of memory\n");
+                    return -1;
+                }
+            }
+            double t = (double)(det[hit].t - clip_at);
+            double cost = det_cost[hit] * 1000.0;
+            ev->lat_e[ev->n_lat] = (t - speech_end) / RATE * 1000.0 + cost;
+            ev->lat_a[ev->n_lat] = (double)(det[hit].t - det[hit].end) / RATE * 1000.0 + cost;
+            ev->lat_c[ev->n_lat] = cost;
+            ev->n_lat++;
+        }
+        break;
+    }
+    case K_DISTRACTOR:
+        ev->n_dis++;
+        ev->fa_dis += nd > 0;
+        break;
+    case K_NEAR:
+        ev->n_near++;
+        ev->det_near += nd > 0;
+        break;
+    case K_SPEECH:
+    case K_NOISE: {
+        int c = k == K_NOISE;
+        ev->hours[c] += (double)n / RATE / 3600.0;
+        ev->cpu_cont += cpu;
+        ev->audio_cont += secs;
+        for (int j = 0; j < nd; j++) {
+            /* A command really spoken inside the sentence is no false alarm. */
+            if (says_word(desc, asr_word_name(det[j].word)))
+                ev->excused++;
+            else
+                ev->fa_cont[c]++;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* The corpus: every clip of the split in MANIFEST.tsv.  Returns 0, 1 on
+ * errors, 77 when there is no corpus. */
+static int run_manifest(eval *ev, const char *corpus, const char *split)
+{
+    char path[4096], line[8192];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
     FILE *man = fopen(path, "r");
     if (man == NULL) {
         fprintf(stderr, "asr_eval: no corpus at %s: skipped\n", corpus);
         return 77;
     }
-    FILE *dump = NULL;
-    if (dump_path != NULL && (dump = fopen(dump_path, "w")) == NULL) {
-        perror(dump_path);
-        fclose(man);
-        return 1;
-    }
-
-    asr_t *asr = NULL;
-    int rc = asr_create(&cfg, &asr);
-    if (rc < 0) {
-        fprintf(stderr, "asr_eval: asr_create failed (%d); grammar dir %s\n",
-                rc, cfg.grammar_dir);
-        fclose(man);
-        if (dump)
-            fclose(dump);
-        return 1;
-    }
-
-    word_stat ws[5] = { { 0, 0, 0 } };
-    int n_dis = 0, fa_dis = 0, n_near = 0, det_near = 0;
-    double hours[2] = { 0, 0 };          /* speech, noise */
-    int fa_cont[2] = { 0, 0 }, excused = 0;
-    double *lat_e = NULL, *lat_a = NULL, *lat_c = NULL;
-    int n_lat = 0, cap_lat = 0;
-    double cpu_total = 0, audio_total = 0, cpu_cont = 0, audio_cont = 0;
-    double worst_call = 0;
-    int64_t clock = 0;
-    int files = 0;
-    char line[8192];
-    int16_t *pad = malloc((size_t)(PAD_AFTER > PAD_BEFORE ? PAD_AFTER : PAD_BEFORE) *
-                          sizeof *pad);
-    if (pad == NULL) {
-        asr_destroy(asr);
-        fclose(man);
-        if (dump)
-            fclose(dump);
-        return 1;
-    }
-
     if (fgets(line, sizeof line, man) == NULL) { /* header */
         fprintf(stderr, "asr_eval: empty manifest\n");
+        fclose(man);
         return 1;
     }
-    while (fgets(line, sizeof line, man) != NULL) {
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, man) != NULL) {
         char *col[9] = { 0 };
         int nc = 0;
         char *s = line;
@@ -289,174 +384,183 @@ int main(int argc, char **argv)
             fprintf(stderr, "asr_eval: cannot read %s\n", path);
             continue;
         }
-        double bg_db;
-        long speech_end;
-        clip_levels(x, n, &bg_db, &speech_end);
-        double bg_rms = sqrt(pow(10.0, bg_db / 10.0) - 1.0);
-
-        asr_heard det[MAX_DET];
-        double det_cost[MAX_DET];
-        int nd = 0;
-        int64_t clip_at = clock + PAD_BEFORE;
-        double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-        for (int part = 0; part < 3; part++) {
-            const int16_t *src;
-            long len;
-            if (part == 1) {
-                src = x;
-                len = n;
-            } else {
-                len = part == 0 ? PAD_BEFORE : PAD_AFTER;
-                for (long i = 0; i < len; i++) {
-                    double v = bg_rms * gauss();
-                    pad[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
-                }
-                src = pad;
-            }
-            for (long off = 0; off < len; off += CHUNK) {
-                size_t m = (size_t)(len - off < CHUNK ? len - off : CHUNK);
-                asr_heard h[8];
-                double w0 = now_s(CLOCK_MONOTONIC);
-                int got = asr_process(asr, clock, src + off, m, h, 8);
-                double w = now_s(CLOCK_MONOTONIC) - w0;
-                if (w > worst_call)
-                    worst_call = w;
-                clock += (int64_t)m;
-                if (got < 0) {
-                    fprintf(stderr, "asr_eval: asr_process failed (%d)\n", got);
-                    return 1;
-                }
-                for (int j = 0; j < got && nd < MAX_DET; j++) {
-                    det_cost[nd] = w;
-                    det[nd++] = h[j];
-                }
-            }
-        }
-        double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-        double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / RATE;
-        cpu_total += cpu;
-        audio_total += secs;
-        files++;
-
-        if (dump != NULL) {
-            fprintf(dump, "%s\t%s\t%s", file, cat, sp);
-            for (int j = 0; j < nd; j++)
-                fprintf(dump, "\t%s:%.4f:%.3f:%.3f:%.3f", asr_word_name(det[j].word),
-                        det[j].score, (det[j].start - clip_at) / (double)RATE,
-                        (det[j].end - clip_at) / (double)RATE,
-                        (det[j].t - clip_at) / (double)RATE);
-            fputc('\n', dump);
-        }
-
-        switch (k) {
-        case K_COMMAND: {
-            int hit = -1, wrong = 0;
-            for (int j = 0; j < nd; j++) {
-                if (det[j].word == expect) {
-                    if (hit < 0)
-                        hit = j;
-                } else {
-                    wrong = 1;
-                }
-            }
-            ws[expect].n++;
-            ws[expect].hit += hit >= 0;
-            ws[expect].wrong += wrong;
-            if (hit >= 0) {
-                if (n_lat == cap_lat) {
-                    cap_lat = cap_lat ? 2 * cap_lat : 256;
-                    lat_e = realloc(lat_e, (size_t)cap_lat * sizeof *lat_e);
-                    lat_a = realloc(lat_a, (size_t)cap_lat * sizeof *lat_a);
-                    lat_c = realloc(lat_c, (size_t)cap_lat * sizeof *lat_c);
-                    if (lat_e == NULL || lat_a == NULL || lat_c == NULL) {
-                        fprintf(stderr, "asr_eval: out of memory\n");
-                        return 1;
-                    }
-                }
-                double t = (double)(det[hit].t - clip_at);
-                lat_e[n_lat] = (t - speech_end) / RATE * 1000.0 + det_cost[hit] * 1000.0;
-                lat_a[n_lat] = (double)(det[hit].t - det[hit].end) / RATE * 1000.0 +
-                               det_cost[hit] * 1000.0;
-                lat_c[n_lat] = det_cost[hit] * 1000.0;
-                n_lat++;
-            }
-            break;
-        }
-        case K_DISTRACTOR:
-            n_dis++;
-            fa_dis += nd > 0;
-            break;
-        case K_NEAR:
-            n_near++;
-            det_near += nd > 0;
-            break;
-        case K_SPEECH:
-        case K_NOISE: {
-            int c = k == K_NOISE;
-            hours[c] += (double)n / RATE / 3600.0;
-            cpu_cont += cpu;
-            audio_cont += secs;
-            for (int j = 0; j < nd; j++) {
-                /* A command really spoken inside the sentence is no false alarm. */
-                if (says_word(desc, asr_word_name(det[j].word)))
-                    excused++;
-                else
-                    fa_cont[c]++;
-            }
-            break;
-        }
-        default:
-            break;
-        }
+        if (eval_clip(ev, x, n, k, expect, file, cat, sp, desc) < 0)
+            rc = 1;
         free(x);
     }
     fclose(man);
-    if (dump != NULL)
-        fclose(dump);
-    free(pad);
-    asr_destroy(asr);
+    return rc;
+}
 
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* --synth: every DIR/NAME_WORD.wav is a command clip.  Returns 0 or 1. */
+static int run_synth(eval *ev, const char *dir)
+{
+    struct dirent **ent;
+    int ne = scandir(dir, &ent, NULL, by_name);
+    if (ne < 0) {
+        perror(dir);
+        return 1;
+    }
+    int rc = 0;
+    for (int i = 0; i < ne; i++) {
+        const char *name = ent[i]->d_name;
+        size_t len = strlen(name);
+        const char *us = strrchr(name, '_');
+        char word[32];
+        if (rc == 0 && len > 4 && strcmp(name + len - 4, ".wav") == 0 && us != NULL &&
+            (size_t)(name + len - 4 - us - 1) < sizeof word) {
+            size_t wl = (size_t)(name + len - 4 - us - 1);
+            memcpy(word, us + 1, wl);
+            word[wl] = '\0';
+            asr_word expect = asr_word_from_name(word);
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            long n = 0;
+            int16_t *x = expect == ASR_WORD_NONE ? NULL : read_wav(path, &n);
+            if (x != NULL) {
+                char cat[64];
+                snprintf(cat, sizeof cat, "synth/%s", word);
+                if (eval_clip(ev, x, n, K_COMMAND, expect, name, cat, "synth", "") < 0)
+                    rc = 1;
+                free(x);
+            } else if (expect != ASR_WORD_NONE) {
+                fprintf(stderr, "asr_eval: cannot read %s\n", path);
+            }
+        }
+        free(ent[i]);
+    }
+    free(ent);
+    return rc;
+}
+
+static void report(eval *ev, const char *what)
+{
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
 
-    printf("asr_eval: split %s, %d files, %.1f s of audio streamed\n",
-           split, files, audio_total);
+    printf("asr_eval: %s, %d files, %.1f s of audio streamed\n",
+           what, ev->files, ev->audio_total);
     int cmd_n = 0, cmd_wrong = 0;
     for (int w = 1; w < 5; w++) {
-        if (ws[w].n == 0) {
+        const word_stat *s = &ev->ws[w];
+        if (s->n == 0) {
             printf("  detect %-7s   no clips\n", asr_word_name((asr_word)w));
             continue;
         }
         printf("  detect %-7s %6.1f%%  (%d/%d)  wrong command %d\n",
-               asr_word_name((asr_word)w), 100.0 * ws[w].hit / ws[w].n,
-               ws[w].hit, ws[w].n, ws[w].wrong);
-        cmd_n += ws[w].n;
-        cmd_wrong += ws[w].wrong;
+               asr_word_name((asr_word)w), 100.0 * s->hit / s->n, s->hit, s->n, s->wrong);
+        cmd_n += s->n;
+        cmd_wrong += s->wrong;
     }
     printf("  wrong-command rate       %6.2f%%  (%d/%d command clips)\n",
            cmd_n ? 100.0 * cmd_wrong / cmd_n : 0.0, cmd_wrong, cmd_n);
-    printf("  distractor false accept  %6.2f%%  (%d/%d)\n",
-           n_dis ? 100.0 * fa_dis / n_dis : 0.0, fa_dis, n_dis);
-    printf("  near words fired         %d/%d (acceptable either way)\n", det_near, n_near);
-    printf("  false commands / hour    speech %.2f (%d in %.3f h), noise %.2f (%d in %.3f h)"
-           "; %d real commands inside sentences not counted\n",
-           hours[0] > 0 ? fa_cont[0] / hours[0] : 0.0, fa_cont[0], hours[0],
-           hours[1] > 0 ? fa_cont[1] / hours[1] : 0.0, fa_cont[1], hours[1], excused);
-    double med_e = percentile(lat_e, n_lat, 0.5), p95_e = percentile(lat_e, n_lat, 0.95);
-    double med_a = percentile(lat_a, n_lat, 0.5), p95_a = percentile(lat_a, n_lat, 0.95);
-    double p95_c = percentile(lat_c, n_lat, 0.95);
+    if (ev->n_dis + ev->n_near > 0 || ev->hours[0] + ev->hours[1] > 0) {
+        printf("  distractor false accept  %6.2f%%  (%d/%d)\n",
+               ev->n_dis ? 100.0 * ev->fa_dis / ev->n_dis : 0.0, ev->fa_dis, ev->n_dis);
+        printf("  near words fired         %d/%d (acceptable either way)\n",
+               ev->det_near, ev->n_near);
+        printf("  false commands / hour    speech %.2f (%d in %.3f h), noise %.2f (%d in %.3f h)"
+               "; %d real commands inside sentences not counted\n",
+               ev->hours[0] > 0 ? ev->fa_cont[0] / ev->hours[0] : 0.0, ev->fa_cont[0],
+               ev->hours[0],
+               ev->hours[1] > 0 ? ev->fa_cont[1] / ev->hours[1] : 0.0, ev->fa_cont[1],
+               ev->hours[1], ev->excused);
+    }
+    int nl = ev->n_lat;
+    double med_e = percentile(ev->lat_e, nl, 0.5), p95_e = percentile(ev->lat_e, nl, 0.95);
+    double med_a = percentile(ev->lat_a, nl, 0.5), p95_a = percentile(ev->lat_a, nl, 0.95);
+    double p95_c = percentile(ev->lat_c, nl, 0.95);
     printf("  reaction (ms, incl. compute) from energy word end: median %.0f p95 %.0f;"
            " from asr word end: median %.0f p95 %.0f; compute of deciding call p95 %.1f;"
            " slowest call %.1f ms\n",
-           med_e, p95_e, med_a, p95_a, p95_c, worst_call * 1000.0);
+           med_e, p95_e, med_a, p95_a, p95_c, ev->worst_call * 1000.0);
     printf("  CPU                      %.4f s/s overall (%.2f%% of a core); "
            "%.4f s/s on speech+noise streams\n",
-           audio_total > 0 ? cpu_total / audio_total : 0.0,
-           audio_total > 0 ? 100.0 * cpu_total / audio_total : 0.0,
-           audio_cont > 0 ? cpu_cont / audio_cont : 0.0);
+           ev->audio_total > 0 ? ev->cpu_total / ev->audio_total : 0.0,
+           ev->audio_total > 0 ? 100.0 * ev->cpu_total / ev->audio_total : 0.0,
+           ev->audio_cont > 0 ? ev->cpu_cont / ev->audio_cont : 0.0);
     printf("  peak RSS                 %.1f MB\n", ru.ru_maxrss / 1024.0);
-    free(lat_e);
-    free(lat_a);
-    free(lat_c);
-    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *corpus = NULL, *split = "dev", *dump_path = NULL, *synth = NULL;
+    asr_config cfg = asr_config_default();
+    cfg.grammar_dir = "grammars";
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
+            split = argv[++i];
+        else if (strcmp(argv[i], "--grammars") == 0 && i + 1 < argc)
+            cfg.grammar_dir = argv[++i];
+        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            cfg.model_dir = argv[++i];
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump_path = argv[++i];
+        else if (strcmp(argv[i], "--synth") == 0 && i + 1 < argc)
+            synth = argv[++i];
+        else if (argv[i][0] != '-' && corpus == NULL)
+            corpus = argv[i];
+        else {
+            usage();
+            return 1;
+        }
+    }
+    if ((corpus == NULL) == (synth == NULL)) {
+        usage();
+        return 1;
+    }
+    if (corpus != NULL) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
+        FILE *man = fopen(path, "r");
+        if (man == NULL) {
+            fprintf(stderr, "asr_eval: no corpus at %s: skipped\n", corpus);
+            return 77;
+        }
+        fclose(man);
+    }
+
+    eval ev;
+    memset(&ev, 0, sizeof ev);
+    if (dump_path != NULL && (ev.dump = fopen(dump_path, "w")) == NULL) {
+        perror(dump_path);
+        return 1;
+    }
+    int rc = asr_create(&cfg, &ev.asr);
+    if (rc < 0) {
+        fprintf(stderr, "asr_eval: asr_create failed (%d); grammar dir %s\n",
+                rc, cfg.grammar_dir);
+        if (ev.dump)
+            fclose(ev.dump);
+        return 1;
+    }
+    ev.pad = malloc((size_t)(PAD_AFTER > PAD_BEFORE ? PAD_AFTER : PAD_BEFORE) *
+                    sizeof *ev.pad);
+    if (ev.pad == NULL)
+        rc = 1;
+    else
+        rc = synth != NULL ? run_synth(&ev, synth) : run_manifest(&ev, corpus, split);
+    if (ev.dump != NULL)
+        fclose(ev.dump);
+    free(ev.pad);
+    asr_destroy(ev.asr);
+
+    if (rc == 0) {
+        char what[4200];
+        if (synth != NULL)
+            snprintf(what, sizeof what, "synthetic voices in %s", synth);
+        else
+            snprintf(what, sizeof what, "split %s", split);
+        report(&ev, what);
+    }
+    free(ev.lat_e);
+    free(ev.lat_a);
+    free(ev.lat_c);
+    return rc;
 }

@@ -40,6 +40,7 @@
 #define FRAME 160            /* 10 ms: the decoder's frame shift, so VAD and decoder agree */
 #define MAX_PREROLL 64       /* frames */
 #define MAX_PENDING 32
+#define MAX_FLOOR_WIN 300    /* frames of energy history for the floor's minimum */
 #define MAX_PS_ARGS 32
 #define N_WORDS 5            /* asr_word values including NONE */
 
@@ -55,6 +56,8 @@ struct asr {
     int start_frames, hangover_frames, preroll_frames;
     int min_seg_frames, max_seg_frames;
     int min_word_frames, max_word_frames;
+    int floor_win;             /* frames; 0: no window minimum */
+    int verify;                /* phone-loop verification on/off */
     double min_llr[N_WORDS];   /* per-word verification threshold */
     int debug;
 
@@ -64,6 +67,8 @@ struct asr {
     int part_n;
     double floor_db;
     int floor_set;
+    float hist[MAX_FLOOR_WIN];  /* recent frame energies, dB */
+    int hist_head, hist_n;
     int above, below;
 
     int16_t ring[MAX_PREROLL][FRAME];  /* recent non-speech frames, fed at segment start */
@@ -197,6 +202,7 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
         { "max_segment_ms", offsetof(asr_t, max_seg_frames), 50, 3000 },
         { "min_word_ms", offsetof(asr_t, min_word_frames), 0, 200 },
         { "max_word_ms", offsetof(asr_t, max_word_frames), 10, 500 },
+        { "vad_floor_window_ms", offsetof(asr_t, floor_win), 0, MAX_FLOOR_WIN },
     };
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
         if (strcmp(key, ms[i].k) == 0) {
@@ -208,6 +214,10 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
         }
     if (strcmp(key, "vad_floor_rise_db_per_s") == 0) {
         a->floor_rise_db = d / 100.0;
+        return FC_OK;
+    }
+    if (strcmp(key, "verify") == 0) {
+        a->verify = d != 0.0;
         return FC_OK;
     }
     if (strcmp(key, "debug") == 0) {
@@ -262,6 +272,8 @@ static void asr_defaults(asr_t *a)
     a->max_seg_frames = 300;
     a->min_word_frames = 15;
     a->max_word_frames = 150;
+    a->floor_win = 0;
+    a->verify = 1;
     for (int i = 0; i < N_WORDS; i++)
         a->min_llr[i] = -1.0;
     a->next_sample = -1;
@@ -337,7 +349,7 @@ int asr_create(const asr_config *cfg, asr_t **out)
     argv[argc++] = "-remove_silence"; argv[argc++] = "no";
     /* The verification compares scores of two searches; only when every
      * senone is scored are they normalised by the same best senone. */
-    argv[argc++] = "-compallsen"; argv[argc++] = "yes";
+    argv[argc++] = "-compallsen"; argv[argc++] = a->verify ? "yes" : "no";
     argv[argc++] = "-bestpath";  argv[argc++] = "no";
     /* Context-dependent allphone search costs ~100x more (seconds per
      * second of speech); the CI loop is a weaker but adequate reference. */
@@ -366,7 +378,7 @@ int asr_create(const asr_config *cfg, asr_t **out)
         rc = FC_ERR_FORMAT;
         goto fail;
     }
-    if (ps_set_allphone_file(a->ps, "phone", plm) < 0) {
+    if (a->verify && ps_set_allphone_file(a->ps, "phone", plm) < 0) {
         rc = FC_ERR_MODEL;
         goto fail;
     }
@@ -472,11 +484,13 @@ static double asr_phone_score(asr_t *a, int sf, int ef)
 static int asr_finish(asr_t *a, int64_t now)
 {
     a->in_seg = 0;
-    if (a->seg_voiced < a->min_seg_frames)
+    if (a->seg_voiced < a->min_seg_frames || a->overlong) {
+        /* A click, or continuous sound that is no lone command (asr_frame). */
+        if (a->debug)
+            fprintf(stderr, "asr: seg %.2f-%.2f s: %s\n", a->seg_start / (double)ASR_RATE,
+                    now / (double)ASR_RATE, a->overlong ? "overlong" : "click");
         return FC_OK;
-
-    if (a->overlong)
-        return FC_OK;  /* continuous sound, not a lone command: see asr_frame */
+    }
     if (asr_decode(a, "cmd") < 0)
         return FC_ERR_MODEL;
     asr_word w = ASR_WORD_NONE;
@@ -507,15 +521,18 @@ static int asr_finish(asr_t *a, int64_t now)
      * same audio?  For the real word hardly at all; for another word, a
      * cough or a voice on the TV the loop wins by a lot.  Both decodes
      * score every senone (-compallsen) so their scores share one scale. */
-    if (asr_decode(a, "phone") < 0)
-        return FC_ERR_MODEL;
-    /* Per word frame, in natural-log units: pocketsphinx scores are
-     * log base 1.0001 shifted right by 10 bits. */
-    double llr = (word_score - asr_phone_score(a, sf, ef)) / dur * 1024.0 * 1e-4;
-    if (a->debug)
-        fprintf(stderr, "asr:   %s %d-%d llr %.3f\n", asr_word_name(w), sf, ef, llr);
-    if (llr < a->min_llr[w])
-        return FC_OK;
+    double llr = 0.0;
+    if (a->verify) {
+        if (asr_decode(a, "phone") < 0)
+            return FC_ERR_MODEL;
+        /* Per word frame, in natural-log units: pocketsphinx scores are
+         * log base 1.0001 shifted right by 10 bits. */
+        llr = (word_score - asr_phone_score(a, sf, ef)) / dur * 1024.0 * 1e-4;
+        if (a->debug)
+            fprintf(stderr, "asr:   %s %d-%d llr %.3f\n", asr_word_name(w), sf, ef, llr);
+        if (llr < a->min_llr[w])
+            return FC_OK;
+    }
 
     asr_heard h;
     h.word = w;
@@ -605,6 +622,23 @@ static int asr_frame(asr_t *a, const int16_t *x, int64_t s)
         a->floor_db += a->floor_fall * (e - a->floor_db);
     else
         a->floor_db += fmin(a->floor_rise_db, e - a->floor_db);
+    /* ... but never stays below the quietest frame of the last
+     * floor_win frames: a step in the background (a fan switched on, a
+     * louder room) is absorbed within that window instead of holding the
+     * VAD open, and everything said meanwhile lost, for many seconds. */
+    if (a->floor_win > 0) {
+        a->hist[a->hist_head] = (float)e;
+        a->hist_head = (a->hist_head + 1) % a->floor_win;
+        if (a->hist_n < a->floor_win)
+            a->hist_n++;
+        if (a->hist_n == a->floor_win) {
+            double lo = a->hist[0];
+            for (int i = 1; i < a->floor_win; i++)
+                lo = fmin(lo, a->hist[i]);
+            if (lo > a->floor_db)
+                a->floor_db = lo;
+        }
+    }
     if (a->floor_db < a->floor_min_db)
         a->floor_db = a->floor_min_db;
     return rc;

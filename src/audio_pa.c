@@ -191,8 +191,9 @@ int audio_pa_open(const char *out_device, bool want_out, const char *in_device, 
                 snprintf(err, errlen, "no audio input device matches '%s'; run 'floorcoach "
                          "devices' to list them, or use a file with --mic FILE.wav", in_device);
             else
-                snprintf(err, errlen, "no microphone found on this machine; plug one in, or "
-                         "use a recording with --mic FILE.wav");
+                snprintf(err, errlen, "no microphone found on this machine; plug one in, use "
+                         "a recording with --mic FILE.wav, or run with --no-listen (the keys "
+                         "n, r, p and s still work)");
             goto fail;
         }
         id = Pa_GetDeviceInfo(ip.device);
