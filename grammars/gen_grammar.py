@@ -47,7 +47,7 @@ COMMANDS = {
 # competitor wins only when its acoustic score is better than the command's
 # by more than -log(W).  Tuned on dev and on synthetic voices: see README.md.
 W_COMMAND = {'next': 1.0, 'repeat': 1.0, 'pain': 1.0, 'stop': 1.0}
-W_COMPETITOR = {'near': 1e-20, 'frequent': 1e-20}
+W_COMPETITOR = {'near': 1e-15, 'frequent': 1e-15}
 TOP_K = 1000
 NEAR_MIN_LOGPROB = -5.5
 

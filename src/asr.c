@@ -5,15 +5,20 @@
  *    We use our own VAD rather than pocketsphinx's because its silence
  *    removal drops frames, which would break the mapping from decoder
  *    frames to the session clock, and its end-of-speech hangover is fixed.
- *    A segment longer than max_segment_ms is continuous sound (TV, a tap,
- *    a sentence), not a lone command, and is dropped undecoded.
+ *    Its floor never stays below the quietest frame of the last
+ *    vad_floor_window_ms, so a louder background is absorbed quickly; a
+ *    segment ends after vad_hangover_ms near the floor or far below the
+ *    segment's peak.  A segment longer than max_segment_ms is continuous
+ *    sound (TV, a tap, a sentence), not a lone command, and is dropped
+ *    undecoded.
  *  - When the VAD closes a segment it is decoded in one go (so batch CMN
  *    normalises it by its own mean) with a one-word JSGF grammar in which
- *    the four commands compete with common words one phone away from them
- *    ("top", "neck", "plain").
- *  - A command that wins is verified against a free phone loop over the
- *    same frames: the per-frame log-likelihood ratio must reach the
- *    word's min_llr from asr.conf.
+ *    the four commands compete with ~1000 frequent English words and the
+ *    common words one phone away from them ("top", "neck", "plain"), at a
+ *    low weight: whatever else is said is explained by one of those.
+ *  - Optionally (verify = 1) a command that wins is verified against a free
+ *    phone loop over the same frames: the per-frame log-likelihood ratio
+ *    must reach the word's min_llr from asr.conf.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -53,6 +58,7 @@ struct asr {
 
     /* Settings from asr.conf (times already in frames). */
     double on_db, off_db, floor_min_db, floor_rise_db, floor_fall;
+    double off_peak_db;        /* 0, or: quiet also means this far below the segment's peak */
     int start_frames, hangover_frames, preroll_frames;
     int min_seg_frames, max_seg_frames;
     int min_word_frames, max_word_frames;
@@ -78,6 +84,7 @@ struct asr {
     int64_t seg_start;       /* session sample of the decoder's frame 0 */
     int seg_frames;
     int seg_voiced;          /* frames above the start threshold: tells a click from a word */
+    double seg_peak_db;      /* loudest frame so far */
     int overlong;            /* segment outgrew max_segment_ms: no lone command */
     int16_t *seg_buf;        /* the segment's audio, decoded when it closes */
 
@@ -188,6 +195,7 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
         { "vad_on_db", offsetof(asr_t, on_db) },
         { "vad_off_db", offsetof(asr_t, off_db) },
         { "vad_floor_min_db", offsetof(asr_t, floor_min_db) },
+        { "vad_off_below_peak_db", offsetof(asr_t, off_peak_db) },
     };
     for (size_t i = 0; i < sizeof dbl / sizeof dbl[0]; i++)
         if (strcmp(key, dbl[i].k) == 0) {
@@ -552,6 +560,7 @@ static int asr_begin(asr_t *a, int64_t first_sample)
     a->seg_start = first_sample;
     a->seg_frames = 0;
     a->seg_voiced = 0;
+    a->seg_peak_db = 0.0;
     a->overlong = 0;
     a->below = 0;
     return FC_OK;
@@ -603,7 +612,13 @@ static int asr_frame(asr_t *a, const int16_t *x, int64_t s)
         rc = asr_feed(a, x);
         if (loud)
             a->seg_voiced++;
-        a->below = e < a->floor_db + a->off_db ? a->below + 1 : 0;
+        a->seg_peak_db = fmax(a->seg_peak_db, e);
+        /* Quiet: near the floor, or, in a noisy room whose background
+         * keeps flickering above floor + off_db, far below the word. */
+        double off = a->floor_db + a->off_db;
+        if (a->off_peak_db > 0.0)
+            off = fmax(off, a->seg_peak_db - a->off_peak_db);
+        a->below = e < off ? a->below + 1 : 0;
         if (rc == FC_OK && a->below >= a->hangover_frames) {
             rc = asr_finish(a, s + FRAME);
             a->above = 0;

@@ -32,6 +32,7 @@ struct audio_pa {
     size_t dev_cap;
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
+    bool started;      /* the first exchange has happened */
     _Atomic uint64_t underruns;
     _Atomic unsigned long last_frames;
 };
@@ -258,6 +259,16 @@ int audio_pa_exchange(audio_pa *p, const int16_t *out, size_t n, int16_t *in, si
                       size_t *got, char *err, size_t errlen)
 {
     *got = 0;
+    if (!p->started && p->in_ring) {
+        /* Capture that arrived while the output was still opening belongs
+         * to no output sample: drop it, so both count from here and the
+         * echo of output sample i arrives at capture sample i plus the
+         * playback and capture latencies, a small positive delay. */
+        int16_t drop[1024];
+        while (ring_read(p->in_ring, drop, 1024) > 0) {
+        }
+    }
+    p->started = true;
     if (p->out_ring && out) {
         size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
         size_t done = 0;

@@ -16,6 +16,9 @@
 /* 10 ms: the engine reacts to a command at the next block boundary, so this
  * bounds the engine's share of the reaction time. */
 #define BLOCK 160
+/* On devices, the echo was measured arriving up to ~20 ms "before" its
+ * output sample on the capture count (PulseAudio); see listener_create(). */
+#define REF_ADVANCE 480
 /* A capture device hands over what it has; bursts of up to this many. */
 #define CAPTURE_MAX 4096
 
@@ -236,7 +239,8 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         ecfg.denoise = cfg->denoise;
         bool aec = audio_has_echo(r.audio) || cfg->denoise;
         ecfg.echo = audio_has_echo(r.audio);
-        if ((rc = listener_create(&acfg, aec ? &ecfg : NULL, audio_is_realtime(r.audio),
+        bool rt = audio_is_realtime(r.audio);
+        if ((rc = listener_create(&acfg, aec ? &ecfg : NULL, rt, rt ? REF_ADVANCE : 0,
                                   &r.listener)) < 0) {
             snprintf(err, errlen, "the recogniser could not start (%s); check %s and that the "
                      "pocketsphinx-en-us package is installed", fc_strerror(rc),

@@ -16,11 +16,17 @@
 #define SLOTS 400         /* 4 s of audio the recogniser may fall behind by */
 #define HISTORY 1024      /* frames of energy kept: 10 s */
 /* The echo gate. While the coach talks, a word is only believed if the
- * cleaned microphone carried at least this share of the energy the speaker
- * played over the same stretch (plus the echo path's delay). The canceller
- * leaves its own voice some 30 dB down, while a user who speaks over it stays
- * within about 10 dB of it, so -20 dB splits the two with margin both ways. */
-#define GATE_DB (-20.0)
+ * cleaned microphone carried at least a share of the energy the speaker
+ * played over the same stretch (at the echo path's delay). A user who speaks
+ * over the coach stays within about 10 dB of it; the canceller's residual
+ * sits at minus its current echo return loss enhancement (ERLE), which starts
+ * near 0 dB and grows to 30-50 dB as it converges. So the line is drawn
+ * GATE_MARGIN_DB above the residual, and never lower than GATE_MIN_DB nor
+ * higher than GATE_MAX_DB: strict while the canceller learns, then open. */
+#define GATE_MARGIN_DB 8.0
+#define GATE_MIN_DB (-20.0)
+#define GATE_MAX_DB (-3.0)
+#define ERLE_SMOOTHING 0.02 /* per frame: a time constant of 0.5 s */
 #define GATE_SPREAD 5     /* frames either side of the echo delay (reverberation, jitter) */
 /* Echo delay measurement on devices: over the first MEASURE_FRAMES frames of
  * narration, lags up to MAX_LAG frames; until it is known, no word spoken
@@ -82,6 +88,7 @@ struct listener {
      * frame being filled. */
     int16_t ref_hist[REF_HISTORY];
     int64_t ref_end;  /* one past the last played sample recorded */
+    int ref_advance;  /* see listener_create() */
     slot part;
     size_t part_n;
     bool gate;
@@ -93,6 +100,9 @@ struct listener {
     aec_config aec_cfg;
     int lag;
     int64_t measured_frames;
+    /* Smoothed energy of the microphone before and after the canceller, over
+     * frames where the coach's echo is arriving: their ratio is the ERLE. */
+    double echo_raw, echo_clean;
     bool threaded;
     asr_heard heard[QUEUE];
     spsc heard_q;
@@ -125,6 +135,32 @@ static double mean_square(const int16_t *x)
     return sum / BLOCK;
 }
 
+static double db(double mean_square) { return 10 * log10(mean_square + 1.0); }
+
+/* The share of played energy (as a power ratio) that a frame or a word must
+ * reach after echo cancelling to count as the user, for the current ERLE. */
+static double gate_ratio(const listener_t *l)
+{
+    double erle = l->echo_clean > 0 ? 10 * log10(l->echo_raw / l->echo_clean) : 0;
+    double gate = -erle + GATE_MARGIN_DB;
+    gate = gate < GATE_MIN_DB ? GATE_MIN_DB : gate > GATE_MAX_DB ? GATE_MAX_DB : gate;
+    return pow(10, gate / 10);
+}
+
+static void track_erle(listener_t *l, int64_t frame)
+{
+    int64_t echo_frame = frame - (l->lag < 0 ? 0 : l->lag);
+    if (l->lag < 0 || echo_frame < 0 || l->ref_e[echo_frame % HISTORY] < 10 * QUIET_REF)
+        return;
+    double raw = l->raw_e[frame % HISTORY], clean = l->mic_e[frame % HISTORY];
+    /* The user talking over the coach makes this frame's ratio look like no
+     * cancelling at all; learning from it would close the gate on them. */
+    if (l->echo_clean > 0 && clean * l->echo_raw > 4 * raw * l->echo_clean)
+        return;
+    l->echo_raw += ERLE_SMOOTHING * (raw - l->echo_raw);
+    l->echo_clean += ERLE_SMOOTHING * (clean - l->echo_clean);
+}
+
 /* Is the word louder, after echo cancelling, than the coach's own residual
  * could be? Always true while the coach is silent. */
 static bool passes_gate(const listener_t *l, const asr_heard *h)
@@ -147,15 +183,15 @@ static bool passes_gate(const listener_t *l, const asr_heard *h)
     ref /= (double)(ref_last - ref_first + 1);
     if (ref < QUIET_REF)
         return true;
-    return l->lag >= 0 && mic >= ref * pow(10, GATE_DB / 10);
+    return l->lag >= 0 && mic >= ref * gate_ratio(l);
 }
 
 /* The canceller leaves the coach's voice some 30 dB down, which on a quiet
  * microphone is still loud enough to open the recogniser's voice detector
  * and to swallow a real command into one long segment of "speech". A frame
- * whose energy is what residual echo could be (below GATE_DB of what was
- * played around the echo delay) is attenuated a further 30 dB; the user's
- * voice over the coach stays well above that line and passes untouched. */
+ * whose energy is what residual echo could be (under the gate, relative to
+ * what was played around the echo delay) is attenuated a further 30 dB; the
+ * user's voice over the coach stays above that line and passes untouched. */
 static void suppress_residual(listener_t *l, int64_t frame, int16_t *mic)
 {
     int lag = l->lag < 0 ? MAX_LAG : l->lag;
@@ -164,14 +200,12 @@ static void suppress_residual(listener_t *l, int64_t frame, int16_t *mic)
     for (int64_t f = frame - lag - spread; f <= frame - (l->lag < 0 ? 0 : l->lag); f++)
         if (f >= 0 && l->ref_e[f % HISTORY] > loudest)
             loudest = l->ref_e[f % HISTORY];
-    if (loudest < QUIET_REF || l->mic_e[frame % HISTORY] >= loudest * pow(10, GATE_DB / 10))
+    if (loudest < QUIET_REF || l->mic_e[frame % HISTORY] >= loudest * gate_ratio(l))
         return;
     for (int i = 0; i < BLOCK; i++)
         mic[i] = (int16_t)(mic[i] / 32);
     l->mic_e[frame % HISTORY] /= 1024;
 }
-
-static double db(double mean_square) { return 10 * log10(mean_square + 1.0); }
 
 /* On a device pair: once enough narration has been played, find the echo
  * delay and restart the canceller aligned to it. */
@@ -222,15 +256,25 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
         aec_process(l->aec, mic, ref, mic);
     l->mic_e[frame % HISTORY] = mean_square(mic);
     l->last_frame = frame;
-    if (l->gate)
+    if (l->gate) {
+        track_erle(l, frame);
         suppress_residual(l, frame, mic);
+        if (frame % 200 == 0 && getenv("FLOORCOACH_DEBUG"))
+            fprintf(stderr, "listener: %.0f s: echo return loss enhancement %.1f dB\n",
+                    frame / 100.0, l->echo_clean > 0 ? db(l->echo_raw) - db(l->echo_clean) : 0);
+    }
     int got = asr_process(l->asr, at, mic, BLOCK, heard, 8);
     if (got < 0)
         return got;
     int kept = 0;
-    for (int i = 0; i < got; i++)
+    for (int i = 0; i < got; i++) {
         if (!l->gate || passes_gate(l, &heard[i]))
             heard[kept++] = heard[i];
+        else if (getenv("FLOORCOACH_DEBUG"))
+            fprintf(stderr, "listener: '%s' at %.3f s taken for the coach's own voice "
+                    "(gate %.1f dB)\n", asr_word_name(heard[i].word), heard[i].t / 16000.0,
+                    10 * log10(gate_ratio(l)));
+    }
     post(l, heard, kept);
     return FC_OK;
 }
@@ -263,7 +307,7 @@ static void *run(void *arg)
 }
 
 int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
-                    listener_t **out)
+                    int ref_advance, listener_t **out)
 {
     int rc = FC_ERR_NOMEM;
     listener_t *l = calloc(1, sizeof *l);
@@ -271,6 +315,7 @@ int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
     if (!l)
         return rc;
     l->threaded = threaded;
+    l->ref_advance = ref_advance;
     if ((rc = asr_create(cfg, &l->asr)) < 0)
         goto fail;
     if (aec && (rc = aec_create(aec, &l->aec)) < 0)
@@ -323,7 +368,7 @@ void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n)
 static void fill_ref(const listener_t *l, slot *sl)
 {
     for (int i = 0; i < BLOCK; i++) {
-        int64_t t = sl->at + i;
+        int64_t t = sl->at + i + l->ref_advance;
         bool known = t >= 0 && t < l->ref_end && l->ref_end - t <= REF_HISTORY;
         sl->ref[i] = known ? l->ref_hist[(uint64_t)t % REF_HISTORY] : 0;
     }

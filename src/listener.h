@@ -20,9 +20,14 @@ typedef struct listener listener_t;
 
 /* Engine thread. aec: echo cancelling and noise suppression in front of the
  * recogniser, or NULL for none. threaded: run both in their own thread.
+ * ref_advance: the microphone's sample i is cancelled against the output's
+ * sample i + ref_advance. A capture device counts its samples only as they
+ * are delivered, after its own buffering, so its count lags and the echo of
+ * an output sample can arrive "before" it; the advance makes that delay
+ * positive again, which is the only kind a canceller can model.
  * Returns 0 or a negative fc_err (FC_ERR_MODEL: model or grammar missing). */
 int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
-                    listener_t **out);
+                    int ref_advance, listener_t **out);
 /* Engine thread. Accepts NULL. Stops and joins the thread. */
 void listener_destroy(listener_t *l);
 

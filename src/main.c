@@ -405,7 +405,7 @@ static int cmd_listen(int argc, char **argv)
         fprintf(stderr, "floorcoach: %s\n", err);
         goto done;
     }
-    if ((rc = listener_create(&cfg, NULL, audio_is_realtime(audio), &listener)) < 0) {
+    if ((rc = listener_create(&cfg, NULL, audio_is_realtime(audio), 0, &listener)) < 0) {
         fprintf(stderr, "floorcoach: the recogniser could not start (%s); check %s and that "
                 "the pocketsphinx-en-us package is installed\n", fc_strerror(rc), grammars);
         goto done;

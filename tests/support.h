@@ -42,9 +42,20 @@ int support_peak(const rendered *r, int64_t from, int64_t to);
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
                        const size_t *lens, const int64_t *at, int n);
 
-/* The user's voice for synthesized commands: British English, higher and a
- * little slower than the coach's American default. Returns a malloc'd clip
- * trimmed of silence, so its last sample is the end of the word. */
+/* Does the recogniser alone hear `word` in the clip after `lead` samples of
+ * silence? (A session from files with the same microphone hears the same.) */
+int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead);
+
+/* Does the recogniser alone hear `word` in the clip, at every alignment to
+ * its 10 ms frames and after short and long silences? */
+int support_heard_reliably(const char *word, const int16_t *pcm, size_t n);
+
+/* A command synthesized in a user's voice: eSpeak NG variants unlike the
+ * coach's, tried in a fixed order until the recogniser, on its own, hears the
+ * word (fails the test if it hears it in none). These tests check what a
+ * session does with a command it hears; how often it hears one is measured
+ * by bench/asr_eval. Returns a malloc'd clip trimmed of silence, so its last
+ * sample is the end of the word. */
 int16_t *support_synth(const char *word, size_t *n);
 
 /* Runs routine_path (default voice) with `words` spoken by support_synth()

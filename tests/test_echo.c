@@ -72,7 +72,8 @@ static void barge_in(const char *word, double at, const char *reply, const char 
     assert_true(s > h);
     fprintf(stderr, "  '%s' over the coach: heard after %.3f s, reply '%s' after %.3f s\n", word,
             latency, ev_str(r.ev[s], "text"), ev_t(r.ev[s]) - end);
-    assert_true(latency >= 0 && latency <= MAX_REACTION);
+    /* The recogniser may decide just before the word's weak last sound. */
+    assert_true(latency >= -0.1 && latency <= MAX_REACTION);
     assert_true(ev_t(r.ev[s]) - end <= MAX_REACTION);
     assert_non_null(strstr(ev_str(r.ev[s], "text"), reply));
     if (reason)
