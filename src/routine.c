@@ -1,6 +1,7 @@
 #include "routine.h"
 
 #include "fc_error.h"
+#include "yamldoc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -465,40 +466,24 @@ static void load_routine(loader *ld, yaml_node_t *root, routine_t *r)
 int routine_load(const char *path, routine_t **out, routine_report *report)
 {
     int rc = FC_ERR_NOMEM;
-    FILE *fp = NULL;
     routine_impl *impl = NULL;
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    int parser_ok = 0, doc_ok = 0;
+    yamldoc doc = {.loaded = 0};
+    char err[600];
 
     *out = NULL;
-    fp = fopen(path, "rb");
-    if (!fp) {
-        report_add(report, "%s: cannot open: %s", path, strerror(errno));
-        rc = FC_ERR_IO;
+    if ((rc = yamldoc_load(path, &doc, err, sizeof err)) < 0) {
+        report_add(report, "%s", err);
         goto fail;
     }
+    rc = FC_ERR_NOMEM;
     impl = calloc(1, sizeof *impl);
     if (!impl)
         goto fail;
     impl->pub.path = pool_keep(&impl->mem, strdup(path));
     if (!impl->pub.path)
         goto fail;
-    if (!yaml_parser_initialize(&parser))
-        goto fail;
-    parser_ok = 1;
-    yaml_parser_set_input_file(&parser, fp);
-    if (!yaml_parser_load(&parser, &doc)) {
-        report_add(report, "%s:%zu:%zu: YAML syntax error: %s%s%s", path,
-                   parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                   parser.problem ? parser.problem : "unknown",
-                   parser.context ? " " : "", parser.context ? parser.context : "");
-        rc = FC_ERR_FORMAT;
-        goto fail;
-    }
-    doc_ok = 1;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    loader ld = {path, &doc, report, &impl->mem, 0, 0};
+    yaml_node_t *root = yaml_document_get_root_node(&doc.doc);
+    loader ld = {path, &doc.doc, report, &impl->mem, 0, 0};
     if (!root)
         problem(&ld, NULL, "the file is empty; a routine needs a title, intro and exercises");
     else
@@ -509,19 +494,11 @@ int routine_load(const char *path, routine_t **out, routine_report *report)
         rc = FC_ERR_FORMAT;
         goto fail;
     }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    fclose(fp);
     *out = &impl->pub;
-    return FC_OK;
-
+    impl = NULL;
+    rc = FC_OK;
 fail:
-    if (doc_ok)
-        yaml_document_delete(&doc);
-    if (parser_ok)
-        yaml_parser_delete(&parser);
-    if (fp)
-        fclose(fp);
+    yamldoc_free(&doc);
     routine_destroy(impl ? &impl->pub : NULL);
     return rc;
 }

@@ -1,6 +1,7 @@
 #include "voice.h"
 
 #include "fc_error.h"
+#include "yamldoc.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -44,33 +45,15 @@ int voice_load(const char *path, voice_profile *out, char *err, int errlen)
         {"volume", 0, 200, offsetof(voice_profile, volume)},
         {"cue_pitch", 0, 100, offsetof(voice_profile, cue_pitch)},
     };
-    int rc = FC_ERR_FORMAT;
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    int parser_ok = 0, doc_ok = 0;
+    int rc;
+    yamldoc doc = {.loaded = 0};
     voice_profile v = voice_profile_default();
-    FILE *fp = fopen(path, "rb");
 
     name_from_path(path, v.name, sizeof v.name);
-    if (!fp) {
-        snprintf(err, (size_t)errlen, "%s: cannot open voice profile: %s", path, strerror(errno));
-        rc = FC_ERR_IO;
+    if ((rc = yamldoc_load(path, &doc, err, (size_t)errlen)) < 0)
         goto fail;
-    }
-    if (!yaml_parser_initialize(&parser)) {
-        rc = FC_ERR_NOMEM;
-        goto fail;
-    }
-    parser_ok = 1;
-    yaml_parser_set_input_file(&parser, fp);
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, (size_t)errlen, "%s:%zu:%zu: YAML syntax error: %s", path,
-                 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "unknown");
-        goto fail;
-    }
-    doc_ok = 1;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    rc = FC_ERR_FORMAT;
+    yaml_node_t *root = yaml_document_get_root_node(&doc.doc);
     if (!root || root->type != YAML_MAPPING_NODE) {
         snprintf(err, (size_t)errlen, "%s:1:1: a voice profile is a mapping with espeak_voice, "
                  "rate, pitch and volume", path);
@@ -79,8 +62,8 @@ int voice_load(const char *path, voice_profile *out, char *err, int errlen)
     int have_voice = 0;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-        yaml_node_t *val = yaml_document_get_node(&doc, p->value);
+        yaml_node_t *k = yaml_document_get_node(&doc.doc, p->key);
+        yaml_node_t *val = yaml_document_get_node(&doc.doc, p->value);
         const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
         const char *s = val->type == YAML_SCALAR_NODE ? (const char *)val->data.scalar.value : NULL;
         size_t line = val->start_mark.line + 1, col = val->start_mark.column + 1;
@@ -121,11 +104,6 @@ int voice_load(const char *path, voice_profile *out, char *err, int errlen)
     *out = v;
     rc = FC_OK;
 fail:
-    if (doc_ok)
-        yaml_document_delete(&doc);
-    if (parser_ok)
-        yaml_parser_delete(&parser);
-    if (fp)
-        fclose(fp);
+    yamldoc_free(&doc);
     return rc;
 }
