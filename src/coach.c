@@ -231,14 +231,13 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
         asr_config acfg = asr_config_default();
         acfg.grammar_dir = cfg->grammar_dir;
         /* Echo cancelling only where the microphone can hear the speaker:
-         * on a clean microphone it would only distort the user's voice. */
-        aec_config ecfg = aec_config_default();
-        /* Files: the echo is aligned with the output by construction.
+         * on a clean microphone it would only distort the user's voice.
+         * Files: the echo is aligned with the output by construction.
          * Devices: the delay is measured from the narration. */
+        aec_config ecfg = aec_config_default();
+        ecfg.denoise = false; /* off until measured to help the recogniser */
         ecfg.ref_delay = audio_is_realtime(r.audio) ? -1 : 0;
-        ecfg.denoise = cfg->denoise;
-        bool aec = audio_has_echo(r.audio) || cfg->denoise;
-        ecfg.echo = audio_has_echo(r.audio);
+        bool aec = audio_has_echo(r.audio);
         bool rt = audio_is_realtime(r.audio);
         if ((rc = listener_create(&acfg, aec ? &ecfg : NULL, rt, rt ? REF_ADVANCE : 0,
                                   &r.listener)) < 0) {
