@@ -247,7 +247,7 @@ int main(int argc, char **argv)
     /* Barge-in: over narration and over counting, at echo 0 dB. */
     if (run(NULL, NULL, &ev, NULL) < 0)
         return 2;
-    const char *voices[] = {"en-us+m3", "en-us+f2", "en-us+f4", "en-gb+m3", "en+f3"};
+    const char *voices[] = {"en-us+m3", "en-us+f2", "en-us+f4", "en-gb-x-rp", "en+f3"};
     const char *words[] = {"stop", "pain"};
     int detected = 0, over_count = 0, done = 0;
     double *reaction = calloc((size_t)trials, sizeof *reaction);
@@ -269,8 +269,10 @@ int main(int argc, char **argv)
         const char *word = words[k % 2 == 0 ? (k / 2) % 2 : ((k + 1) / 2) % 2];
         size_t n = 0;
         int16_t *pcm = synth(voices[k % 5], word, &n);
-        if (!pcm)
-            continue;
+        if (!pcm) {
+            fprintf(stderr, "echo_bench: eSpeak NG has no voice %s\n", voices[k % 5]);
+            return 2;
+        }
         size_t total = (size_t)((at + 4) * RATE);
         int16_t *buf = calloc(total, sizeof *buf);
         int64_t pos = (int64_t)(at * RATE);

@@ -167,7 +167,7 @@ int16_t *support_synth(const char *word, size_t *n)
 {
     /* The user's voices: eSpeak NG variants unlike the coach's own. */
     static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2", "en-us+m2",
-                                           "en-gb+m3", "en-us+f4", "en+f3",    "en-us+m6"};
+                                           "en-gb-x-rp", "en-us+f4", "en+f3",    "en-us+m6"};
     static const int rates[] = {150, 130, 170};
     voice_profile v;
     char err[256];
