@@ -1,6 +1,6 @@
 /* asr_eval: measure the command recogniser on the shared speech corpus.
  *
- *   asr_eval CORPUS_DIR [--split dev|test|all] [--grammars DIR]
+ *   asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB] [--grammars DIR]
  *            [--model DIR] [--dump FILE]
  *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE]
  *
@@ -20,10 +20,20 @@
  * zeros would make every clip start with a step from silence to room noise,
  * which no microphone ever produces.
  *
+ * With --snr DB, the household noise recordings of the same split (noise/:
+ * dishes, tap, exercise bike, crowd, music, typing) are looped under every
+ * word clip and its padding, scaled so that the clip's active speech level
+ * (mean power of its frames within 20 dB of its loudest) is DB above the
+ * noise. Speech and noise streams are then run as they are.
+ *
+ * With --denoise, speexdsp's noise suppressor (as in src/aec.c) runs in
+ * front of the recogniser.
+ *
  * Exit status: 0 when it ran (whatever the figures), 1 on usage or I/O
  * errors, 77 when the corpus is absent (the usual "skipped" code). */
 #define _POSIX_C_SOURCE 200809L
 
+#include "aec.h"
 #include "asr.h"
 
 #include <sndfile.h>
@@ -176,7 +186,7 @@ static int says_word(const char *desc, const char *word)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] "
+    fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB] [--denoise] "
                     "[--grammars DIR] [--model DIR] [--dump FILE]\n"
                     "       asr_eval --synth DIR [--grammars DIR] [--model DIR] "
                     "[--dump FILE]\n");
@@ -196,7 +206,48 @@ typedef struct {
     int n_lat, cap_lat;
     double cpu_total, audio_total, cpu_cont, audio_cont, worst_call;
     int files;
+    /* --snr: noise looped under the word clips. */
+    double snr_db;                       /* NAN: no added noise */
+    int16_t *noise;
+    long noise_n, noise_pos;
+    double noise_rms;
+    aec_t *denoiser;                     /* --denoise: speexdsp in front */
 } eval;
+
+/* Mean power of the frames within 20 dB of the loudest: the level of the
+ * word itself, whatever silence surrounds it. */
+static double active_rms(const int16_t *x, long n)
+{
+    double peak = 0, sum = 0;
+    long frames = 0;
+    for (long off = 0; off + CHUNK <= n; off += CHUNK) {
+        double p = 0;
+        for (int i = 0; i < CHUNK; i++)
+            p += (double)x[off + i] * x[off + i];
+        if (p > peak)
+            peak = p;
+    }
+    for (long off = 0; off + CHUNK <= n; off += CHUNK) {
+        double p = 0;
+        for (int i = 0; i < CHUNK; i++)
+            p += (double)x[off + i] * x[off + i];
+        if (p >= peak / 100) {
+            sum += p / CHUNK;
+            frames++;
+        }
+    }
+    return frames ? sqrt(sum / (double)frames) : 0;
+}
+
+/* Adds the looped noise at `gain` to x[0..n). */
+static void add_noise(eval *ev, int16_t *x, long n, double gain)
+{
+    for (long i = 0; i < n; i++) {
+        double v = x[i] + gain * ev->noise[ev->noise_pos];
+        ev->noise_pos = (ev->noise_pos + 1) % ev->noise_n;
+        x[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
+    }
+}
 
 /* Streams one clip (with its padding) through the recogniser and counts
  * what it heard.  Returns 0, or -1 on a fatal error. */
@@ -207,6 +258,18 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
     long speech_end;
     clip_levels(x, n, &bg_db, &speech_end);
     double bg_rms = sqrt(pow(10.0, bg_db / 10.0) - 1.0);
+    /* The noise gain is set from the clean clip, then the clip is mixed. */
+    double noise_gain = 0;
+    int16_t *mixed = NULL;
+    if (!isnan(ev->snr_db) && ev->noise_n > 0 && k != K_SPEECH && k != K_NOISE) {
+        noise_gain = active_rms(x, n) / ev->noise_rms / pow(10.0, ev->snr_db / 20.0);
+        mixed = malloc((size_t)n * sizeof *mixed);
+        if (mixed == NULL)
+            return -1;
+        memcpy(mixed, x, (size_t)n * sizeof *mixed);
+        add_noise(ev, mixed, n, noise_gain);
+        x = mixed;
+    }
 
     asr_heard det[MAX_DET];
     double det_cost[MAX_DET];
@@ -225,19 +288,28 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
                 double v = bg_rms * gauss();
                 ev->pad[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
             }
+            if (noise_gain > 0)
+                add_noise(ev, ev->pad, len, noise_gain);
             src = ev->pad;
         }
         for (long off = 0; off < len; off += CHUNK) {
             size_t m = (size_t)(len - off < CHUNK ? len - off : CHUNK);
             asr_heard h[8];
             double w0 = now_s(CLOCK_MONOTONIC);
-            int got = asr_process(ev->asr, ev->clock, src + off, m, h, 8);
+            int16_t clean[CHUNK];
+            const int16_t *in = src + off;
+            if (ev->denoiser != NULL && m == CHUNK) {
+                aec_process(ev->denoiser, in, in, clean);
+                in = clean;
+            }
+            int got = asr_process(ev->asr, ev->clock, in, m, h, 8);
             double w = now_s(CLOCK_MONOTONIC) - w0;
             if (w > ev->worst_call)
                 ev->worst_call = w;
             ev->clock += (int64_t)m;
             if (got < 0) {
                 fprintf(stderr, "asr_eval: asr_process failed (%d)\n", got);
+                free(mixed);
                 return -1;
             }
             for (int j = 0; j < got && nd < MAX_DET; j++) {
@@ -246,6 +318,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
             }
         }
     }
+    free(mixed);
     double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / RATE;
     ev->cpu_total += cpu;
@@ -325,6 +398,47 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
     return 0;
 }
 
+/* --snr: reads every noise recording of the split into one loop, then
+ * rewinds the manifest to just after its header. */
+static int load_noise(eval *ev, const char *corpus, const char *split, FILE *man)
+{
+    char line[8192], path[4096];
+    long header_end = ftell(man);
+    double sum = 0;
+    while (fgets(line, sizeof line, man) != NULL) {
+        char *file = strtok(line, "\t"), *cat = strtok(NULL, "\t");
+        strtok(NULL, "\t"); /* description */
+        strtok(NULL, "\t"); /* speaker */
+        char *sp = strtok(NULL, "\t");
+        if (!file || !cat || !sp || strcmp(cat, "noise") ||
+            (strcmp(split, "all") && strcmp(sp, split)))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", corpus, file);
+        long n = 0;
+        int16_t *x = read_wav(path, &n);
+        if (x == NULL)
+            continue;
+        int16_t *grown = realloc(ev->noise, (size_t)(ev->noise_n + n) * sizeof *grown);
+        if (grown == NULL) {
+            free(x);
+            return -1;
+        }
+        ev->noise = grown;
+        memcpy(ev->noise + ev->noise_n, x, (size_t)n * sizeof *x);
+        for (long i = 0; i < n; i++)
+            sum += (double)x[i] * x[i];
+        ev->noise_n += n;
+        free(x);
+    }
+    fseek(man, header_end, SEEK_SET);
+    if (ev->noise_n == 0) {
+        fprintf(stderr, "asr_eval: no noise recordings in split %s\n", split);
+        return -1;
+    }
+    ev->noise_rms = sqrt(sum / (double)ev->noise_n);
+    return 0;
+}
+
 /* The corpus: every clip of the split in MANIFEST.tsv.  Returns 0, 1 on
  * errors, 77 when there is no corpus. */
 static int run_manifest(eval *ev, const char *corpus, const char *split)
@@ -342,6 +456,10 @@ static int run_manifest(eval *ev, const char *corpus, const char *split)
         return 1;
     }
     int rc = 0;
+    if (!isnan(ev->snr_db) && load_noise(ev, corpus, split, man) < 0) {
+        fclose(man);
+        return 1;
+    }
     while (rc == 0 && fgets(line, sizeof line, man) != NULL) {
         char *col[9] = { 0 };
         int nc = 0;
@@ -490,6 +608,8 @@ static void report(eval *ev, const char *what)
 int main(int argc, char **argv)
 {
     const char *corpus = NULL, *split = "dev", *dump_path = NULL, *synth = NULL;
+    double snr = NAN;
+    int denoise = 0;
     asr_config cfg = asr_config_default();
     cfg.grammar_dir = "grammars";
 
@@ -504,6 +624,10 @@ int main(int argc, char **argv)
             dump_path = argv[++i];
         else if (strcmp(argv[i], "--synth") == 0 && i + 1 < argc)
             synth = argv[++i];
+        else if (strcmp(argv[i], "--snr") == 0 && i + 1 < argc)
+            snr = atof(argv[++i]);
+        else if (strcmp(argv[i], "--denoise") == 0)
+            denoise = 1;
         else if (argv[i][0] != '-' && corpus == NULL)
             corpus = argv[i];
         else {
@@ -528,6 +652,13 @@ int main(int argc, char **argv)
 
     eval ev;
     memset(&ev, 0, sizeof ev);
+    ev.snr_db = snr;
+    if (denoise) {
+        aec_config acfg = aec_config_default();
+        acfg.echo = false;
+        if (aec_create(&acfg, &ev.denoiser) < 0)
+            return 1;
+    }
     if (dump_path != NULL && (ev.dump = fopen(dump_path, "w")) == NULL) {
         perror(dump_path);
         return 1;
@@ -549,6 +680,8 @@ int main(int argc, char **argv)
     if (ev.dump != NULL)
         fclose(ev.dump);
     free(ev.pad);
+    free(ev.noise);
+    aec_destroy(ev.denoiser);
     asr_destroy(ev.asr);
 
     if (rc == 0) {
@@ -556,7 +689,8 @@ int main(int argc, char **argv)
         if (synth != NULL)
             snprintf(what, sizeof what, "synthetic voices in %s", synth);
         else
-            snprintf(what, sizeof what, "split %s", split);
+            snprintf(what, sizeof what, isnan(snr) ? "split %s" : "split %s, noise at %.0f dB SNR",
+                     split, snr);
         report(&ev, what);
     }
     free(ev.lat_e);

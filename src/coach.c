@@ -235,7 +235,7 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
          * Files: the echo is aligned with the output by construction.
          * Devices: the delay is measured from the narration. */
         aec_config ecfg = aec_config_default();
-        ecfg.denoise = false; /* off until measured to help the recogniser */
+        ecfg.denoise = false; /* it costs detections: bench/README.md */
         ecfg.ref_delay = audio_is_realtime(r.audio) ? -1 : 0;
         bool aec = audio_has_echo(r.audio);
         bool rt = audio_is_realtime(r.audio);
