@@ -231,14 +231,19 @@ static void measure_delay(listener_t *l, int64_t frame)
     if (lag < 0 || confidence < MIN_CONFIDENCE)
         return;
     aec_config cfg = l->aec_cfg;
-    /* Start the filter a little before the measured delay: it can adapt to
-     * a longer path, never to a shorter one. */
-    cfg.ref_delay = lag * BLOCK > 3 * BLOCK ? (lag - 3) * BLOCK : 0;
-    aec_t *aligned = NULL;
-    if (aec_create(&cfg, &aligned) < 0)
-        return; /* keep the old one; try again later */
-    aec_destroy(l->aec);
-    l->aec = aligned;
+    /* Centre the canceller's 200 ms filter on the measured delay: the
+     * envelope estimate is only good to a few frames, and a filter that
+     * starts after the true delay can never converge. */
+    cfg.ref_delay = lag > 10 ? (lag - 10) * BLOCK : 0;
+    /* The canceller started with no delay line; if the echo already lies
+     * inside its filter, keep what it has learnt instead of starting over. */
+    if (cfg.ref_delay > 0) {
+        aec_t *aligned = NULL;
+        if (aec_create(&cfg, &aligned) < 0)
+            return; /* keep the old one; try again later */
+        aec_destroy(l->aec);
+        l->aec = aligned;
+    }
     l->lag = lag;
     if (getenv("FLOORCOACH_DEBUG"))
         fprintf(stderr, "listener: echo delay %d ms (correlation %.2f)\n", lag * 10, confidence);

@@ -2,8 +2,8 @@
 # One real-time session through PortAudio, with no sound card: a private
 # PulseAudio daemon with a null sink stands in for the speaker, and its
 # monitor is recorded to check that the coach's speech arrived, paced by the
-# device clock (counts one second apart). Listening is off here: this test is
-# about playback and the clock, and must not depend on recognition.
+# device clock (counts one second apart); listening is off for that part,
+# which is about playback and the clock. Then a barge-in through the device.
 # usage: test_portaudio.sh FLOORCOACH WAV_ONSETS SOURCE_DIR
 set -u
 FC=$1
@@ -110,6 +110,34 @@ else
   bad "after SIGTERM the log ends: $(tail -n 1 "$T/int.jsonl")"
 fi
 if [ $code -eq 130 ]; then ok "interrupted exit code 130"; else bad "exit code $code after SIGTERM"; fi
+
+# Barge-in on the real device path: the sink's monitor is the microphone, so
+# the coach hears all of itself (total echo). Once the echo delay has been
+# measured (from the first seconds of narration), a user's "stop" is played
+# into the same sink in the middle of a line; the session must end stopped,
+# without ever having heard itself.
+"$FC" say stop --voice "$SRC/tests/voices/user.yaml" --out "$T/stop.wav"
+"$FC" run "$SRC/tests/routines/mini.yaml" --events "$T/b.jsonl" --no-keys --output default \
+  --input default 2>"$T/b.err" &
+pid=$!
+i=0
+until grep -q '"text":"Exercises both sides' "$T/b.jsonl" 2>/dev/null || [ $i -ge 150 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.5
+paplay "$T/stop.wav"
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid 2>/dev/null
+wait $pid
+if grep -q '"event":"heard","word":"stop"' "$T/b.jsonl" && tail -n 1 "$T/b.jsonl" | grep -q '"reason":"stopped"'; then
+  ok "stop over the coach's own voice (total echo) ends the session: $(grep '"heard"' "$T/b.jsonl" | head -n 1)"
+else
+  bad "barge-in through PulseAudio: $(grep -E '"heard"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
+fi
+if grep '"heard"' "$T/b.jsonl" | grep -qv '"word":"stop"'; then
+  bad "the coach heard itself: $(grep '"heard"' "$T/b.jsonl" | tr '\n' ' ')"
+else
+  ok "no self-trigger on the real device path"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
