@@ -103,6 +103,8 @@ struct listener {
     /* Smoothed energy of the microphone before and after the canceller, over
      * frames where the coach's echo is arriving: their ratio is the ERLE. */
     double echo_raw, echo_clean;
+    double env_mic[MEASURE_FRAMES + MAX_LAG], env_ref[MEASURE_FRAMES + MAX_LAG];
+    bool debug; /* FLOORCOACH_DEBUG: explain echo decisions on stderr */
     bool threaded;
     asr_heard heard[QUEUE];
     spsc heard_q;
@@ -216,16 +218,15 @@ static void measure_delay(listener_t *l, int64_t frame)
     if (l->measured_frames < MEASURE_FRAMES || frame < MEASURE_FRAMES + MAX_LAG ||
         frame % 50 != 0)
         return;
-    static double mic_db[MEASURE_FRAMES + MAX_LAG], ref_db[MEASURE_FRAMES + MAX_LAG];
     size_t n = MEASURE_FRAMES + MAX_LAG;
     for (size_t i = 0; i < n; i++) {
         int64_t f = frame - (int64_t)n + 1 + (int64_t)i;
-        mic_db[i] = db(l->raw_e[f % HISTORY]);
-        ref_db[i] = db(l->ref_e[f % HISTORY]);
+        l->env_mic[i] = db(l->raw_e[f % HISTORY]);
+        l->env_ref[i] = db(l->ref_e[f % HISTORY]);
     }
     double confidence;
-    int lag = echo_delay_estimate(mic_db, ref_db, n, MAX_LAG, &confidence);
-    if (getenv("FLOORCOACH_DEBUG"))
+    int lag = echo_delay_estimate(l->env_mic, l->env_ref, n, MAX_LAG, &confidence);
+    if (l->debug)
         fprintf(stderr, "listener: echo delay candidate %d ms (correlation %.2f)\n", lag * 10,
                 confidence);
     if (lag < 0 || confidence < MIN_CONFIDENCE)
@@ -245,7 +246,7 @@ static void measure_delay(listener_t *l, int64_t frame)
         l->aec = aligned;
     }
     l->lag = lag;
-    if (getenv("FLOORCOACH_DEBUG"))
+    if (l->debug)
         fprintf(stderr, "listener: echo delay %d ms (correlation %.2f)\n", lag * 10, confidence);
 }
 
@@ -264,7 +265,7 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
     if (l->gate) {
         track_erle(l, frame);
         suppress_residual(l, frame, mic);
-        if (frame % 200 == 0 && getenv("FLOORCOACH_DEBUG"))
+        if (l->debug && frame % 200 == 0)
             fprintf(stderr, "listener: %.0f s: echo return loss enhancement %.1f dB\n",
                     frame / 100.0, l->echo_clean > 0 ? db(l->echo_raw) - db(l->echo_clean) : 0);
     }
@@ -275,7 +276,7 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
     for (int i = 0; i < got; i++) {
         if (!l->gate || passes_gate(l, &heard[i]))
             heard[kept++] = heard[i];
-        else if (getenv("FLOORCOACH_DEBUG"))
+        else if (l->debug)
             fprintf(stderr, "listener: '%s' at %.3f s taken for the coach's own voice "
                     "(gate %.1f dB)\n", asr_word_name(heard[i].word), heard[i].t / 16000.0,
                     10 * log10(gate_ratio(l)));
@@ -321,6 +322,7 @@ int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
         return rc;
     l->threaded = threaded;
     l->ref_advance = ref_advance;
+    l->debug = getenv("FLOORCOACH_DEBUG") != NULL;
     if ((rc = asr_create(cfg, &l->asr)) < 0)
         goto fail;
     if (aec && (rc = aec_create(aec, &l->aec)) < 0)
