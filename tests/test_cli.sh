@@ -71,5 +71,14 @@ else
   bad "the log does not end with end completed"; tail -n 2 "$T/a.jsonl"
 fi
 
+# Keys stand in for the voice: "s" typed into stdin stops the session.
+printf 's' | "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/k.wav" --events "$T/k.jsonl" --keys
+if tail -n 1 "$T/k.jsonl" | grep -q '"event":"end","reason":"stopped"' &&
+   grep -q '"text":"Stopping here."' "$T/k.jsonl"; then
+  ok "the s key stops the session"
+else
+  bad "the s key did not stop the session: $(tail -n 2 "$T/k.jsonl" | tr '\n' ' ')"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
