@@ -234,11 +234,11 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
          * on a clean microphone it would only distort the user's voice.
          * Files: the echo is aligned with the output by construction.
          * Devices: the delay is measured from the narration. */
+        bool rt = audio_is_realtime(r.audio);
         aec_config ecfg = aec_config_default();
         ecfg.denoise = false; /* it costs detections: bench/README.md */
-        ecfg.ref_delay = audio_is_realtime(r.audio) ? -1 : 0;
+        ecfg.ref_delay = rt ? -1 : 0;
         bool aec = audio_has_echo(r.audio);
-        bool rt = audio_is_realtime(r.audio);
         if ((rc = listener_create(&acfg, aec ? &ecfg : NULL, rt, rt ? REF_ADVANCE : 0,
                                   &r.listener)) < 0) {
             snprintf(err, errlen, "the recogniser could not start (%s); check %s and that the "
