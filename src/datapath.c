@@ -40,6 +40,16 @@ const char *datapath_dir(void)
             snprintf(dir, sizeof dir, "%s", FC_SOURCE_DIR);
             return dir;
         }
+        /* Installed: PREFIX/bin/floorcoach finds PREFIX/share/floorcoach,
+         * wherever the prefix was moved to (a package, a staging dir). */
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char rel[PATH_MAX + 32];
+            snprintf(rel, sizeof rel, "%s/../share/floorcoach", exe);
+            if (is_dir(rel) && realpath(rel, dir))
+                return dir;
+        }
     }
     snprintf(dir, sizeof dir, "%s", is_dir(FC_INSTALL_DATADIR) ? FC_INSTALL_DATADIR
                                                                 : FC_SOURCE_DIR);

@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 /* Any thread. The data directory: $FLOORCOACH_DATA if set; the source tree
- * when the program runs from its build directory; else the installed copy. */
+ * when the program runs from its build directory; else the installed copy,
+ * looked for beside the executable (PREFIX/share/floorcoach) and then at the
+ * configured install prefix. */
 const char *datapath_dir(void);
 
 /* Any thread. Resolves NAME to a file: NAME itself if it exists, else

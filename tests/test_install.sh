@@ -1,0 +1,43 @@
+#!/bin/sh
+# `cmake --install` into a fresh prefix: the installed program must find its
+# own scripts, voices and grammars there, from any working directory.
+# usage: test_install.sh CMAKE BUILD_DIR
+set -u
+CMAKE=$1
+BUILD=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+
+if "$CMAKE" --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1; then
+  ok "cmake --install"
+else
+  bad "cmake --install failed: $(tail -n 3 "$T/install.log")"
+fi
+FC="$T/prefix/bin/floorcoach"
+for d in scripts/fai.yaml voices/calm.yaml grammars/asr.conf grammars/commands.gram; do
+  if [ -f "$T/prefix/share/floorcoach/$d" ]; then ok "installed $d"; else bad "missing $d"; fi
+done
+cd "$T"
+if "$FC" check fai | grep -q "^$T/prefix/share/floorcoach/scripts/fai.yaml: ok"; then
+  ok "the installed program finds its own routines"
+else
+  bad "check fai: $("$FC" check fai 2>&1)"
+fi
+"$FC" run fai-stretches --voice calm --out "$T/s.wav" --events "$T/s.jsonl" --no-keys 2>"$T/err"
+if tail -n 1 "$T/s.jsonl" | grep -q '"reason":"completed"'; then
+  ok "the installed program runs a routine with an installed voice"
+else
+  bad "installed run: $(cat "$T/err")"
+fi
+"$FC" say stop --voice calm --out "$T/stop.wav"
+if "$FC" listen --mic "$T/stop.wav" >"$T/h.jsonl" 2>"$T/err"; then
+  ok "the installed program loads its grammars"
+else
+  bad "installed listen: $(cat "$T/err")"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
