@@ -237,7 +237,7 @@ int main(int argc, char **argv)
                 events_free(&ev);
                 double aec_db, total_db;
                 room_config echo_only = room;
-                echo_only.noise_file = NULL;
+                echo_only.noise_file[0] = '\0';
                 erle(&echo_only, &aec_db, &total_db);
                 printf("%-22s %10d %12.2f %14.2f %9.1f %10.1f %10.4f\n", label, heard,
                        heard / (l / 3600), heard / (narration / 3600), aec_db, total_db,

@@ -61,8 +61,9 @@ int room_parse_echo(const char *spec, room_config *cfg)
 
 int room_parse_noise(const char *spec, room_config *cfg)
 {
-    static char path[4096];
-    snprintf(path, sizeof path, "%s", spec);
+    char path[sizeof cfg->noise_file];
+    if (snprintf(path, sizeof path, "%s", spec) >= (int)sizeof path)
+        return FC_ERR_ARG;
     char *at = strrchr(path, '@');
     if (at) {
         char *end = NULL;
@@ -74,7 +75,7 @@ int room_parse_noise(const char *spec, room_config *cfg)
     }
     if (!path[0])
         return FC_ERR_ARG;
-    cfg->noise_file = path;
+    memcpy(cfg->noise_file, path, sizeof path);
     return FC_OK;
 }
 
@@ -128,7 +129,7 @@ int room_create(const room_config *cfg, room_t **out, char *err, size_t errlen)
     r->delay = 16000 * cfg->echo_delay_ms / 1000;
     if (!(r->history = calloc(HISTORY, sizeof *r->history)))
         goto fail;
-    if (cfg->noise_file && (rc = load_noise(r, err, errlen)) < 0)
+    if (cfg->noise_file[0] && (rc = load_noise(r, err, errlen)) < 0)
         goto fail;
     *out = r;
     return FC_OK;

@@ -19,7 +19,7 @@ typedef struct {
     double echo_gain_db;   /* echo level relative to the output, e.g. 0 or +6 */
     int echo_delay_ms;     /* 0-500 */
     bool reverb;           /* add a few decaying reflections after the echo */
-    const char *noise_file;/* WAV, any rate; looped */
+    char noise_file[1024]; /* WAV, any rate, looped; empty: no noise */
     double noise_snr_db;   /* speech (ROOM_SPEECH_RMS) to noise RMS */
 } room_config;
 
@@ -28,7 +28,7 @@ typedef struct room room_t;
 room_config room_config_default(void);
 /* Parses "GAIN_DB[@DELAY_MS]" into cfg. Returns 0 or FC_ERR_ARG. */
 int room_parse_echo(const char *spec, room_config *cfg);
-/* Parses "FILE[@SNR_DB]" into cfg (noise_file points into spec). */
+/* Parses "FILE[@SNR_DB]" into cfg (the name is copied into it). */
 int room_parse_noise(const char *spec, room_config *cfg);
 
 /* Returns 0 or a negative fc_err with a line for the user in err. */
