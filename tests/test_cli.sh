@@ -7,11 +7,7 @@ FC=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/checks.sh"
 
 # expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
 expect() {
@@ -80,5 +76,4 @@ else
   bad "the s key did not stop the session: $(tail -n 2 "$T/k.jsonl" | tr '\n' ' ')"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,10 +7,7 @@ CMAKE=$1
 BUILD=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/checks.sh"
 
 if "$CMAKE" --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1; then
   ok "cmake --install"
@@ -39,5 +36,4 @@ if "$FC" listen --mic "$T/stop.wav" >"$T/h.jsonl" 2>"$T/err"; then
 else
   bad "installed listen: $(cat "$T/err")"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

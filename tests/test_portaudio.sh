@@ -14,10 +14,7 @@ export XDG_RUNTIME_DIR="$T/run"
 export PULSE_RUNTIME_PATH="$XDG_RUNTIME_DIR/pulse"
 mkdir -p "$PULSE_RUNTIME_PATH"
 chmod 700 "$XDG_RUNTIME_DIR"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/checks.sh"
 cleanup() {
   [ -n "${rec:-}" ] && kill "$rec" 2>/dev/null
   pulseaudio --kill 2>/dev/null
@@ -26,8 +23,8 @@ cleanup() {
 trap cleanup EXIT
 
 if ! command -v pulseaudio >/dev/null || ! command -v parecord >/dev/null; then
-  echo "not ok - pulseaudio and pulseaudio-utils are needed (make test installs them)"
-  echo "0 passed, 1 failed"
+  bad "pulseaudio and pulseaudio-utils are needed (make test installs them)"
+  finish
   exit 1
 fi
 pulseaudio --daemonize=yes --exit-idle-time=-1 -n \
@@ -139,5 +136,4 @@ else
   ok "no self-trigger on the real device path"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
