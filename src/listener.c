@@ -357,6 +357,9 @@ void listener_destroy(listener_t *l)
         atomic_store(&l->quit, true);
         pthread_join(l->thread, NULL);
     }
+    if (l->debug && atomic_load(&l->dropped))
+        fprintf(stderr, "listener: %llu samples dropped: the recogniser fell behind\n",
+                (unsigned long long)atomic_load(&l->dropped));
     free(l->slots);
     aec_destroy(l->aec);
     asr_destroy(l->asr);
@@ -433,5 +436,3 @@ void listener_flush(listener_t *l)
     while (spsc_slot_to_read(&l->audio_q, SLOTS, &i) || atomic_load(&l->busy))
         nap();
 }
-
-uint64_t listener_dropped(const listener_t *l) { return atomic_load(&l->dropped); }

@@ -44,7 +44,5 @@ int listener_poll(listener_t *l, asr_heard *out);
 /* Engine thread. Blocks until everything pushed so far has been
  * recognised (tests and end of file input). */
 void listener_flush(listener_t *l);
-/* Any thread. Samples dropped because the recogniser fell behind. */
-uint64_t listener_dropped(const listener_t *l);
 
 #endif

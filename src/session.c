@@ -538,7 +538,9 @@ static void handle_command(session_t *s, session_command cmd, int64_t at)
 
 /* ---- time ---- */
 
-int64_t session_next_due(const session_t *s)
+/* The earliest sample at which the session acts without any new input, or
+ * INT64_MAX when it only waits for input. */
+static int64_t session_next_due(const session_t *s)
 {
     if (s->mode == MODE_ENDED)
         return INT64_MAX;
@@ -868,5 +870,3 @@ session_progress session_get_progress(const session_t *s)
     p.ended = s->mode == MODE_ENDED;
     return p;
 }
-
-const char *session_pain_summary(const session_t *s) { return s->pain_names; }

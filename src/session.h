@@ -101,11 +101,6 @@ int session_said(session_t *s, int64_t samples);
  * session_said(). Call until it returns 0, then move time on. */
 int session_poll(session_t *s, int64_t until, session_action *out);
 
-/* The earliest sample at which the session will act without any new
- * input, or INT64_MAX when it is only waiting for input. Lets file mode skip
- * ahead instead of stepping through silence. */
-int64_t session_next_due(const session_t *s);
-
 /* Every fixed line the session may say (narration, pain guidance, its own
  * prompts), so a real-time caller can synthesize them before they are due.
  * Lines made up during the session (the summary) are not listed. Index
@@ -114,7 +109,5 @@ size_t session_prompt_count(const session_t *s);
 const char *session_prompt(const session_t *s, size_t i);
 
 session_progress session_get_progress(const session_t *s);
-/* Names of exercises during which pain was reported, comma separated. */
-const char *session_pain_summary(const session_t *s);
 
 #endif

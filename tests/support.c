@@ -153,7 +153,7 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
 /* A borderline clip is heard or not depending on where it falls against
  * the recogniser's 10 ms frames; a test must not depend on that, so the clip
  * has to be heard at every alignment and after short and long silences. */
-int support_heard_reliably(const char *word, const int16_t *pcm, size_t n)
+static int heard_reliably(const char *word, const int16_t *pcm, size_t n)
 {
     static const size_t leads[] = {RATE / 2, RATE / 2 + 37, RATE / 2 + 80, RATE / 2 + 123,
                                    3 * RATE + 61, 19 * RATE + 101};
@@ -177,7 +177,7 @@ int16_t *support_synth(const char *word, size_t *n)
             snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variants[i]);
             v.rate = rates[r];
             int16_t *pcm = render_word(&v, word, n);
-            if (support_heard_reliably(word, pcm, *n)) {
+            if (heard_reliably(word, pcm, *n)) {
                 fprintf(stderr, "  '%s' spoken by %s at %d wpm\n", word, variants[i], rates[r]);
                 return pcm;
             }

@@ -46,10 +46,6 @@ void support_write_mic(const char *path, double seconds, const int16_t *const *c
  * silence? (A session from files with the same microphone hears the same.) */
 int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead);
 
-/* Does the recogniser alone hear `word` in the clip, at every alignment to
- * its 10 ms frames and after short and long silences? */
-int support_heard_reliably(const char *word, const int16_t *pcm, size_t n);
-
 /* A command synthesized in a user's voice: eSpeak NG variants unlike the
  * coach's, tried in a fixed order until the recogniser, on its own, hears the
  * word (fails the test if it hears it in none). These tests check what a
