@@ -65,6 +65,8 @@ struct asr {
     int floor_win;             /* frames; 0: no window minimum */
     int verify;                /* phone-loop verification on/off */
     double min_llr[N_WORDS];   /* per-word verification threshold */
+    double bias[N_WORDS];      /* nats added to each command's grammar weight */
+    char *gram_text;           /* the grammar as shipped; biases are applied to a copy */
     int debug;
 
     /* Stream state. */
@@ -97,6 +99,7 @@ asr_config asr_config_default(void)
     asr_config c;
     c.model_dir = NULL;
     c.grammar_dir = ASR_DEFAULT_GRAMMAR_DIR;
+    c.user_conf = NULL;
     c.sample_rate = ASR_RATE;
     return c;
 }
@@ -184,6 +187,13 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
     }
     if (asr_parse_double(val, &d) < 0)
         return FC_ERR_FORMAT;
+    if (strncmp(key, "bias.", 5) == 0) {
+        asr_word w = asr_word_from_name(key + 5);
+        if (w == ASR_WORD_NONE || !(d >= ASR_BIAS_MIN && d <= ASR_BIAS_MAX))
+            return FC_ERR_FORMAT;
+        a->bias[w] = d;
+        return FC_OK;
+    }
     if (strncmp(key, "min_llr.", 8) == 0) {
         asr_word w = asr_word_from_name(key + 8);
         if (w == ASR_WORD_NONE)
@@ -235,11 +245,14 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
     return FC_ERR_FORMAT;
 }
 
-static int asr_read_conf(asr_t *a, asr_files *f, const char *path)
+static int asr_read_conf(asr_t *a, asr_files *f, const char *path, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "r");
-    if (fp == NULL)
+    if (fp == NULL) {
+        if (err != NULL)
+            snprintf(err, errlen, "%s: cannot open", path);
         return FC_ERR_IO;
+    }
     char line[512];
     int rc = FC_OK, lineno = 0;
     while (rc == FC_OK && fgets(line, sizeof line, fp) != NULL) {
@@ -260,6 +273,8 @@ static int asr_read_conf(asr_t *a, asr_files *f, const char *path)
     }
     if (rc == FC_OK && ferror(fp))
         rc = FC_ERR_IO;
+    if (rc < 0 && err != NULL)
+        snprintf(err, errlen, "%s:%d: not a valid `key = value` setting", path, lineno);
     if (rc < 0 && a->debug)
         fprintf(stderr, "asr: %s:%d: bad setting\n", path, lineno);
     fclose(fp);
@@ -285,6 +300,94 @@ static void asr_defaults(asr_t *a)
     for (int i = 0; i < N_WORDS; i++)
         a->min_llr[i] = -1.0;
     a->next_sample = -1;
+}
+
+static int asr_slurp(const char *path, char **out)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    int rc = FC_ERR_IO;
+    if (fp == NULL)
+        return FC_ERR_IO;
+    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0)
+        goto fail;
+    if ((buf = malloc((size_t)n + 1)) == NULL) {
+        rc = FC_ERR_NOMEM;
+        goto fail;
+    }
+    if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+        goto fail;
+    buf[n] = '\0';
+    *out = buf;
+    buf = NULL;
+    rc = FC_OK;
+fail:
+    free(buf);
+    fclose(fp);
+    return rc;
+}
+
+/* Sets the "cmd" search from the grammar with each command's weight
+ * multiplied by e^bias.  The generated grammar gives each command exactly
+ * one alternative of the form `/WEIGHT/ word` (gen_grammar.py); a grammar
+ * without one for a biased word is an error rather than a silent no-op. */
+static int asr_load_grammar(asr_t *a)
+{
+    size_t len = strlen(a->gram_text);
+    char *text = malloc(len + N_WORDS * 48 + 1);
+    int rc = FC_ERR_NOMEM;
+    if (text == NULL)
+        return rc;
+    char *o = text;
+    const char *p = a->gram_text;
+    int seen[N_WORDS] = { 0 };
+    while (*p != '\0') {
+        const char *q = strchr(p, '/');
+        if (q == NULL) {
+            strcpy(o, p);
+            o += strlen(p);
+            break;
+        }
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        /* `/weight/ word` */
+        char *end;
+        double wgt = strtod(q + 1, &end);
+        asr_word w = ASR_WORD_NONE;
+        size_t wl = 0;
+        if (end > q + 1 && *end == '/') {
+            const char *ws = end + 1;
+            while (*ws == ' ')
+                ws++;
+            wl = strspn(ws, "abcdefghijklmnopqrstuvwxyz");
+            char name[16];
+            if (wl > 0 && wl < sizeof name && (ws[wl] == '\0' || !isalnum((unsigned char)ws[wl]))) {
+                memcpy(name, ws, wl);
+                name[wl] = '\0';
+                w = asr_word_from_name(name);
+            }
+        }
+        if (w != ASR_WORD_NONE && !seen[w]) {
+            seen[w] = 1;
+            /* Plain decimals: the JSGF lexer takes no exponents. */
+            o += sprintf(o, "/%.12f/", wgt * exp(a->bias[w]));
+            p = end + 1;
+        } else {
+            *o++ = '/';
+            p = q + 1;
+        }
+    }
+    *o = '\0';
+    for (int w = 1; w < N_WORDS; w++)
+        if (!seen[w] && a->bias[w] != 0.0) {
+            rc = FC_ERR_FORMAT;
+            goto fail;
+        }
+    rc = ps_set_jsgf_string(a->ps, "cmd", text) < 0 ? FC_ERR_FORMAT : FC_OK;
+fail:
+    free(text);
+    return rc;
 }
 
 static int asr_path(char *dst, size_t cap, const char *dir, const char *name)
@@ -323,7 +426,10 @@ int asr_create(const asr_config *cfg, asr_t **out)
 
     if ((rc = asr_path(conf, sizeof conf, gdir, "asr.conf")) < 0)
         goto fail;
-    if ((rc = asr_read_conf(a, &files, conf)) < 0)
+    if ((rc = asr_read_conf(a, &files, conf, NULL, 0)) < 0)
+        goto fail;
+    if (cfg->user_conf != NULL &&
+        (rc = asr_read_conf(a, &files, cfg->user_conf, NULL, 0)) < 0)
         goto fail;
     if ((rc = asr_path(dict, sizeof dict, gdir, files.dict)) < 0 ||
         (rc = asr_path(gram, sizeof gram, gdir, files.grammar)) < 0)
@@ -382,10 +488,8 @@ int asr_create(const asr_config *cfg, asr_t **out)
     /* ps_init holds its own reference to the config. */
     cmd_ln_free_r(cl);
     cl = NULL;
-    if (ps_set_jsgf_file(a->ps, "cmd", gram) < 0) {
-        rc = FC_ERR_FORMAT;
+    if ((rc = asr_slurp(gram, &a->gram_text)) < 0 || (rc = asr_load_grammar(a)) < 0)
         goto fail;
-    }
     if (a->verify && ps_set_allphone_file(a->ps, "phone", plm) < 0) {
         rc = FC_ERR_MODEL;
         goto fail;
@@ -413,7 +517,58 @@ void asr_destroy(asr_t *asr)
     if (asr->ps != NULL)
         ps_free(asr->ps);
     free(asr->seg_buf);
+    free(asr->gram_text);
     free(asr);
+}
+
+int asr_conf_check(const char *path, char *err, size_t errlen)
+{
+    asr_t *a = calloc(1, sizeof *a);
+    asr_files files;
+    if (a == NULL)
+        return FC_ERR_NOMEM;
+    asr_defaults(a);
+    memset(&files, 0, sizeof files);
+    int rc = asr_read_conf(a, &files, path, err, errlen);
+    free(a);
+    return rc;
+}
+
+int asr_set_bias(asr_t *asr, asr_word w, double nats)
+{
+    if (asr == NULL || w <= ASR_WORD_NONE || (int)w >= N_WORDS ||
+        !(nats >= ASR_BIAS_MIN && nats <= ASR_BIAS_MAX))
+        return FC_ERR_ARG;
+    double old = asr->bias[w];
+    asr->bias[w] = nats;
+    int rc = asr_load_grammar(asr);
+    if (rc < 0) {
+        asr->bias[w] = old;
+        return rc == FC_ERR_NOMEM ? rc : FC_ERR_MODEL;
+    }
+    return FC_OK;
+}
+
+double asr_get_bias(const asr_t *asr, asr_word w)
+{
+    if (asr == NULL || w <= ASR_WORD_NONE || (int)w >= N_WORDS)
+        return 0.0;
+    return asr->bias[w];
+}
+
+void asr_reset(asr_t *asr)
+{
+    if (asr == NULL)
+        return;
+    asr->next_sample = -1;
+    asr->part_n = 0;
+    asr->floor_set = 0;
+    asr->floor_db = 0.0;
+    asr->hist_head = asr->hist_n = 0;
+    asr->above = asr->below = 0;
+    asr->ring_head = asr->ring_n = 0;
+    asr->in_seg = 0;
+    asr->npend = 0;
 }
 
 /* ---- streaming ------------------------------------------------------- */

@@ -30,8 +30,14 @@ typedef struct {
 typedef struct {
     const char *model_dir;    /* acoustic model; NULL: the pocketsphinx-en-us default */
     const char *grammar_dir;  /* floorcoach's grammars/ directory (dictionary, grammar, thresholds) */
+    const char *user_conf;    /* the user's calibration (asr.conf keys, read after the
+                                 grammar dir's); NULL: none */
     int sample_rate;          /* must be 16000 */
 } asr_config;
+
+/* How far a calibration may move a word's bias either way, in nats. */
+#define ASR_BIAS_MIN (-20.0)
+#define ASR_BIAS_MAX 30.0
 
 typedef struct asr asr_t;
 
@@ -51,5 +57,23 @@ void asr_destroy(asr_t *asr);
  * processing this audio; returns how many (>= 0), or a negative fc_err. */
 int asr_process(asr_t *asr, int64_t at, const int16_t *pcm, size_t n,
                 asr_heard *heard, int max);
+
+/* Any thread. Reads a settings file (asr.conf syntax) without starting a
+ * recogniser, so a broken one is reported by file and line: 0, FC_ERR_IO
+ * or FC_ERR_FORMAT, with one line in err. */
+int asr_conf_check(const char *path, char *err, size_t errlen);
+
+/* Owner thread. A command's bias, in nats, is added to its log weight
+ * against every other word in the grammar: positive finds it more often and
+ * takes more other words for it.  0 is the shipped tuning; asr.conf and the
+ * user's calibration set it with `bias.WORD = NATS`.  Returns 0, or
+ * FC_ERR_ARG outside [ASR_BIAS_MIN, ASR_BIAS_MAX], or FC_ERR_MODEL. */
+int asr_set_bias(asr_t *asr, asr_word w, double nats);
+double asr_get_bias(const asr_t *asr, asr_word w);
+
+/* Owner thread. Forgets the stream (background level, any open segment and
+ * undelivered results) as if just created, so that the same audio always
+ * gives the same result. */
+void asr_reset(asr_t *asr);
 
 #endif
