@@ -230,6 +230,7 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     if (cfg->grammar_dir) {
         asr_config acfg = asr_config_default();
         acfg.grammar_dir = cfg->grammar_dir;
+        acfg.user_conf = cfg->calibration;
         /* Echo cancelling only where the microphone can hear the speaker:
          * on a clean microphone it would only distort the user's voice.
          * Files: the echo is aligned with the output by construction.
@@ -260,8 +261,9 @@ int coach_run(const coach_config *cfg, session_end_reason *reason, char *err, si
     if (cfg->show_status)
         r.status = status_create(stderr);
 
-    if ((rc = eventlog_write(r.log, 0, "start", "s:s, s:s", "routine", cfg->routine->title,
-                             "file", cfg->routine->path)) < 0) {
+    if ((rc = eventlog_write(r.log, 0, "start", "s:s, s:s, s:s?", "routine",
+                             cfg->routine->title, "file", cfg->routine->path, "calibration",
+                             cfg->grammar_dir ? cfg->calibration : NULL)) < 0) {
         snprintf(err, errlen, "%s: cannot write the event log", cfg->events_path);
         goto fail;
     }

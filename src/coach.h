@@ -23,6 +23,7 @@ typedef struct {
     int keys_fd;                /* read n/r/p/s from this fd; -1 for none */
     bool show_status;           /* draw the status line on stderr if it is a terminal */
     const char *grammar_dir;    /* recogniser data; NULL: do not listen */
+    const char *calibration;    /* the user's calibration file (asr_config.user_conf); NULL: none */
     volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
 } coach_config;
 

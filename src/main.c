@@ -3,6 +3,7 @@
  * found by `check`, 2 bad input or a failure the user can act on. */
 #include "asr.h"
 #include "audio.h"
+#include "calibrate.h"
 #include "coach.h"
 #include "datapath.h"
 #include "eventlog.h"
@@ -52,6 +53,7 @@ static void usage_main(FILE *fp)
             "  check ROUTINE...  validate routine scripts\n"
             "  say TEXT          speak TEXT with a voice profile\n"
             "  listen            recognise commands only, printing heard events\n"
+            "  calibrate         tune the recogniser to your voice and room\n"
             "  devices           list audio devices\n"
             "\n"
             "'floorcoach COMMAND --help' describes each command.\n");
@@ -73,6 +75,8 @@ static void usage_run(FILE *fp)
             "  --keys             read n/r/p/s commands from stdin even if it is not a terminal\n"
             "  --no-keys          never read commands from stdin\n"
             "  --no-listen        do not listen for voice commands\n"
+            "  --calibration FILE use this calibration ('floorcoach calibrate') instead of\n"
+            "                     the saved one; --no-calibration: use neither\n"
             "\n"
             "Simulated room (for testing without a speaker and microphone):\n"
             "  --echo GAIN_DB[@DELAY_MS]  add the coach's own output to the microphone,\n"
@@ -85,10 +89,33 @@ static void usage_run(FILE *fp)
             "Keys (when stdin is a terminal): n next, r repeat, p pain, s stop.\n");
 }
 
+static void usage_calibrate(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach calibrate [OPTIONS]\n"
+            "\n"
+            "Tunes the recogniser to your voice and room. It asks you to stay quiet for\n"
+            "a moment, to say each command a few times, and then a few words it should\n"
+            "ignore; it tunes how readily it takes each command, tells you how many of\n"
+            "your words it caught before and after, and saves the result, which 'run'\n"
+            "and 'listen' then use. Takes about two minutes.\n"
+            "\n"
+            "  --takes N          times each command is asked for (default 3, 1-10)\n"
+            "  --voice NAME       voice profile for the prompts\n"
+            "  --input DEV        input device; --output DEV: output device\n"
+            "  --mic FILE.wav     read the microphone from a WAV file (for tests)\n"
+            "  --out FILE.wav     write the prompts to a WAV file instead of the speaker\n"
+            "  --events FILE|-    write the JSON Lines event log\n"
+            "  --save FILE        where to save (default %s)\n"
+            "  --no-save          only report the figures\n",
+            "$XDG_CONFIG_HOME/floorcoach/calibration.conf");
+}
+
 static void usage_listen(FILE *fp)
 {
     fprintf(fp,
             "usage: floorcoach listen [--mic FILE.wav | --input DEV] [--events FILE|-]\n"
+            "                         [--calibration FILE | --no-calibration]\n"
             "\n"
             "Runs recognition only and writes a heard event for every command word\n"
             "(default: to stdout). For checking a microphone, and for benchmarks.\n"
@@ -146,6 +173,50 @@ static int load_voice(const char *name, voice_profile *out)
     return 0;
 }
 
+/* The user's calibration file: $FLOORCOACH_CALIBRATION, else
+ * $XDG_CONFIG_HOME/floorcoach/calibration.conf, else under ~/.config.
+ * Returns 0, or -1 when no home is known. */
+static int calibration_path(char *dst, size_t cap)
+{
+    const char *env = getenv("FLOORCOACH_CALIBRATION"), *xdg = getenv("XDG_CONFIG_HOME"),
+               *home = getenv("HOME");
+    int n;
+    if (env && *env)
+        n = snprintf(dst, cap, "%s", env);
+    else if (xdg && *xdg)
+        n = snprintf(dst, cap, "%s/floorcoach/calibration.conf", xdg);
+    else if (home && *home)
+        n = snprintf(dst, cap, "%s/.config/floorcoach/calibration.conf", home);
+    else
+        return -1;
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* Picks the calibration for run and listen: `given` (--calibration), or the
+ * saved one if there is one, or none (use_saved false, or no file).  A file
+ * that is there but broken is an error: silently running untuned would
+ * surprise the user who calibrated.  Returns 0 with *out set (NULL: none),
+ * or -1 after telling the user. */
+static int pick_calibration(const char *given, bool use_saved, char *buf, size_t cap,
+                            const char **out)
+{
+    char err[600];
+    *out = NULL;
+    if (given != NULL) {
+        snprintf(buf, cap, "%s", given);
+    } else {
+        if (!use_saved || calibration_path(buf, cap) < 0 || access(buf, F_OK) != 0)
+            return 0;
+    }
+    if (asr_conf_check(buf, err, sizeof err) < 0) {
+        fprintf(stderr, "floorcoach: calibration %s; run 'floorcoach calibrate' again, or "
+                "delete the file to use the defaults\n", err);
+        return -1;
+    }
+    *out = buf;
+    return 0;
+}
+
 static routine_t *load_routine(const char *name)
 {
     char path[PATH_MAX];
@@ -175,8 +246,12 @@ static int cmd_run(int argc, char **argv)
         {"keys", no_argument, 0, 'k'},        {"no-keys", no_argument, 0, 'K'},
         {"no-listen", no_argument, 0, 'L'},   {"echo", required_argument, 0, 'E'},
         {"noise", required_argument, 0, 'N'}, {"reverb", no_argument, 0, 'R'},
+        {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
+    const char *calibration = NULL;
+    bool use_saved = true;
+    char calib_buf[PATH_MAX];
     room_config room = room_config_default();
     bool use_room = false;
     coach_config cfg = coach_config_default();
@@ -212,6 +287,8 @@ static int cmd_run(int argc, char **argv)
             use_room = true;
             break;
         case 'R': room.reverb = true; break;
+        case 'C': calibration = optarg; break;
+        case 'X': use_saved = false; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -222,6 +299,9 @@ static int cmd_run(int argc, char **argv)
     }
     if (use_room)
         cfg.audio.room = &room;
+    if (pick_calibration(calibration, use_saved, calib_buf, sizeof calib_buf,
+                         &cfg.calibration) < 0)
+        return EXIT_BAD_INPUT;
     routine_t *routine = load_routine(optind < argc ? argv[optind] : "fai");
     if (!routine)
         return EXIT_BAD_INPUT;
@@ -372,10 +452,14 @@ static int cmd_listen(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"mic", required_argument, 0, 'm'}, {"input", required_argument, 0, 'I'},
-        {"events", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"events", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
+        {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
+        {0, 0, 0, 0},
     };
     audio_config acfg = audio_config_default();
-    const char *events = "-";
+    const char *events = "-", *calibration = NULL;
+    bool use_saved = true;
+    char calib_buf[PATH_MAX];
     int c;
     acfg.no_output = true;
     acfg.want_input = true;
@@ -384,6 +468,8 @@ static int cmd_listen(int argc, char **argv)
         case 'm': acfg.in_file = optarg; break;
         case 'I': acfg.in_device = optarg; break;
         case 'e': events = optarg; break;
+        case 'C': calibration = optarg; break;
+        case 'X': use_saved = false; break;
         case 'h': usage_listen(stdout); return 0;
         default: usage_listen(stderr); return EXIT_BAD_INPUT;
         }
@@ -400,6 +486,9 @@ static int cmd_listen(int argc, char **argv)
     asr_config cfg = asr_config_default();
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
     cfg.grammar_dir = grammars;
+    if (pick_calibration(calibration, use_saved, calib_buf, sizeof calib_buf,
+                         &cfg.user_conf) < 0)
+        return EXIT_BAD_INPUT;
 
     if ((rc = audio_open(&acfg, &audio, err, sizeof err)) < 0) {
         fprintf(stderr, "floorcoach: %s\n", err);
@@ -443,6 +532,76 @@ done:
     return status;
 }
 
+static int cmd_calibrate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"takes", required_argument, 0, 't'},  {"voice", required_argument, 0, 'v'},
+        {"input", required_argument, 0, 'I'},  {"output", required_argument, 0, 'O'},
+        {"mic", required_argument, 0, 'm'},    {"out", required_argument, 0, 'o'},
+        {"events", required_argument, 0, 'e'}, {"save", required_argument, 0, 's'},
+        {"no-save", no_argument, 0, 'S'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    calib_config cfg = calib_config_default();
+    const char *voice = NULL, *save = NULL;
+    bool no_save = false;
+    char grammars[PATH_MAX], path[PATH_MAX], err[1024] = "", *end;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            cfg.repeats = (int)strtol(optarg, &end, 10);
+            if (*end != '\0' || cfg.repeats < 1 || cfg.repeats > 10) {
+                fprintf(stderr, "floorcoach calibrate: --takes %s: give a number from 1 to 10\n",
+                        optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case 'v': voice = optarg; break;
+        case 'I': cfg.audio.in_device = optarg; break;
+        case 'O': cfg.audio.out_device = optarg; break;
+        case 'm': cfg.audio.in_file = optarg; break;
+        case 'o': cfg.audio.out_file = optarg; break;
+        case 'e': cfg.events_path = optarg; break;
+        case 's': save = optarg; break;
+        case 'S': no_save = true; break;
+        case 'h': usage_calibrate(stdout); return 0;
+        default: usage_calibrate(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind < argc) {
+        usage_calibrate(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (!no_save) {
+        if (save == NULL && calibration_path(path, sizeof path) < 0) {
+            fprintf(stderr, "floorcoach calibrate: no HOME or XDG_CONFIG_HOME to save in; "
+                    "give --save FILE or --no-save\n");
+            return EXIT_BAD_INPUT;
+        }
+        cfg.save_path = save ? save : path;
+    }
+    if (load_voice(voice, &cfg.voice) < 0)
+        return EXIT_BAD_INPUT;
+    snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
+    cfg.grammar_dir = grammars;
+
+    calib_result res;
+    int rc = calib_run(&cfg, &res, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "floorcoach calibrate: %s\n", err[0] ? err : fc_strerror(rc));
+        return EXIT_BAD_INPUT;
+    }
+    printf("bias: stop %g, pain %g, next %g, repeat %g nats\n", res.bias[ASR_WORD_STOP],
+           res.bias[ASR_WORD_PAIN], res.bias[ASR_WORD_NEXT], res.bias[ASR_WORD_REPEAT]);
+    if (res.silent > 0)
+        printf("%d take%s had no speech in them and were left out.\n", res.silent,
+               res.silent == 1 ? "" : "s");
+    if (cfg.save_path)
+        printf("saved to %s\n", cfg.save_path);
+    return 0;
+}
+
 static int cmd_devices(int argc, char **argv)
 {
     if (is_help(argc, argv)) {
@@ -480,6 +639,8 @@ int main(int argc, char **argv)
         return cmd_devices(argc, argv);
     if (!strcmp(cmd, "listen"))
         return cmd_listen(argc, argv);
+    if (!strcmp(cmd, "calibrate"))
+        return cmd_calibrate(argc, argv);
     fprintf(stderr, "floorcoach: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return EXIT_BAD_INPUT;

@@ -9,3 +9,8 @@ finish() {
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
 }
+
+# The user's saved calibration must not leak into the tests: no file is
+# ever found here (a test that wants one sets XDG_CONFIG_HOME itself).
+unset FLOORCOACH_CALIBRATION
+export XDG_CONFIG_HOME=/nonexistent/floorcoach-tests

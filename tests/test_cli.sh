@@ -8,6 +8,7 @@ SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/checks.sh"
+export XDG_CONFIG_HOME="$T/config"
 
 # expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
 expect() {
@@ -47,7 +48,7 @@ expect 2 "nodir/e.jsonl: cannot write the event log" "run names an unwritable ev
 expect 2 "no audio output device matches 'no-such-device'" "run names a missing output device" -- "$FC" run --output no-such-device
 expect 2 "unknown command" "an unknown command is refused" -- "$FC" dance
 expect 2 "usage" "no command prints usage" -- "$FC"
-for c in run check say devices; do
+for c in run check say devices listen calibrate; do
   expect 0 "usage: floorcoach $c" "$c --help" -- "$FC" "$c" --help
 done
 expect 0 "" "say renders to a file" -- "$FC" say Hello there --out "$T/say.wav"
@@ -66,6 +67,29 @@ if tail -n 1 "$T/a.jsonl" | grep -q '"event":"end","reason":"completed"'; then
 else
   bad "the log does not end with end completed"; tail -n 2 "$T/a.jsonl"
 fi
+
+# Calibration: bad input is refused; a saved calibration is used by run
+# (and recorded in the log), unless --no-calibration; a broken one is named.
+expect 2 "give a number from 1 to 10" "calibrate refuses --takes 0" -- "$FC" calibrate --takes 0 --no-save
+expect 2 "notaudio.wav: cannot read audio file" "calibrate names an unreadable microphone file" -- "$FC" calibrate --mic "$T/notaudio.wav" --out "$T/c.wav" --no-save
+mkdir -p "$T/config/floorcoach"
+printf 'bias.stop = 10\nbias.pain = 5\n' >"$T/config/floorcoach/calibration.conf"
+"$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/c1.wav" --events "$T/c1.jsonl" --no-keys
+if head -n 1 "$T/c1.jsonl" | grep -q "\"calibration\":\"$T/config/floorcoach/calibration.conf\""; then
+  ok "run uses the saved calibration"
+else
+  bad "run did not use the saved calibration: $(head -n 1 "$T/c1.jsonl")"
+fi
+"$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/c2.wav" --events "$T/c2.jsonl" --no-keys --no-calibration
+if head -n 1 "$T/c2.jsonl" | grep -q '"calibration":null'; then
+  ok "--no-calibration ignores it"
+else
+  bad "--no-calibration still used it: $(head -n 1 "$T/c2.jsonl")"
+fi
+printf 'bias.stop = 10\nbias.stop = loud\n' >"$T/config/floorcoach/calibration.conf"
+expect 2 "calibration.conf:2: not a valid" "run names a broken calibration by file and line" -- "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/c3.wav" --no-keys
+expect 2 "other.conf: cannot open" "run names a missing --calibration file" -- "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/c3.wav" --no-keys --calibration "$T/other.conf"
+rm -f "$T/config/floorcoach/calibration.conf"
 
 # Keys stand in for the voice: "s" typed into stdin stops the session.
 printf 's' | "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/k.wav" --events "$T/k.jsonl" --keys
