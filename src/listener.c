@@ -34,6 +34,18 @@
 #define MEASURE_FRAMES 200
 #define MAX_LAG 100
 #define MIN_CONFIDENCE 0.6
+/* Then it is tracked: re-estimated over every further MEASURE_FRAMES of
+ * narration, because it can change mid-session (PulseAudio moving a stream
+ * to another device, a Bluetooth speaker renegotiating, an underrun that
+ * shifts the capture against the playback).  Envelope estimates jitter by a
+ * few frames, so a change counts only beyond RETRACK_TOLERANCE frames and
+ * when two estimates in a row agree on it: the user talking over the coach
+ * can spoil one. */
+#define RETRACK_TOLERANCE 3
+/* The canceller's 200 ms filter (20 frames) is centred on the delay; it is
+ * only rebuilt when the echo drifts this many frames past its first half,
+ * or this close to its start, since rebuilding forgets all it has learnt. */
+#define FILTER_EDGE 3
 #define QUIET_REF 1.0e4   /* mean square below this (-50 dBFS): the coach is silent */
 #define REF_HISTORY 32768 /* samples of played output kept: 2 s, a power of two */
 
@@ -99,11 +111,14 @@ struct listener {
     /* Echo delay in frames; -1 while it is being measured. */
     aec_config aec_cfg;
     int lag;
-    int64_t measured_frames;
+    int candidate;           /* a changed delay seen once, awaiting confirmation; -1: none */
+    int aec_offset;          /* frames: the canceller's delay line (its filter starts there) */
+    int64_t measured_frames; /* narration frames since the last estimate */
     /* Smoothed energy of the microphone before and after the canceller, over
      * frames where the coach's echo is arriving: their ratio is the ERLE. */
     double echo_raw, echo_clean;
     double env_mic[MEASURE_FRAMES + MAX_LAG], env_ref[MEASURE_FRAMES + MAX_LAG];
+    bool tracking; /* the echo delay is measured and tracked (devices) */
     bool debug; /* FLOORCOACH_DEBUG: explain echo decisions on stderr */
     bool threaded;
     asr_heard heard[QUEUE];
@@ -209,9 +224,34 @@ static void suppress_residual(listener_t *l, int64_t frame, int16_t *mic)
     l->mic_e[frame % HISTORY] /= 1024;
 }
 
+/* Rebuilds the canceller with its filter centred on `lag`, unless the
+ * filter already covers it. */
+static void align_canceller(listener_t *l, int lag)
+{
+    int filter = (int)(l->aec_cfg.filter_ms / 10);
+    /* The direct echo must land early enough in the filter to leave room
+     * for the room's reverberation after it. */
+    if (lag >= l->aec_offset + FILTER_EDGE && lag <= l->aec_offset + filter / 2 + FILTER_EDGE)
+        return; /* keep what it has learnt */
+    int offset = lag > filter / 2 ? lag - filter / 2 : 0;
+    if (offset == l->aec_offset)
+        return;
+    aec_config cfg = l->aec_cfg;
+    cfg.ref_delay = offset * BLOCK;
+    aec_t *aligned = NULL;
+    if (aec_create(&cfg, &aligned) < 0)
+        return; /* keep the old one; the next estimate tries again */
+    aec_destroy(l->aec);
+    l->aec = aligned;
+    l->aec_offset = offset;
+    /* The new filter has learnt nothing yet: the gate must not keep
+     * trusting the old one's echo return loss. */
+    l->echo_raw = l->echo_clean = 0;
+}
+
 /* On a device pair: once enough narration has been played, find the echo
- * delay and restart the canceller aligned to it. */
-static void measure_delay(listener_t *l, int64_t frame)
+ * delay and align the canceller to it; then keep checking it. */
+static void track_delay(listener_t *l, int64_t frame)
 {
     if (l->ref_e[frame % HISTORY] >= QUIET_REF)
         l->measured_frames++;
@@ -230,24 +270,24 @@ static void measure_delay(listener_t *l, int64_t frame)
         fprintf(stderr, "listener: echo delay candidate %d ms (correlation %.2f)\n", lag * 10,
                 confidence);
     if (lag < 0 || confidence < MIN_CONFIDENCE)
-        return;
-    aec_config cfg = l->aec_cfg;
-    /* Centre the canceller's 200 ms filter on the measured delay: the
-     * envelope estimate is only good to a few frames, and a filter that
-     * starts after the true delay can never converge. */
-    cfg.ref_delay = lag > 10 ? (lag - 10) * BLOCK : 0;
-    /* The canceller started with no delay line; if the echo already lies
-     * inside its filter, keep what it has learnt instead of starting over. */
-    if (cfg.ref_delay > 0) {
-        aec_t *aligned = NULL;
-        if (aec_create(&cfg, &aligned) < 0)
-            return; /* keep the old one; try again later */
-        aec_destroy(l->aec);
-        l->aec = aligned;
+        return; /* try again at the next check */
+    l->measured_frames = 0;
+    if (l->lag >= 0) {
+        if (abs(lag - l->lag) <= RETRACK_TOLERANCE) {
+            l->candidate = -1;
+            return;
+        }
+        if (l->candidate < 0 || abs(lag - l->candidate) > RETRACK_TOLERANCE) {
+            l->candidate = lag;
+            return;
+        }
     }
-    l->lag = lag;
+    l->candidate = -1;
+    align_canceller(l, lag);
     if (l->debug)
-        fprintf(stderr, "listener: echo delay %d ms (correlation %.2f)\n", lag * 10, confidence);
+        fprintf(stderr, "listener: echo delay %s%d ms (correlation %.2f)\n",
+                l->lag >= 0 ? "changed to " : "", lag * 10, confidence);
+    l->lag = lag;
 }
 
 static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref)
@@ -256,8 +296,8 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
     int64_t frame = at / BLOCK;
     l->raw_e[frame % HISTORY] = mean_square(mic);
     l->ref_e[frame % HISTORY] = mean_square(ref);
-    if (l->lag < 0)
-        measure_delay(l, frame);
+    if (l->tracking)
+        track_delay(l, frame);
     if (l->aec)
         aec_process(l->aec, mic, ref, mic);
     l->mic_e[frame % HISTORY] = mean_square(mic);
@@ -330,10 +370,13 @@ int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
     l->gate = aec && aec->echo;
     if (aec)
         l->aec_cfg = *aec;
-    /* A negative reference delay asks for it to be measured. */
-    l->lag = aec && aec->echo && aec->ref_delay < 0 ? -1 : 0;
+    /* A negative reference delay asks for it to be measured and tracked;
+     * the canceller then starts with no delay line. */
+    l->tracking = aec && aec->echo && aec->ref_delay < 0;
+    l->lag = l->tracking ? -1 : 0;
+    l->candidate = -1;
     if (aec && aec->ref_delay > 0)
-        l->lag = aec->ref_delay / BLOCK;
+        l->lag = l->aec_offset = aec->ref_delay / BLOCK;
     if (threaded) {
         rc = FC_ERR_NOMEM;
         if (!(l->slots = calloc(SLOTS, sizeof *l->slots)))
@@ -364,6 +407,11 @@ void listener_destroy(listener_t *l)
     aec_destroy(l->aec);
     asr_destroy(l->asr);
     free(l);
+}
+
+int listener_echo_delay_ms(const listener_t *l)
+{
+    return l->lag < 0 ? -1 : l->lag * 10;
 }
 
 void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n)

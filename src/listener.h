@@ -41,6 +41,9 @@ void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n);
 int listener_push(listener_t *l, int64_t at, const int16_t *mic, size_t n);
 /* Engine thread. Returns 1 and a heard word, or 0 when none is waiting. */
 int listener_poll(listener_t *l, asr_heard *out);
+/* Recogniser thread (or the engine thread when not threaded): the echo
+ * delay now believed, in ms, or -1 while it is still being measured. */
+int listener_echo_delay_ms(const listener_t *l);
 /* Engine thread. Blocks until everything pushed so far has been
  * recognised (tests and end of file input). */
 void listener_flush(listener_t *l);
