@@ -179,7 +179,7 @@ int calib_tune(asr_t *asr, const calib_take *takes, int n, const int16_t *room, 
                 (rc = score_takes(asr, takes, use, n, room, room_n, &s)) < 0)
                 goto fail;
             if (objective(&s) > objective(&best) ||
-                (objective(&s) == objective(&best) && fabs(b) < fabs(best_b))) {
+                (objective(&s) == objective(&best) && fabs(b - start) < fabs(best_b - start))) {
                 best = s;
                 best_b = b;
             }
