@@ -124,7 +124,7 @@ asr_word asr_word_from_name(const char *name)
 /* ---- asr.conf -------------------------------------------------------- */
 
 typedef struct {
-    char dict[256], grammar[256], phone_lm[256];
+    char dict[256], grammar[256], phone_lm[256], mllr[256];
     char ps_key[MAX_PS_ARGS][40];
     char ps_val[MAX_PS_ARGS][64];
     int n_ps;
@@ -175,6 +175,8 @@ static int asr_set(asr_t *a, asr_files *f, const char *key, const char *val)
         return asr_copy(f->grammar, sizeof f->grammar, val);
     if (strcmp(key, "phone_lm") == 0)
         return asr_copy(f->phone_lm, sizeof f->phone_lm, val);
+    if (strcmp(key, "mllr") == 0)
+        return asr_copy(f->mllr, sizeof f->mllr, val);
     if (strncmp(key, "ps.", 3) == 0) {
         if (f->n_ps >= MAX_PS_ARGS)
             return FC_ERR_FORMAT;
@@ -401,7 +403,7 @@ int asr_create(const asr_config *cfg, asr_t **out)
 {
     asr_config def = asr_config_default();
     asr_files files;
-    char conf[1024], dict[1024], gram[1024], plm[1024];
+    char conf[1024], dict[1024], gram[1024], plm[1024], mllr[1024];
     cmd_ln_t *cl = NULL;
     asr_t *a = NULL;
     int rc;
@@ -441,10 +443,13 @@ int asr_create(const asr_config *cfg, asr_t **out)
         rc = asr_path(plm, sizeof plm, mdir, "../en-us-phone.lm.bin");
     if (rc < 0)
         goto fail;
+    mllr[0] = '\0';
+    if (files.mllr[0] != '\0' && (rc = asr_path(mllr, sizeof mllr, gdir, files.mllr)) < 0)
+        goto fail;
 
     /* Check the files ourselves: pocketsphinx reports a missing file only
      * in its log, which we silence. */
-    const char *need[] = { dict, gram, plm };
+    const char *need[] = { dict, gram, plm, mllr[0] ? mllr : dict };
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         FILE *fp = fopen(need[i], "r");
         if (fp == NULL) {
@@ -459,6 +464,11 @@ int asr_create(const asr_config *cfg, asr_t **out)
     argv[argc++] = "-hmm";       argv[argc++] = mdir;
     argv[argc++] = "-dict";      argv[argc++] = dict;
     argv[argc++] = "-samprate";  argv[argc++] = "16000";
+    /* The acoustic model adapted to real rooms and microphones (grammars/
+     * README.md): one global transform of its means, applied at load. */
+    if (mllr[0] != '\0') {
+        argv[argc++] = "-mllr"; argv[argc++] = mllr;
+    }
     /* Our VAD already cut the audio; pocketsphinx's would drop frames. */
     argv[argc++] = "-remove_silence"; argv[argc++] = "no";
     /* The verification compares scores of two searches; only when every

@@ -573,6 +573,11 @@ static int cmd_calibrate(int argc, char **argv)
         usage_calibrate(stderr);
         return EXIT_BAD_INPUT;
     }
+    if (cfg.audio.out_file != NULL && cfg.audio.in_file == NULL) {
+        fprintf(stderr, "floorcoach calibrate: --out writes the prompts to a file, so nobody "
+                "hears them; give the answers with --mic FILE.wav too\n");
+        return EXIT_BAD_INPUT;
+    }
     if (!no_save) {
         if (save == NULL && calibration_path(path, sizeof path) < 0) {
             fprintf(stderr, "floorcoach calibrate: no HOME or XDG_CONFIG_HOME to save in; "

@@ -71,6 +71,7 @@ fi
 # Calibration: bad input is refused; a saved calibration is used by run
 # (and recorded in the log), unless --no-calibration; a broken one is named.
 expect 2 "give a number from 1 to 10" "calibrate refuses --takes 0" -- "$FC" calibrate --takes 0 --no-save
+expect 2 "give the answers with --mic" "calibrate --out needs --mic" -- "$FC" calibrate --out "$T/c.wav" --no-save
 expect 2 "notaudio.wav: cannot read audio file" "calibrate names an unreadable microphone file" -- "$FC" calibrate --mic "$T/notaudio.wav" --out "$T/c.wav" --no-save
 mkdir -p "$T/config/floorcoach"
 printf 'bias.stop = 10\nbias.pain = 5\n' >"$T/config/floorcoach/calibration.conf"
