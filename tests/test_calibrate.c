@@ -232,6 +232,21 @@ static void test_saved_file_is_what_the_recogniser_reads(void **state)
     rmdir(dir);
 }
 
+/* A calibration from files with the default voice: microphone `mic`,
+ * prompts to `out`, saving to `save`. */
+static calib_config files_config(const char *mic, const char *out, const char *save)
+{
+    calib_config cfg = calib_config_default();
+    char verr[256];
+    assert_int_equal(voice_load(FC_SOURCE_DIR "/voices/default.yaml", &cfg.voice, verr,
+                                sizeof verr), 0);
+    cfg.audio.in_file = mic;
+    cfg.audio.out_file = out;
+    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    cfg.save_path = save;
+    return cfg;
+}
+
 /* The whole calibration from files: words placed in the microphone file
  * where calib_timeline() says the windows are. */
 static void test_spoken_calibration_from_files(void **state)
@@ -243,15 +258,8 @@ static void test_spoken_calibration_from_files(void **state)
     snprintf(events, sizeof events, "/tmp/fc_cal_ev_%d.jsonl", (int)getpid());
     snprintf(save, sizeof save, "/tmp/fc_cal_save_%d.conf", (int)getpid());
 
-    calib_config cfg = calib_config_default();
-    char verr[256];
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/voices/default.yaml", &cfg.voice, verr,
-                                sizeof verr), 0);
-    cfg.audio.in_file = mic;
-    cfg.audio.out_file = out;
-    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    calib_config cfg = files_config(mic, out, save);
     cfg.events_path = events;
-    cfg.save_path = save;
 
     tts_t *tts = NULL;
     calib_slot slots[CALIB_MAX_SLOTS];
@@ -328,14 +336,7 @@ static void test_silent_microphone_changes_nothing(void **state)
     snprintf(out, sizeof out, "/tmp/fc_cal_out0_%d.wav", (int)getpid());
     snprintf(save, sizeof save, "/tmp/fc_cal_save0_%d.conf", (int)getpid());
     support_write_mic(mic, 200, NULL, NULL, NULL, 0);
-    calib_config cfg = calib_config_default();
-    char verr[256];
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/voices/default.yaml", &cfg.voice, verr,
-                                sizeof verr), 0);
-    cfg.audio.in_file = mic;
-    cfg.audio.out_file = out;
-    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
-    cfg.save_path = save;
+    calib_config cfg = files_config(mic, out, save);
     cfg.repeats = 1;
     calib_result r;
     assert_true(calib_run(&cfg, &r, err, sizeof err) < 0);
