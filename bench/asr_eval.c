@@ -7,8 +7,9 @@
  * Every clip listed in CORPUS_DIR/MANIFEST.tsv (of the chosen split) is
  * streamed through one asr instance in 160-sample chunks on one session
  * clock, as the live listener would.  With --synth, every DIR/NAME_WORD.wav
- * (16 kHz mono) is a command clip instead, WORD one of the four commands:
- * for voices the recogniser was never tuned on, e.g. espeak-ng's, made by
+ * (16 kHz mono) is a clip instead: a command clip when WORD is one of the
+ * four commands, else a distractor. For voices the recogniser was never
+ * tuned on, e.g. espeak-ng's, made by
  *
  *   for v in en-us+f3 en-us+f2 en-us+m3 en-us+f4 en+f3 en-gb+f3 en-gb-x-rp
  *            en-us+klatt; do for w in stop next pain repeat; do
@@ -557,14 +558,16 @@ static int run_synth(eval *ev, const char *dir)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, name);
             long n = 0;
-            int16_t *x = expect == ASR_WORD_NONE ? NULL : read_wav(path, &n);
+            int16_t *x = read_wav(path, &n);
             if (x != NULL) {
+                /* Any other word is a distractor: it must not be heard. */
                 char cat[64];
                 snprintf(cat, sizeof cat, "synth/%s", word);
-                if (eval_clip(ev, x, n, K_COMMAND, expect, name, cat, "synth", "") < 0)
+                if (eval_clip(ev, x, n, expect != ASR_WORD_NONE ? K_COMMAND : K_DISTRACTOR,
+                              expect, name, cat, "synth", "") < 0)
                     rc = 1;
                 free(x);
-            } else if (expect != ASR_WORD_NONE) {
+            } else {
                 fprintf(stderr, "asr_eval: cannot read %s\n", path);
             }
         }
