@@ -73,6 +73,7 @@ static double num(json_t *o, const char *k) { return json_number_value(json_obje
 static routine_t *routine;
 static voice_profile coach_voice;
 static char wav[64], log_path[64];
+static const char *grammar_dir; /* NULL: the data folder's grammars/ */
 
 /* Runs the routine; returns 0 and fills *ev, or -1. */
 static int run(const char *mic, const room_config *room, events *ev, double *cpu)
@@ -87,7 +88,7 @@ static int run(const char *mic, const room_config *room, events *ev, double *cpu
     cfg.events_path = log_path;
     static char grammars[PATH_MAX];
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
-    cfg.grammar_dir = mic || room ? grammars : NULL;
+    cfg.grammar_dir = mic || room ? (grammar_dir ? grammar_dir : grammars) : NULL;
     session_end_reason reason;
     double t0 = cpu_now();
     if (coach_run(&cfg, &reason, err, sizeof err) < 0) {
@@ -182,7 +183,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *noise = NULL, *routine_name = "fai";
-    int trials = 40;
+    int trials = 40, rooms = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--noise") && i + 1 < argc)
             noise = argv[++i];
@@ -190,8 +191,13 @@ int main(int argc, char **argv)
             trials = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--routine") && i + 1 < argc)
             routine_name = argv[++i];
+        else if (!strcmp(argv[i], "--grammars") && i + 1 < argc)
+            grammar_dir = argv[++i];
+        else if (!strcmp(argv[i], "--barge-in-only"))
+            rooms = 0;
         else {
-            fprintf(stderr, "usage: echo_bench [--noise FILE.wav] [--trials N] [--routine NAME]\n");
+            fprintf(stderr, "usage: echo_bench [--noise FILE.wav] [--trials N] [--routine NAME] "
+                    "[--grammars DIR] [--barge-in-only]\n");
             return 2;
         }
     }
@@ -219,7 +225,7 @@ int main(int argc, char **argv)
     printf("%-22s %10s %12s %14s %10s %10s %10s\n", "room", "heard", "per hour", "per narr. h",
            "ERLE aec", "ERLE +res", "CPU s/s");
     const char *echoes[] = {"0@20", "6@35"};
-    for (int withnoise = 0; withnoise <= (noise ? 1 : 0); withnoise++)
+    for (int withnoise = 0; rooms && withnoise <= (noise ? 1 : 0); withnoise++)
         for (int e = 0; e < 2; e++)
             for (int reverb = 0; reverb <= 1; reverb++) {
                 room_config room = room_config_default();
