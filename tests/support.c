@@ -163,32 +163,56 @@ static int heard_reliably(const char *word, const int16_t *pcm, size_t n)
     return 1;
 }
 
-int16_t *support_synth(const char *word, size_t *n)
+/* The user's voices: eSpeak NG variants unlike the coach's own, in a fixed
+ * order, each at three speaking rates. */
+static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2", "en-us+m2",
+                                       "en-gb-x-rp", "en-us+f4", "en+f3",    "en-us+m6"};
+static const int rates[] = {150, 130, 170};
+#define N_CANDIDATES (int)(sizeof variants / sizeof variants[0] * sizeof rates / sizeof rates[0])
+
+int16_t *support_synth_candidate(const char *word, int k, size_t *n)
 {
-    /* The user's voices: eSpeak NG variants unlike the coach's own. */
-    static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2", "en-us+m2",
-                                           "en-gb-x-rp", "en-us+f4", "en+f3",    "en-us+m6"};
-    static const int rates[] = {150, 130, 170};
     voice_profile v;
     char err[256];
+    if (k < 0 || k >= N_CANDIDATES)
+        return NULL;
     assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, err, sizeof err), 0);
-    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
-        for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++) {
-            snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variants[i]);
-            v.rate = rates[r];
-            int16_t *pcm = render_word(&v, word, n);
-            if (heard_reliably(word, pcm, *n)) {
-                fprintf(stderr, "  '%s' spoken by %s at %d wpm\n", word, variants[i], rates[r]);
-                return pcm;
-            }
-            free(pcm);
+    int nr = (int)(sizeof rates / sizeof rates[0]);
+    snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variants[k / nr]);
+    v.rate = rates[k % nr];
+    return render_word(&v, word, n);
+}
+
+void support_describe_candidate(const char *word, int k)
+{
+    int nr = (int)(sizeof rates / sizeof rates[0]);
+    if (k >= 0 && k < N_CANDIDATES)
+        fprintf(stderr, "  '%s' spoken by %s at %d wpm\n", word, variants[k / nr], rates[k % nr]);
+}
+
+int16_t *support_synth(const char *word, size_t *n)
+{
+    for (int k = 0; k < N_CANDIDATES; k++) {
+        int16_t *pcm = support_synth_candidate(word, k, n);
+        if (heard_reliably(word, pcm, *n)) {
+            support_describe_candidate(word, k);
+            return pcm;
         }
+        free(pcm);
+    }
     fail_msg("the recogniser hears '%s' in none of the test voices", word);
     return NULL;
 }
 
 double support_run_words(const char *routine_path, const char *const *words, const double *at,
                          int n, const room_config *room, rendered *out)
+{
+    return support_run_words_voice(routine_path, words, at, n, room, -1, out);
+}
+
+double support_run_words_voice(const char *routine_path, const char *const *words,
+                               const double *at, int n, const room_config *room, int candidate,
+                               rendered *out)
 {
     char mic[128];
     snprintf(mic, sizeof mic, "/tmp/fc_mic_%d.wav", (int)getpid());
@@ -197,7 +221,9 @@ double support_run_words(const char *routine_path, const char *const *words, con
     int64_t pos[8] = {0};
     assert_true(n >= 1 && n <= 8);
     for (int k = 0; k < n; k++) {
-        clips[k] = support_synth(words[k], &lens[k]);
+        clips[k] = candidate < 0 ? support_synth(words[k], &lens[k])
+                                 : support_synth_candidate(words[k], candidate, &lens[k]);
+        assert_non_null(clips[k]);
         pos[k] = (int64_t)(at[k] * RATE);
     }
     support_write_mic(mic, at[n - 1] + 5, (const int16_t *const *)clips, lens, pos, n);

@@ -54,10 +54,20 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
  * sample is the end of the word. */
 int16_t *support_synth(const char *word, size_t *n);
 
+/* The k-th candidate user voice (support_synth's fixed order) saying word,
+ * heard or not; NULL when k is past the last. */
+int16_t *support_synth_candidate(const char *word, int k, size_t *n);
+/* Prints which voice candidate k is, on stderr. */
+void support_describe_candidate(const char *word, int k);
+
 /* Runs routine_path (default voice) with `words` spoken by support_synth()
  * at the given session seconds, in an optional simulated room. Returns the
  * end of the first word, in session seconds. */
 double support_run_words(const char *routine_path, const char *const *words, const double *at,
                          int n, const room_config *room, rendered *out);
+/* The same with every word in candidate voice k (support_synth_candidate). */
+double support_run_words_voice(const char *routine_path, const char *const *words,
+                               const double *at, int n, const room_config *room, int candidate,
+                               rendered *out);
 
 #endif
