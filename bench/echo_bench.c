@@ -1,6 +1,7 @@
 /* Echo benchmark (issue 5): the coach hearing itself.
  *
- *   echo_bench [--noise FILE.wav] [--trials N] [--routine NAME]
+ *   echo_bench [--noise FILE.wav] [--trials N] [--routine NAME] [--grammars DIR]
+ *              [--barge-in-only] [--barge-in-echo GAIN_DB@DELAY_MS]
  *
  * Prints, for a simulated room (echo at 0 dB / 20 ms and +6 dB / 35 ms, with
  * and without reverberation, and with noise when a file is given):
@@ -184,6 +185,7 @@ int main(int argc, char **argv)
 {
     const char *noise = NULL, *routine_name = "fai";
     int trials = 40, rooms = 1;
+    const char *barge_echo = "0@20";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--noise") && i + 1 < argc)
             noise = argv[++i];
@@ -195,9 +197,11 @@ int main(int argc, char **argv)
             grammar_dir = argv[++i];
         else if (!strcmp(argv[i], "--barge-in-only"))
             rooms = 0;
+        else if (!strcmp(argv[i], "--barge-in-echo") && i + 1 < argc)
+            barge_echo = argv[++i];
         else {
             fprintf(stderr, "usage: echo_bench [--noise FILE.wav] [--trials N] [--routine NAME] "
-                    "[--grammars DIR] [--barge-in-only]\n");
+                    "[--grammars DIR] [--barge-in-only] [--barge-in-echo GAIN_DB@DELAY_MS]\n");
             return 2;
         }
     }
@@ -291,7 +295,10 @@ int main(int argc, char **argv)
         free(buf);
         double end = (double)(pos + (int64_t)n) / RATE;
         room_config room = room_config_default();
-        room_parse_echo("0@20", &room);
+        if (room_parse_echo(barge_echo, &room) < 0) {
+            fprintf(stderr, "echo_bench: --barge-in-echo %s: give GAIN_DB@DELAY_MS\n", barge_echo);
+            return 2;
+        }
         events tr;
         if (run(mic, &room, &tr, NULL) < 0)
             return 2;
@@ -317,8 +324,8 @@ int main(int argc, char **argv)
     events_free(&ev);
     unlink(mic);
     qsort(reaction, (size_t)detected, sizeof *reaction, cmp_double);
-    printf("\nbarge-in at echo 0 dB: %d/%d detected (%.1f%%; %d over counting, %d over narration)\n",
-           detected, done, 100.0 * detected / (done ? done : 1), over_count, done - over_count);
+    printf("\nbarge-in at echo %s: %d/%d detected (%.1f%%; %d over counting, %d over narration)\n",
+           barge_echo, detected, done, 100.0 * detected / (done ? done : 1), over_count, done - over_count);
     if (detected)
         printf("reaction, end of word to reply: median %.0f ms, max %.0f ms\n",
                1000 * reaction[detected / 2], 1000 * reaction[detected - 1]);
