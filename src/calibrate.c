@@ -5,6 +5,7 @@
 #include "fc_error.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,10 +107,24 @@ static int take_words(asr_t *asr, const calib_take *t, const int16_t *room, size
     return nh + got;
 }
 
-static int score_takes(asr_t *asr, const calib_take *takes, const bool *use, int n,
-                       const int16_t *room, size_t room_n, calib_score *s)
+/* A command missed costs one; one heard wrongly, or an ordinary word taken
+ * for a command, costs two: those make the coach act on its own. */
+static int objective(const calib_score *s)
 {
+    return s->heard - 2 * (s->wrong + s->taken);
+}
+
+/* Scores the takes in use.  With need > INT_MIN, gives up (returning 1) as
+ * soon as the objective can no longer reach need even if every remaining
+ * command take were heard: most candidate biases lose early, and each take
+ * costs a decode. */
+static int score_takes(asr_t *asr, const calib_take *takes, const bool *use, int n,
+                       const int16_t *room, size_t room_n, int need, calib_score *s)
+{
+    int commands_left = 0;
     memset(s, 0, sizeof *s);
+    for (int i = 0; i < n; i++)
+        commands_left += use[i] && takes[i].word != ASR_WORD_NONE;
     for (int i = 0; i < n; i++) {
         if (!use[i])
             continue;
@@ -128,19 +143,15 @@ static int score_takes(asr_t *asr, const calib_take *takes, const bool *use, int
             s->commands++;
             s->heard += right;
             s->wrong += other;
+            commands_left--;
         } else {
             s->others++;
             s->taken += other;
         }
+        if (need > INT_MIN && objective(s) + commands_left < need)
+            return 1;
     }
     return FC_OK;
-}
-
-/* A command missed costs one; one heard wrongly, or an ordinary word taken
- * for a command, costs two: those make the coach act on its own. */
-static int objective(const calib_score *s)
-{
-    return s->heard - 2 * (s->wrong + s->taken);
 }
 
 int calib_tune(asr_t *asr, const calib_take *takes, int n, const int16_t *room, size_t room_n,
@@ -160,7 +171,7 @@ int calib_tune(asr_t *asr, const calib_take *takes, int n, const int16_t *room, 
         out->used += use[i];
         out->silent += !use[i];
     }
-    if ((rc = score_takes(asr, takes, use, n, room, room_n, &out->before)) < 0)
+    if ((rc = score_takes(asr, takes, use, n, room, room_n, INT_MIN, &out->before)) < 0)
         goto fail;
 
     /* One pass of coordinate search, most safety-critical word first.
@@ -175,11 +186,15 @@ int calib_tune(asr_t *asr, const calib_take *takes, int n, const int16_t *room, 
             if (fabs(b - start) < 1e-9)
                 continue;
             calib_score s;
+            /* To win, beat the best; or tie it, nearer the shipped tuning. */
+            bool nearer = fabs(b - start) < fabs(best_b - start);
+            int need = objective(&best) + (nearer ? 0 : 1);
             if ((rc = asr_set_bias(asr, w, b)) < 0 ||
-                (rc = score_takes(asr, takes, use, n, room, room_n, &s)) < 0)
+                (rc = score_takes(asr, takes, use, n, room, room_n, need, &s)) < 0)
                 goto fail;
-            if (objective(&s) > objective(&best) ||
-                (objective(&s) == objective(&best) && fabs(b - start) < fabs(best_b - start))) {
+            if (rc == 1)
+                continue; /* cannot win */
+            if (objective(&s) >= need) {
                 best = s;
                 best_b = b;
             }

@@ -260,6 +260,7 @@ static void test_spoken_calibration_from_files(void **state)
 
     calib_config cfg = files_config(mic, out, save);
     cfg.events_path = events;
+    cfg.repeats = 2;
 
     tts_t *tts = NULL;
     calib_slot slots[CALIB_MAX_SLOTS];
@@ -285,7 +286,7 @@ static void test_spoken_calibration_from_files(void **state)
         at[nc] = slots[i].listen_at + RATE / 2;
         nc++;
     }
-    assert_int_equal(takes, 3 * 4 + 6);
+    assert_int_equal(takes, 2 * 4 + 6);
     support_write_mic(mic, (double)slots[n - 1].listen_end / RATE + 1, clips, lens, at, nc);
 
     calib_result r;
@@ -293,10 +294,12 @@ static void test_spoken_calibration_from_files(void **state)
     int rc = calib_run(&cfg, &r, err, sizeof err);
     if (rc < 0)
         fail_msg("calib_run: %s", err);
-    assert_int_equal(r.used, 18);
+    assert_int_equal(r.used, 14);
     assert_int_equal(r.silent, 0);
-    assert_true(r.after.heard >= r.before.heard);
-    assert_true(r.after.taken <= r.before.taken);
+    /* Never worse than the shipped tuning by calibration's own measure: a
+     * command missed costs one, anything taken for a command two. */
+    assert_true(r.after.heard - 2 * (r.after.wrong + r.after.taken) >=
+                r.before.heard - 2 * (r.before.wrong + r.before.taken));
     assert_int_equal(access(save, R_OK), 0);
     asr_t *asr = new_asr(save);
     for (int w = ASR_WORD_NEXT; w <= ASR_WORD_STOP; w++)
@@ -314,7 +317,7 @@ static void test_spoken_calibration_from_files(void **state)
         end_ok += strstr(line, "\"reason\":\"calibrated\"") != NULL;
     }
     fclose(fp);
-    assert_int_equal(recorded, 1 + 18);
+    assert_int_equal(recorded, 1 + 14);
     assert_int_equal(calibrated, 1);
     assert_int_equal(end_ok, 1);
 
