@@ -15,7 +15,10 @@
  *    normalises it by its own mean) with a one-word JSGF grammar in which
  *    the four commands compete with ~1000 frequent English words and the
  *    common words one phone away from them ("top", "neck", "plain"), at a
- *    low weight: whatever else is said is explained by one of those.
+ *    low weight: whatever else is said is explained by one of those.  Each
+ *    command's weight is scaled by its bias (asr.conf, the user's
+ *    calibration); the acoustic model can be adapted with an MLLR
+ *    transform (grammars/en-us-rooms.mllr).
  *  - Optionally (verify = 1) a command that wins is verified against a free
  *    phone loop over the same frames: the per-frame log-likelihood ratio
  *    must reach the word's min_llr from asr.conf.

@@ -65,8 +65,9 @@ int asr_conf_check(const char *path, char *err, size_t errlen);
 
 /* Owner thread. A command's bias, in nats, is added to its log weight
  * against every other word in the grammar: positive finds it more often and
- * takes more other words for it.  0 is the shipped tuning; asr.conf and the
- * user's calibration set it with `bias.WORD = NATS`.  Returns 0, or
+ * takes more other words for it.  0 keeps the grammar's own weights;
+ * grammars/asr.conf and then the user's calibration set it with
+ * `bias.WORD = NATS`.  Returns 0, or
  * FC_ERR_ARG outside [ASR_BIAS_MIN, ASR_BIAS_MAX], or FC_ERR_MODEL. */
 int asr_set_bias(asr_t *asr, asr_word w, double nats);
 double asr_get_bias(const asr_t *asr, asr_word w);
