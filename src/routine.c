@@ -306,13 +306,15 @@ static void load_step(loader *ld, yaml_node_t *n, routine_step *step)
         step->text = get_text(ld, n, "step");
         return;
     }
-    field f[] = {{"say", NULL, NULL}, {"wait", NULL, NULL}};
-    if (get_fields(ld, n, "a step", f, 2) < 0)
+    field f[] = {{"say", NULL, NULL}, {"wait", NULL, NULL}, {"position", NULL, NULL}};
+    if (get_fields(ld, n, "a step", f, 3) < 0)
         return;
     if (need(ld, n, &f[0], "this step"))
         step->text = get_text(ld, f[0].value, "say");
     if (f[1].value)
         get_int(ld, f[1].value, "wait", 1, 300, &step->wait_seconds);
+    if (f[2].value)
+        get_bool(ld, f[2].value, "position", &step->position);
 }
 
 enum {
@@ -400,8 +402,14 @@ static void load_exercise(loader *ld, yaml_node_t *n, routine_exercise *ex, size
             problem(ld, steps, "'steps' is an empty list");
         routine_step *a = keep_array(ld, len, sizeof *a);
         if (a) {
-            for (size_t i = 0; i < len; i++)
-                load_step(ld, node_at(ld, steps->data.sequence.items.start[i]), &a[i]);
+            int positions = 0;
+            for (size_t i = 0; i < len; i++) {
+                yaml_node_t *item = node_at(ld, steps->data.sequence.items.start[i]);
+                load_step(ld, item, &a[i]);
+                /* "repeat" can say only one step again. */
+                if (a[i].position && ++positions == 2)
+                    problem(ld, item, "only one step of an exercise can be its 'position'");
+            }
             ex->steps = a;
             ex->n_steps = len;
         }

@@ -14,6 +14,8 @@ typedef enum { ROUTINE_HOLD, ROUTINE_REPS } routine_kind;
 typedef struct {
     const char *text;
     int wait_seconds; /* 0: no wait point; else wait up to this long for "next" */
+    bool position;    /* what "repeat" says again during a hold or repetitions
+                         (at most one per exercise; default: the last step) */
 } routine_step;
 
 typedef struct {

@@ -178,9 +178,12 @@ static int plan_side(session_t *s, int e, const char *side, int first_side)
         return rc;
     if (first_side && (rc = plan_say(s, "%s", ex->purpose)) < 0)
         return rc;
+    const char *position = NULL;
     for (size_t i = 0; i < ex->n_steps; i++) {
         if ((rc = plan_step(s, ex->steps[i].text, side, &last_step)) < 0)
             return rc;
+        if (ex->steps[i].position)
+            position = last_step;
         if (ex->steps[i].wait_seconds) {
             if (!(it = plan_add(s, P_WAIT)))
                 return FC_ERR_NOMEM;
@@ -203,7 +206,7 @@ static int plan_side(session_t *s, int e, const char *side, int first_side)
             it->seconds = ex->hold_seconds;
             it->rep = rep;
             it->of = ex->repetitions;
-            it->again = last_step;
+            it->again = position ? position : last_step;
             if (rep < ex->repetitions && ex->rest_seconds > 0) {
                 if ((rc = plan_say(s, "Rest for %d seconds.", ex->rest_seconds)) < 0)
                     return rc;
@@ -219,7 +222,7 @@ static int plan_side(session_t *s, int e, const char *side, int first_side)
             return FC_ERR_NOMEM;
         it->of = ex->repetitions;
         it->tempo = ex->rep_seconds;
-        it->again = last_step;
+        it->again = position ? position : last_step;
     }
     for (int i = block; i < s->n_plan; i++) {
         s->plan[i].exercise = e;

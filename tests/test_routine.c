@@ -219,6 +219,20 @@ static void test_bad_wait_and_range(void **state)
     free(t);
 }
 
+static void test_position_step(void **state)
+{
+    (void)state;
+    /* One position step per exercise; a second is named by its line. */
+    char *t = variant("        wait: 20\n      - Lean forward.\n",
+                      "        wait: 20\n        position: true\n"
+                      "      - {say: Lean forward., position: true}\n");
+    expect_problem(t, 16, "only one step");
+    free(t);
+    t = variant("        wait: 20\n", "        wait: 20\n        position: maybe\n");
+    expect_problem(t, 15, "'position' must be true or false");
+    free(t);
+}
+
 static void test_empty_text(void **state)
 {
     (void)state;
@@ -273,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_reps_outside_range),
         cmocka_unit_test(test_bad_kind_and_sides),
         cmocka_unit_test(test_bad_wait_and_range),
+        cmocka_unit_test(test_position_step),
         cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_clearance_needs_therapist),
         cmocka_unit_test(test_missing_file_and_empty_file),

@@ -324,6 +324,25 @@ static void test_repeat_in_hold_says_again_and_restarts_count(void **state)
     routine_destroy(r);
 }
 
+/* A routine can name the step that describes the position: "repeat" then
+ * says that one, not the exercise's last step. */
+static void test_repeat_in_hold_says_the_position_step(void **state)
+{
+    (void)state;
+    routine_t *r = load("position.yaml");
+    static trace tr;
+    int h;
+    session_t *s = start_in_hold(r, &tr, &h);
+    int before = tr.n;
+    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    run_until(s, &tr, tr.now + RATE * 5);
+    int say = find(&tr, SESSION_ACT_SAY, before);
+    assert_true(say >= 0);
+    assert_string_equal(tr.text[say], "Lie on your back with your knees bent.");
+    session_destroy(s);
+    routine_destroy(r);
+}
+
 static void test_next_at_wait_point_continues(void **state)
 {
     (void)state;
@@ -411,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_pain_without_answer_ends_session),
         cmocka_unit_test(test_next_ends_hold_early),
         cmocka_unit_test(test_repeat_in_hold_says_again_and_restarts_count),
+        cmocka_unit_test(test_repeat_in_hold_says_the_position_step),
         cmocka_unit_test(test_next_at_wait_point_continues),
         cmocka_unit_test(test_repeat_during_line_says_it_again),
         cmocka_unit_test(test_interrupt_ends_immediately),
