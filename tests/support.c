@@ -117,14 +117,27 @@ void support_write_mic(const char *path, double seconds, const int16_t *const *c
     free(pcm);
 }
 
-static int16_t *render_word(const voice_profile *v, const char *word, size_t *n)
+/* `word` in the test user's voice (tests/voices/user.yaml), with its eSpeak
+ * NG voice replaced by `variant` unless NULL, at `rate` wpm. */
+static int16_t *user_says(const char *variant, int rate, const char *word, size_t *n)
 {
+    voice_profile v;
+    char err[256];
     tts_t *tts = NULL;
     int16_t *pcm = NULL;
-    assert_int_equal(tts_create(v, &tts), 0);
+    assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, err, sizeof err), 0);
+    if (variant)
+        snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variant);
+    v.rate = rate;
+    assert_int_equal(tts_create(&v, &tts), 0);
     assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &pcm, n), 0);
     tts_destroy(tts);
     return pcm;
+}
+
+int16_t *support_say(const char *word, int rate, size_t *n)
+{
+    return user_says(NULL, rate, word, n);
 }
 
 /* Does the recogniser, on its own, hear `word` in this clip after `lead`
@@ -170,17 +183,17 @@ static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2", "en-u
 static const int rates[] = {150, 130, 170};
 #define N_CANDIDATES (int)(sizeof variants / sizeof variants[0] * sizeof rates / sizeof rates[0])
 
+int support_candidates(void)
+{
+    return N_CANDIDATES;
+}
+
 int16_t *support_synth_candidate(const char *word, int k, size_t *n)
 {
-    voice_profile v;
-    char err[256];
+    int nr = (int)(sizeof rates / sizeof rates[0]);
     if (k < 0 || k >= N_CANDIDATES)
         return NULL;
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, err, sizeof err), 0);
-    int nr = (int)(sizeof rates / sizeof rates[0]);
-    snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variants[k / nr]);
-    v.rate = rates[k % nr];
-    return render_word(&v, word, n);
+    return user_says(variants[k / nr], rates[k % nr], word, n);
 }
 
 void support_describe_candidate(const char *word, int k)

@@ -54,6 +54,12 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
  * sample is the end of the word. */
 int16_t *support_synth(const char *word, size_t *n);
 
+/* `word` in the test user's own voice (tests/voices/user.yaml) at `rate`
+ * words per minute. Returns a malloc'd clip. */
+int16_t *support_say(const char *word, int rate, size_t *n);
+
+/* How many candidate user voices support_synth tries. */
+int support_candidates(void);
 /* The k-th candidate user voice (support_synth's fixed order) saying word,
  * heard or not; NULL when k is past the last. */
 int16_t *support_synth_candidate(const char *word, int k, size_t *n);

@@ -37,20 +37,6 @@ static void room_noise(int16_t *x, size_t n, unsigned *seed)
     }
 }
 
-static int16_t *say(const char *word, int rate, size_t *n)
-{
-    voice_profile v;
-    char err[256];
-    tts_t *tts = NULL;
-    int16_t *pcm = NULL;
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, err, sizeof err), 0);
-    v.rate = rate;
-    assert_int_equal(tts_create(&v, &tts), 0);
-    assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &pcm, n), 0);
-    tts_destroy(tts);
-    return pcm;
-}
-
 typedef struct {
     calib_take takes[40];
     int16_t *buf[40];
@@ -62,7 +48,7 @@ typedef struct {
 static void add_take(take_set *s, asr_word w, const char *word, int rate, unsigned *seed)
 {
     size_t n = 0;
-    int16_t *pcm = say(word, rate, &n);
+    int16_t *pcm = support_say(word, rate, &n);
     int16_t *win = malloc(WINDOW * sizeof *win);
     room_noise(win, WINDOW, seed);
     for (size_t i = 0; i < n && RATE * 6 / 10 + i < WINDOW; i++)
@@ -282,7 +268,7 @@ static void test_spoken_calibration_from_files(void **state)
         assert_true(slots[i].listen_at >= slots[i].say_at);
         if (i + 1 < n)
             assert_true(slots[i + 1].say_at >= slots[i].listen_end);
-        clips[nc] = say(slots[i].label, 150, &lens[nc]);
+        clips[nc] = support_say(slots[i].label, 150, &lens[nc]);
         at[nc] = slots[i].listen_at + RATE / 2;
         nc++;
     }

@@ -68,12 +68,7 @@ static void barge_in(const char *word, double at, const char *reply, const char 
     room_config room = echo_room("0@20", false);
     const char *words[] = {word};
     double times[] = {at};
-    size_t unused;
-    for (int k = 0;; k++) {
-        int16_t *probe = support_synth_candidate(word, k, &unused);
-        if (probe == NULL)
-            fail_msg("no candidate voice's '%s' is heard over the coach", word);
-        free(probe);
+    for (int k = 0; k < support_candidates(); k++) {
         rendered r;
         double end = support_run_words_voice(MINI, words, times, 1, &room, k, &r);
         int h = ev_find(&r, "heard", 0);
@@ -98,6 +93,7 @@ static void barge_in(const char *word, double at, const char *reply, const char 
         support_release(&r);
         return;
     }
+    fail_msg("no candidate voice's '%s' is heard over the coach", word);
 }
 
 /* Was the coach speaking at session second t? */
