@@ -34,6 +34,12 @@ static double frame_db(const int16_t *x, size_t n)
     return 10.0 * log10(e / (double)n + 1.0);
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Median 10 ms level of the room recording. */
 static double room_db(const int16_t *room, size_t n)
 {
@@ -45,13 +51,7 @@ static double room_db(const int16_t *room, size_t n)
         return 0.0;
     for (size_t i = 0; i < frames; i++)
         e[i] = frame_db(room + i * FRAME, FRAME);
-    /* Insertion sort: a few hundred values, once. */
-    for (size_t i = 1; i < frames; i++)
-        for (size_t j = i; j > 0 && e[j - 1] > e[j]; j--) {
-            double t = e[j];
-            e[j] = e[j - 1];
-            e[j - 1] = t;
-        }
+    qsort(e, frames, sizeof *e, by_value);
     double med = e[frames / 2];
     free(e);
     return med;
