@@ -258,7 +258,7 @@ static void add_noise(eval *ev, int16_t *x, long n, double gain)
 
 /* Streams one clip (with its padding) through the recogniser and counts
  * what it heard.  Returns 0, or -1 on a fatal error. */
-static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word expect,
+static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command expect,
                      const char *file, const char *cat, const char *sp, const char *desc)
 {
     double bg_db;
@@ -347,7 +347,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
     if (ev->dump != NULL) {
         fprintf(ev->dump, "%s\t%s\t%s", file, cat, sp);
         for (int j = 0; j < nd; j++)
-            fprintf(ev->dump, "\t%s:%.4f:%.3f:%.3f:%.3f", asr_word_name(det[j].word),
+            fprintf(ev->dump, "\t%s:%.4f:%.3f:%.3f:%.3f", fc_command_name(det[j].word),
                     det[j].score, (det[j].start - clip_at) / (double)RATE,
                     (det[j].end - clip_at) / (double)RATE,
                     (det[j].t - clip_at) / (double)RATE);
@@ -404,7 +404,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, asr_word e
         ev->audio_cont += secs;
         for (int j = 0; j < nd; j++) {
             /* A command really spoken inside the sentence is no false alarm. */
-            if (says_word(desc, asr_word_name(det[j].word)))
+            if (says_word(desc, fc_command_name(det[j].word)))
                 ev->excused++;
             else
                 ev->fa_cont[c]++;
@@ -498,10 +498,10 @@ static int run_manifest(eval *ev, const char *corpus, const char *split)
             continue;
 
         enum kind k = K_OTHER;
-        asr_word expect = ASR_WORD_NONE;
+        fc_command expect = FC_CMD_NONE;
         if (strncmp(cat, "commands/", 9) == 0) {
             k = K_COMMAND;
-            expect = asr_word_from_name(cat + 9);
+            expect = fc_command_from_name(cat + 9);
         } else if (strncmp(cat, "distractors/", 12) == 0) {
             k = K_DISTRACTOR;
         } else if (strncmp(cat, "near/", 5) == 0) {
@@ -511,7 +511,7 @@ static int run_manifest(eval *ev, const char *corpus, const char *split)
         } else if (strcmp(cat, "noise") == 0) {
             k = K_NOISE;
         }
-        if (k == K_OTHER || (k == K_COMMAND && expect == ASR_WORD_NONE))
+        if (k == K_OTHER || (k == K_COMMAND && expect == FC_CMD_NONE))
             continue;
 
         snprintf(path, sizeof path, "%s/%s", corpus, file);
@@ -554,7 +554,7 @@ static int run_synth(eval *ev, const char *dir)
             size_t wl = (size_t)(name + len - 4 - us - 1);
             memcpy(word, us + 1, wl);
             word[wl] = '\0';
-            asr_word expect = asr_word_from_name(word);
+            fc_command expect = fc_command_from_name(word);
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, name);
             long n = 0;
@@ -563,7 +563,7 @@ static int run_synth(eval *ev, const char *dir)
                 /* Any other word is a distractor: it must not be heard. */
                 char cat[64];
                 snprintf(cat, sizeof cat, "synth/%s", word);
-                if (eval_clip(ev, x, n, expect != ASR_WORD_NONE ? K_COMMAND : K_DISTRACTOR,
+                if (eval_clip(ev, x, n, expect != FC_CMD_NONE ? K_COMMAND : K_DISTRACTOR,
                               expect, name, cat, "synth", "") < 0)
                     rc = 1;
                 free(x);
@@ -588,11 +588,11 @@ static void report(eval *ev, const char *what)
     for (int w = 1; w < 5; w++) {
         const word_stat *s = &ev->ws[w];
         if (s->n == 0) {
-            printf("  detect %-7s   no clips\n", asr_word_name((asr_word)w));
+            printf("  detect %-7s   no clips\n", fc_command_name((fc_command)w));
             continue;
         }
         printf("  detect %-7s %6.1f%%  (%d/%d)  wrong command %d\n",
-               asr_word_name((asr_word)w), 100.0 * s->hit / s->n, s->hit, s->n, s->wrong);
+               fc_command_name((fc_command)w), 100.0 * s->hit / s->n, s->hit, s->n, s->wrong);
         cmd_n += s->n;
         cmd_wrong += s->wrong;
     }
@@ -687,10 +687,10 @@ int main(int argc, char **argv)
         perror(dump_path);
         return 1;
     }
-    int rc = asr_create(&cfg, &ev.asr);
+    fc_error err = {0};
+    int rc = asr_create(&cfg, &ev.asr, &err);
     if (rc < 0) {
-        fprintf(stderr, "asr_eval: asr_create failed (%d); grammar dir %s\n",
-                rc, cfg.grammar_dir);
+        fprintf(stderr, "asr_eval: %s\n", fc_error_message(&err));
         if (ev.dump)
             fclose(ev.dump);
         return 1;

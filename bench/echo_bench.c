@@ -79,21 +79,22 @@ static const char *grammar_dir; /* NULL: the data folder's grammars/ */
 /* Runs the routine; returns 0 and fills *ev, or -1. */
 static int run(const char *mic, const room_config *room, events *ev, double *cpu)
 {
-    char err[512];
+    fc_error err = {0};
     coach_config cfg = coach_config_default();
     cfg.routine = routine;
     cfg.voice = coach_voice;
-    cfg.audio.out_file = wav;
-    cfg.audio.in_file = mic;
-    cfg.audio.room = room;
+    cfg.audio.out = audio_file(wav);
+    if (mic)
+        cfg.audio.in = audio_file(mic);
+    cfg.room = room;
     cfg.events_path = log_path;
     static char grammars[PATH_MAX];
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
     cfg.grammar_dir = mic || room ? (grammar_dir ? grammar_dir : grammars) : NULL;
     session_end_reason reason;
     double t0 = cpu_now();
-    if (coach_run(&cfg, &reason, err, sizeof err) < 0) {
-        fprintf(stderr, "echo_bench: %s\n", err);
+    if (coach_run(&cfg, &reason, &err) < 0) {
+        fprintf(stderr, "echo_bench: %s\n", fc_error_message(&err));
         return -1;
     }
     if (cpu)
@@ -131,8 +132,8 @@ static void erle(const room_config *room, double *aec_db, double *total_db)
     sf_count_t n = sf_read_short(sf, out, info.frames);
     sf_close(sf);
     room_t *rm = NULL;
-    char err[256];
-    room_create(room, &rm, err, sizeof err);
+    room_create(room, &rm, NULL);
+    audio_mic_filter echo = room_filter(rm);
     aec_config c1 = aec_config_default(), c2 = aec_config_default();
     c1.suppress = false;
     c2.denoise = false;
@@ -140,15 +141,15 @@ static void erle(const room_config *room, double *aec_db, double *total_db)
     aec_create(&c1, &a1);
     aec_create(&c2, &a2);
     double e_mic = 0, e1 = 0, e2 = 0;
-    int16_t mic[AEC_FRAME], o1[AEC_FRAME], o2[AEC_FRAME];
-    for (sf_count_t k = 0; k + AEC_FRAME <= n; k += AEC_FRAME) {
+    int16_t mic[FC_FRAME], o1[FC_FRAME], o2[FC_FRAME];
+    for (sf_count_t k = 0; k + FC_FRAME <= n; k += FC_FRAME) {
         memset(mic, 0, sizeof mic);
-        room_apply(rm, out + k, mic, AEC_FRAME);
+        echo.apply(echo.ctx, out + k, mic, FC_FRAME);
         aec_process(a1, mic, out + k, o1);
         aec_process(a2, mic, out + k, o2);
         if (k < 10 * RATE)
             continue;
-        for (int i = 0; i < AEC_FRAME; i++) {
+        for (int i = 0; i < FC_FRAME; i++) {
             e_mic += (double)mic[i] * mic[i];
             e1 += (double)o1[i] * o1[i];
             e2 += (double)o2[i] * o2[i];
@@ -169,7 +170,7 @@ static int16_t *synth(const char *voice, const char *word, size_t *n)
     v.rate = 150;
     tts_t *tts = NULL;
     int16_t *pcm = NULL;
-    if (tts_create(&v, &tts) == 0)
+    if (tts_create(&v, &tts, NULL) == 0)
         tts_render(tts, word, TTS_STYLE_NARRATION, &pcm, n);
     tts_destroy(tts);
     return pcm;
@@ -205,12 +206,12 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    char rpath[PATH_MAX], vpath[PATH_MAX], err[512];
+    char rpath[PATH_MAX], vpath[PATH_MAX];
     routine_report rep = {0};
     if (datapath_find("scripts", routine_name, rpath, sizeof rpath) < 0 ||
-        routine_load(rpath, &routine, &rep) < 0 ||
+        routine_load(rpath, &routine, &rep, NULL) < 0 ||
         datapath_find("voices", "default", vpath, sizeof vpath) < 0 ||
-        voice_load(vpath, &coach_voice, err, sizeof err) < 0) {
+        voice_load(vpath, &coach_voice, NULL) < 0) {
         fprintf(stderr, "echo_bench: cannot load the routine or the default voice\n");
         return 2;
     }

@@ -35,7 +35,8 @@ int main(int argc, char **argv)
         else
             routine_name = argv[i];
     }
-    char rpath[PATH_MAX], vpath[PATH_MAX], err[512], wav[64];
+    char rpath[PATH_MAX], vpath[PATH_MAX], wav[64];
+    fc_error err = {0};
     if (datapath_find("scripts", routine_name, rpath, sizeof rpath) < 0 ||
         datapath_find("voices", voice_name, vpath, sizeof vpath) < 0) {
         fprintf(stderr, "render_bench: routine or voice not found\n");
@@ -43,18 +44,18 @@ int main(int argc, char **argv)
     }
     routine_t *r = NULL;
     routine_report rep = {0};
-    if (routine_load(rpath, &r, &rep) < 0) {
+    if (routine_load(rpath, &r, &rep, NULL) < 0) {
         fprintf(stderr, "render_bench: %s is invalid\n", rpath);
         return 2;
     }
     coach_config cfg = coach_config_default();
     cfg.routine = r;
-    if (voice_load(vpath, &cfg.voice, err, sizeof err) < 0) {
-        fprintf(stderr, "render_bench: %s\n", err);
+    if (voice_load(vpath, &cfg.voice, &err) < 0) {
+        fprintf(stderr, "render_bench: %s\n", fc_error_message(&err));
         return 2;
     }
     snprintf(wav, sizeof wav, "/tmp/render_bench_%d.wav", (int)getpid());
-    cfg.audio.out_file = wav;
+    cfg.audio.out = audio_file(wav);
 
     printf("routine %s, voice %s\n", rpath, voice_name);
     printf("%-5s %12s %10s %10s\n", "run", "session (s)", "wall (s)", "ratio");
@@ -62,8 +63,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < runs; k++) {
         session_end_reason reason;
         double t0 = now_s();
-        if (coach_run(&cfg, &reason, err, sizeof err) < 0) {
-            fprintf(stderr, "render_bench: %s\n", err);
+        if (coach_run(&cfg, &reason, &err) < 0) {
+            fprintf(stderr, "render_bench: %s\n", fc_error_message(&err));
             return 2;
         }
         double wall = now_s() - t0;

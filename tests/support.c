@@ -21,25 +21,27 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out)
 {
     static int serial;
-    char wav[256], log[256], vpath[512], err[512];
+    char wav[256], log[256], vpath[512];
+    fc_error err = {0};
     snprintf(wav, sizeof wav, "/tmp/fc_test_%d_%d.wav", (int)getpid(), serial);
     snprintf(log, sizeof log, "/tmp/fc_test_%d_%d.jsonl", (int)getpid(), serial++);
     routine_t *r = NULL;
     routine_report rep = {0};
-    assert_int_equal(routine_load(routine_path, &r, &rep), FC_OK);
+    assert_int_equal(routine_load(routine_path, &r, &rep, NULL), FC_OK);
     routine_report_clear(&rep);
     coach_config cfg = coach_config_default();
     cfg.routine = r;
     snprintf(vpath, sizeof vpath, "%s/voices/%s.yaml", FC_SOURCE_DIR, voice);
-    assert_int_equal(voice_load(vpath, &cfg.voice, err, sizeof err), FC_OK);
-    cfg.audio.out_file = wav;
-    cfg.audio.in_file = mic;
-    cfg.audio.room = room;
+    assert_int_equal(voice_load(vpath, &cfg.voice, NULL), FC_OK);
+    cfg.audio.out = audio_file(wav);
+    if (mic)
+        cfg.audio.in = audio_file(mic);
+    cfg.room = room;
     cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;
-    int rc = coach_run(&cfg, &out->reason, err, sizeof err);
+    int rc = coach_run(&cfg, &out->reason, &err);
     if (rc < 0)
-        fprintf(stderr, "%s\n", err);
+        fprintf(stderr, "%s\n", fc_error_message(&err));
     assert_int_equal(rc, FC_OK);
     routine_destroy(r);
 
@@ -122,14 +124,13 @@ void support_write_mic(const char *path, double seconds, const int16_t *const *c
 static int16_t *user_says(const char *variant, int rate, const char *word, size_t *n)
 {
     voice_profile v;
-    char err[256];
     tts_t *tts = NULL;
     int16_t *pcm = NULL;
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, err, sizeof err), 0);
+    assert_int_equal(voice_load(FC_SOURCE_DIR "/tests/voices/user.yaml", &v, NULL), 0);
     if (variant)
         snprintf(v.espeak_voice, sizeof v.espeak_voice, "%s", variant);
     v.rate = rate;
-    assert_int_equal(tts_create(&v, &tts), 0);
+    assert_int_equal(tts_create(&v, &tts, NULL), 0);
     assert_int_equal(tts_render(tts, word, TTS_STYLE_NARRATION, &pcm, n), 0);
     tts_destroy(tts);
     return pcm;
@@ -147,7 +148,7 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
     asr_config cfg = asr_config_default();
     cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
     asr_t *asr = NULL;
-    assert_int_equal(asr_create(&cfg, &asr), 0);
+    assert_int_equal(asr_create(&cfg, &asr, NULL), 0);
     size_t total = lead + n + RATE;
     int16_t *buf = calloc(total + 160, sizeof *buf);
     memcpy(buf + lead, pcm, n * sizeof *pcm);
@@ -156,7 +157,7 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
     for (size_t off = 0; off < total; off += 160) {
         int got = asr_process(asr, (int64_t)off, buf + off, 160, h, 8);
         for (int i = 0; i < got; i++)
-            found |= !strcmp(asr_word_name(h[i].word), word);
+            found |= !strcmp(fc_command_name(h[i].word), word);
     }
     free(buf);
     asr_destroy(asr);

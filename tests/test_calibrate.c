@@ -7,6 +7,7 @@
  * two others that calibration never saw. */
 #include "asr.h"
 #include "calibrate.h"
+#include "calibrate_session.h"
 #include "fc_error.h"
 #include "support.h"
 #include "tts.h"
@@ -45,7 +46,7 @@ typedef struct {
 } take_set;
 
 /* One take: the word 0.6 s into a 3 s window of room noise. */
-static void add_take(take_set *s, asr_word w, const char *word, int rate, unsigned *seed)
+static void add_take(take_set *s, fc_command w, const char *word, int rate, unsigned *seed)
 {
     size_t n = 0;
     int16_t *pcm = support_say(word, rate, &n);
@@ -66,10 +67,10 @@ static void make_takes(take_set *s, const int *rates, int n_rates, bool with_oth
     room_noise(s->room, ROOM_N, &seed);
     for (int r = 0; r < n_rates; r++)
         for (int k = 0; k < 4; k++)
-            add_take(s, asr_word_from_name(commands[k]), commands[k], rates[r], &seed);
+            add_take(s, fc_command_from_name(commands[k]), commands[k], rates[r], &seed);
     if (with_others)
         for (int k = 0; k < 6; k++)
-            add_take(s, ASR_WORD_NONE, others[k], 150, &seed);
+            add_take(s, FC_CMD_NONE, others[k], 150, &seed);
 }
 
 static void free_takes(take_set *s)
@@ -84,7 +85,7 @@ static asr_t *new_asr(const char *user_conf)
     cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
     cfg.user_conf = user_conf;
     asr_t *asr = NULL;
-    assert_int_equal(asr_create(&cfg, &asr), 0);
+    assert_int_equal(asr_create(&cfg, &asr, NULL), 0);
     return asr;
 }
 
@@ -94,12 +95,12 @@ static calib_score score_with(asr_t *asr, take_set *s)
     /* max_bias 0 and no false accepts: the search changes nothing, so
      * "before" is the score of asr as it stands. */
     calib_result r;
-    double keep[ASR_WORD_STOP + 1];
-    for (int w = ASR_WORD_NEXT; w <= ASR_WORD_STOP; w++)
-        keep[w] = asr_get_bias(asr, (asr_word)w);
+    double keep[FC_CMD_STOP + 1];
+    for (int w = FC_CMD_NEXT; w <= FC_CMD_STOP; w++)
+        keep[w] = asr_get_bias(asr, (fc_command)w);
     assert_int_equal(calib_tune(asr, s->takes, s->n, s->room, ROOM_N, 0.0, &r), 0);
-    for (int w = ASR_WORD_NEXT; w <= ASR_WORD_STOP; w++)
-        assert_int_equal(asr_set_bias(asr, (asr_word)w, keep[w]), 0);
+    for (int w = FC_CMD_NEXT; w <= FC_CMD_STOP; w++)
+        assert_int_equal(asr_set_bias(asr, (fc_command)w, keep[w]), 0);
     return r.before;
 }
 
@@ -122,8 +123,8 @@ static void test_tuning_helps_an_unseen_rate(void **state)
             r.before.heard, r.before.commands, r.after.heard, r.after.commands, r.before.taken,
             r.before.others, r.after.taken, r.after.others, check_before.heard,
             check_before.commands, check_after.heard, check_after.commands, check_before.wrong,
-            check_after.wrong, r.bias[ASR_WORD_STOP], r.bias[ASR_WORD_PAIN],
-            r.bias[ASR_WORD_NEXT], r.bias[ASR_WORD_REPEAT]);
+            check_after.wrong, r.bias[FC_CMD_STOP], r.bias[FC_CMD_PAIN],
+            r.bias[FC_CMD_NEXT], r.bias[FC_CMD_REPEAT]);
 
     assert_int_equal(r.used, 18);
     assert_int_equal(r.silent, 0);
@@ -136,7 +137,7 @@ static void test_tuning_helps_an_unseen_rate(void **state)
     /* ...and that holds on takes it was not tuned on. */
     assert_true(check_after.heard > check_before.heard);
     assert_true(check_after.wrong <= check_before.wrong);
-    for (int w = ASR_WORD_NEXT; w <= ASR_WORD_STOP; w++)
+    for (int w = FC_CMD_NEXT; w <= FC_CMD_STOP; w++)
         assert_true(r.bias[w] >= ASR_BIAS_MIN && r.bias[w] <= 20.0);
 
     asr_destroy(asr);
@@ -166,50 +167,55 @@ static void test_silent_takes_are_left_out(void **state)
 static void test_saved_file_is_what_the_recogniser_reads(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/fc_calib_XXXXXX", path[128], err[600];
+    char dir[] = "/tmp/fc_calib_XXXXXX", path[128];
+    fc_error err = {0};
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/deeper/calibration.conf", dir);
     calib_result r;
     memset(&r, 0, sizeof r);
-    r.bias[ASR_WORD_STOP] = 15;
-    r.bias[ASR_WORD_PAIN] = 20;
-    r.bias[ASR_WORD_NEXT] = -5;
+    r.bias[FC_CMD_STOP] = 15;
+    r.bias[FC_CMD_PAIN] = 20;
+    r.bias[FC_CMD_NEXT] = -5;
     r.before.commands = r.after.commands = 12;
-    assert_int_equal(calib_save(path, &r, err, sizeof err), 0);
-    assert_int_equal(asr_conf_check(path, err, sizeof err), 0);
+    assert_int_equal(calib_save(path, &r, NULL), 0);
+    assert_int_equal(asr_conf_check(path, NULL), 0);
     asr_t *asr = new_asr(path);
-    assert_true(asr_get_bias(asr, ASR_WORD_STOP) == 15.0);
-    assert_true(asr_get_bias(asr, ASR_WORD_PAIN) == 20.0);
-    assert_true(asr_get_bias(asr, ASR_WORD_NEXT) == -5.0);
-    assert_true(asr_get_bias(asr, ASR_WORD_REPEAT) == 0.0);
+    assert_true(asr_get_bias(asr, FC_CMD_STOP) == 15.0);
+    assert_true(asr_get_bias(asr, FC_CMD_PAIN) == 20.0);
+    assert_true(asr_get_bias(asr, FC_CMD_NEXT) == -5.0);
+    assert_true(asr_get_bias(asr, FC_CMD_REPEAT) == 0.0);
     asr_destroy(asr);
 
     /* A damaged file is reported by file and line, and refused. */
     FILE *fp = fopen(path, "a");
     fprintf(fp, "bias.stop = lots\n");
     fclose(fp);
-    assert_int_equal(asr_conf_check(path, err, sizeof err), FC_ERR_FORMAT);
-    assert_non_null(strstr(err, "calibration.conf:"));
+    assert_int_equal(asr_conf_check(path, &err), FC_ERR_FORMAT);
+    assert_non_null(strstr(err.detail, "calibration.conf:"));
     asr_config cfg = asr_config_default();
     cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
     cfg.user_conf = path;
     asr_t *bad = NULL;
-    assert_true(asr_create(&cfg, &bad) < 0);
+    fc_error_clear(&err);
+    assert_true(asr_create(&cfg, &bad, &err) < 0);
     assert_null(bad);
+    assert_non_null(strstr(err.detail, "calibration.conf:"));
     /* A transform of the acoustic model that is not there is an error, not
      * a silent fall-back to the unadapted model. */
     fp = fopen(path, "w");
     fprintf(fp, "mllr = %s/nowhere.mllr\n", dir);
     fclose(fp);
-    assert_int_equal(asr_conf_check(path, err, sizeof err), 0);
-    assert_true(asr_create(&cfg, &bad) < 0);
+    assert_int_equal(asr_conf_check(path, NULL), 0);
+    assert_true(asr_create(&cfg, &bad, &err) < 0);
     assert_null(bad);
+    /* ... and the message names the file that is missing. */
+    assert_non_null(strstr(err.detail, "nowhere.mllr"));
     /* A bias is bounded, whoever sets it. */
     asr_t *ok = new_asr(NULL);
-    double shipped = asr_get_bias(ok, ASR_WORD_STOP);
-    assert_int_equal(asr_set_bias(ok, ASR_WORD_STOP, ASR_BIAS_MAX + 1), FC_ERR_ARG);
-    assert_int_equal(asr_set_bias(ok, ASR_WORD_NONE, 0), FC_ERR_ARG);
-    assert_true(asr_get_bias(ok, ASR_WORD_STOP) == shipped);
+    double shipped = asr_get_bias(ok, FC_CMD_STOP);
+    assert_int_equal(asr_set_bias(ok, FC_CMD_STOP, ASR_BIAS_MAX + 1), FC_ERR_ARG);
+    assert_int_equal(asr_set_bias(ok, FC_CMD_NONE, 0), FC_ERR_ARG);
+    assert_true(asr_get_bias(ok, FC_CMD_STOP) == shipped);
     asr_destroy(ok);
 
     unlink(path);
@@ -223,11 +229,9 @@ static void test_saved_file_is_what_the_recogniser_reads(void **state)
 static calib_config files_config(const char *mic, const char *out, const char *save)
 {
     calib_config cfg = calib_config_default();
-    char verr[256];
-    assert_int_equal(voice_load(FC_SOURCE_DIR "/voices/default.yaml", &cfg.voice, verr,
-                                sizeof verr), 0);
-    cfg.audio.in_file = mic;
-    cfg.audio.out_file = out;
+    assert_int_equal(voice_load(FC_SOURCE_DIR "/voices/default.yaml", &cfg.voice, NULL), 0);
+    cfg.audio.in = audio_file(mic);
+    cfg.audio.out = audio_file(out);
     cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
     cfg.save_path = save;
     return cfg;
@@ -238,7 +242,7 @@ static calib_config files_config(const char *mic, const char *out, const char *s
 static void test_spoken_calibration_from_files(void **state)
 {
     (void)state;
-    char mic[64], out[64], events[64], save[64], err[1024];
+    char mic[64], out[64], events[64], save[64];
     snprintf(mic, sizeof mic, "/tmp/fc_cal_mic_%d.wav", (int)getpid());
     snprintf(out, sizeof out, "/tmp/fc_cal_out_%d.wav", (int)getpid());
     snprintf(events, sizeof events, "/tmp/fc_cal_ev_%d.jsonl", (int)getpid());
@@ -250,7 +254,7 @@ static void test_spoken_calibration_from_files(void **state)
 
     tts_t *tts = NULL;
     calib_slot slots[CALIB_MAX_SLOTS];
-    assert_int_equal(tts_create(&cfg.voice, &tts), 0);
+    assert_int_equal(tts_create(&cfg.voice, &tts, NULL), 0);
     int n = calib_timeline(&cfg, tts, slots, CALIB_MAX_SLOTS);
     tts_destroy(tts);
     assert_true(n > 0);
@@ -276,10 +280,10 @@ static void test_spoken_calibration_from_files(void **state)
     support_write_mic(mic, (double)slots[n - 1].listen_end / RATE + 1, clips, lens, at, nc);
 
     calib_result r;
-    err[0] = '\0';
-    int rc = calib_run(&cfg, &r, err, sizeof err);
+    fc_error err = {0};
+    int rc = calib_run(&cfg, &r, &err);
     if (rc < 0)
-        fail_msg("calib_run: %s", err);
+        fail_msg("calib_run: %s", fc_error_message(&err));
     assert_int_equal(r.used, 14);
     assert_int_equal(r.silent, 0);
     /* Never worse than the shipped tuning by calibration's own measure: a
@@ -288,8 +292,8 @@ static void test_spoken_calibration_from_files(void **state)
                 r.before.heard - 2 * (r.before.wrong + r.before.taken));
     assert_int_equal(access(save, R_OK), 0);
     asr_t *asr = new_asr(save);
-    for (int w = ASR_WORD_NEXT; w <= ASR_WORD_STOP; w++)
-        assert_true(asr_get_bias(asr, (asr_word)w) == r.bias[w]);
+    for (int w = FC_CMD_NEXT; w <= FC_CMD_STOP; w++)
+        assert_true(asr_get_bias(asr, (fc_command)w) == r.bias[w]);
     asr_destroy(asr);
 
     /* The log records every take and the outcome. */
@@ -320,7 +324,8 @@ static void test_spoken_calibration_from_files(void **state)
 static void test_silent_microphone_changes_nothing(void **state)
 {
     (void)state;
-    char mic[64], out[64], save[64], err[1024];
+    char mic[64], out[64], save[64];
+    fc_error err = {0};
     snprintf(mic, sizeof mic, "/tmp/fc_cal_mic0_%d.wav", (int)getpid());
     snprintf(out, sizeof out, "/tmp/fc_cal_out0_%d.wav", (int)getpid());
     snprintf(save, sizeof save, "/tmp/fc_cal_save0_%d.conf", (int)getpid());
@@ -328,8 +333,8 @@ static void test_silent_microphone_changes_nothing(void **state)
     calib_config cfg = files_config(mic, out, save);
     cfg.repeats = 1;
     calib_result r;
-    assert_true(calib_run(&cfg, &r, err, sizeof err) < 0);
-    assert_non_null(strstr(err, "microphone"));
+    assert_true(calib_run(&cfg, &r, &err) < 0);
+    assert_non_null(strstr(err.detail, "microphone"));
     assert_int_equal(access(save, F_OK), -1);
     unlink(mic);
     unlink(out);

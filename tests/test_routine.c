@@ -60,7 +60,7 @@ static void expect_problem(const char *text, int line, const char *needle)
     char *path = write_temp(text);
     routine_t *r = NULL;
     routine_report rep = {0};
-    int rc = routine_load(path, &r, &rep);
+    int rc = routine_load(path, &r, &rep, NULL);
     assert_int_equal(rc, FC_ERR_FORMAT);
     assert_null(r);
     char prefix[600];
@@ -83,7 +83,7 @@ static void test_good_routine_loads(void **state)
     char *path = write_temp(GOOD);
     routine_t *r = NULL;
     routine_report rep = {0};
-    assert_int_equal(routine_load(path, &r, &rep), FC_OK);
+    assert_int_equal(routine_load(path, &r, &rep, NULL), FC_OK);
     assert_int_equal(rep.n, 0);
     assert_string_equal(r->title, "T");
     assert_int_equal(r->n_exercises, 1);
@@ -113,7 +113,7 @@ static void test_shipped_routines_load(void **state)
         snprintf(path, sizeof path, "%s/scripts/%s", FC_SOURCE_DIR, names[i]);
         routine_t *r = NULL;
         routine_report rep = {0};
-        int rc = routine_load(path, &r, &rep);
+        int rc = routine_load(path, &r, &rep, NULL);
         for (size_t j = 0; j < rep.n; j++)
             fprintf(stderr, "%s\n", rep.lines[j]);
         assert_int_equal(rc, FC_OK);
@@ -129,7 +129,7 @@ static void test_default_routine_is_faithful(void **state)
     snprintf(path, sizeof path, "%s/scripts/fai.yaml", FC_SOURCE_DIR);
     routine_t *r = NULL;
     routine_report rep = {0};
-    assert_int_equal(routine_load(path, &r, &rep), FC_OK);
+    assert_int_equal(routine_load(path, &r, &rep, NULL), FC_OK);
     int stretches = 0, core = 0, balance = 0;
     for (size_t i = 0; i < r->n_exercises; i++) {
         const routine_exercise *ex = &r->exercises[i];
@@ -254,7 +254,7 @@ static void test_missing_file_and_empty_file(void **state)
     (void)state;
     routine_t *r = NULL;
     routine_report rep = {0};
-    assert_int_equal(routine_load("/nonexistent/x.yaml", &r, &rep), FC_ERR_IO);
+    assert_int_equal(routine_load("/nonexistent/x.yaml", &r, &rep, NULL), FC_ERR_IO);
     assert_int_equal(rep.n, 1);
     assert_non_null(strstr(rep.lines[0], "/nonexistent/x.yaml"));
     routine_report_clear(&rep);

@@ -30,7 +30,7 @@ static routine_t *load(const char *name)
     snprintf(path, sizeof path, "%s/%s", TEST_ROUTINES, name);
     routine_t *r = NULL;
     routine_report rep = {0};
-    int rc = routine_load(path, &r, &rep);
+    int rc = routine_load(path, &r, &rep, NULL);
     for (size_t i = 0; i < rep.n; i++)
         fprintf(stderr, "%s\n", rep.lines[i]);
     routine_report_clear(&rep);
@@ -184,7 +184,7 @@ static void test_stop_cuts_at_once_and_ends(void **state)
     session_t *s = start_in_hold(r, &tr, &h);
     int64_t said_at = tr.now - 5; /* heard in the block just played */
     int before = tr.n;
-    session_post_command(s, SESSION_CMD_STOP, said_at);
+    session_post_command(s, FC_CMD_STOP, said_at);
     run_until(s, &tr, tr.now + RATE * 60);
 
     assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
@@ -210,7 +210,7 @@ static void test_pain_protocol_then_next(void **state)
     session_t *s = start_in_hold(r, &tr, &h);
     int before = tr.n;
     int64_t t = tr.now;
-    session_post_command(s, SESSION_CMD_PAIN, t);
+    session_post_command(s, FC_CMD_PAIN, t);
     run_until(s, &tr, tr.now + RATE * 30);
 
     assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
@@ -232,7 +232,7 @@ static void test_pain_protocol_then_next(void **state)
 
     /* "next" skips the rest of this exercise, both sides. */
     int mark = tr.n;
-    session_post_command(s, SESSION_CMD_NEXT, tr.now);
+    session_post_command(s, FC_CMD_NEXT, tr.now);
     run_until(s, &tr, tr.now + RATE * 600);
     int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex > 0);
@@ -252,10 +252,10 @@ static void test_pain_then_repeat_restarts_exercise(void **state)
     static trace tr;
     int h;
     session_t *s = start_in_hold(r, &tr, &h);
-    session_post_command(s, SESSION_CMD_PAIN, tr.now);
+    session_post_command(s, FC_CMD_PAIN, tr.now);
     run_until(s, &tr, tr.now + RATE * 30);
     int mark = tr.n;
-    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    session_post_command(s, FC_CMD_REPEAT, tr.now);
     run_until(s, &tr, tr.now + RATE * 20);
     int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex >= mark);
@@ -272,7 +272,7 @@ static void test_pain_without_answer_ends_session(void **state)
     static trace tr;
     int h;
     session_t *s = start_in_hold(r, &tr, &h);
-    session_post_command(s, SESSION_CMD_PAIN, tr.now);
+    session_post_command(s, FC_CMD_PAIN, tr.now);
     run_until(s, &tr, tr.now + RATE * 400);
     assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
     assert_int_equal(last(&tr)->reason, SESSION_END_STOPPED);
@@ -289,7 +289,7 @@ static void test_next_ends_hold_early(void **state)
     int h;
     session_t *s = start_in_hold(r, &tr, &h);
     int before = tr.n;
-    session_post_command(s, SESSION_CMD_NEXT, tr.now);
+    session_post_command(s, FC_CMD_NEXT, tr.now);
     run_until(s, &tr, tr.now + RATE * 8);
     assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
     /* No more counts of that hold: the next thing is the rest line. */
@@ -310,7 +310,7 @@ static void test_repeat_in_hold_says_again_and_restarts_count(void **state)
     int h;
     session_t *s = start_in_hold(r, &tr, &h);
     int before = tr.n;
-    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    session_post_command(s, FC_CMD_REPEAT, tr.now);
     run_until(s, &tr, tr.now + RATE * 12);
     assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
     int say = find(&tr, SESSION_ACT_SAY, before);
@@ -334,7 +334,7 @@ static void test_repeat_in_hold_says_the_position_step(void **state)
     int h;
     session_t *s = start_in_hold(r, &tr, &h);
     int before = tr.n;
-    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    session_post_command(s, FC_CMD_REPEAT, tr.now);
     run_until(s, &tr, tr.now + RATE * 5);
     int say = find(&tr, SESSION_ACT_SAY, before);
     assert_true(say >= 0);
@@ -356,7 +356,7 @@ static void test_next_at_wait_point_continues(void **state)
     int w = find(&tr, SESSION_ACT_WAIT, 0);
     int64_t t = tr.now + RATE / 2;
     run_until(s, &tr, t);
-    session_post_command(s, SESSION_CMD_NEXT, t);
+    session_post_command(s, FC_CMD_NEXT, t);
     run_until(s, &tr, t + RATE);
     assert_true(tr.n > w + 1);
     assert_int_equal(tr.a[w + 1].kind, SESSION_ACT_SAY);
@@ -375,7 +375,7 @@ static void test_repeat_during_line_says_it_again(void **state)
     memset(&tr, 0, sizeof tr);
     run_until(s, &tr, RATE / 2); /* in the middle of the title */
     assert_int_equal(tr.a[0].kind, SESSION_ACT_SAY);
-    session_post_command(s, SESSION_CMD_REPEAT, tr.now);
+    session_post_command(s, FC_CMD_REPEAT, tr.now);
     run_until(s, &tr, tr.now + BLOCK);
     assert_int_equal(tr.a[1].kind, SESSION_ACT_CUT);
     assert_int_equal(tr.a[2].kind, SESSION_ACT_SAY);

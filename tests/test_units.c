@@ -7,7 +7,7 @@
 #include "listener.h"
 #include "mixer.h"
 #include "resampler.h"
-#include "ring.h"
+#include "queue.h"
 #include "room.h"
 #include "status.h"
 
@@ -28,7 +28,7 @@
 
 static void *producer(void *arg)
 {
-    ring_t *r = arg;
+    queue_t *r = arg;
     int16_t buf[97];
     uint32_t next = 0;
     while (next < TOTAL) {
@@ -37,7 +37,7 @@ static void *producer(void *arg)
             buf[n] = (int16_t)(next + n);
             n++;
         }
-        size_t w = ring_write(r, buf, n);
+        size_t w = queue_write(r, buf, n);
         next += (uint32_t)w;
     }
     return NULL;
@@ -46,37 +46,37 @@ static void *producer(void *arg)
 static void test_ring_two_threads_in_order(void **state)
 {
     (void)state;
-    ring_t *r = ring_create(1000);
+    queue_t *r = queue_create(sizeof(int16_t), 1000);
     assert_non_null(r);
-    assert_int_equal(ring_capacity(r), 1024);
+    assert_int_equal(queue_capacity(r), 1024);
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, producer, r), 0);
     uint32_t expect = 0;
     int16_t buf[61];
     while (expect < TOTAL) {
-        size_t n = ring_read(r, buf, 61);
+        size_t n = queue_read(r, buf, 61);
         for (size_t i = 0; i < n; i++, expect++)
             if (buf[i] != (int16_t)expect)
                 fail_msg("sample %u: got %d", expect, buf[i]);
     }
     pthread_join(th, NULL);
-    assert_int_equal(ring_readable(r), 0);
-    assert_true(ring_total_read(r) == TOTAL && ring_total_written(r) == TOTAL);
-    ring_destroy(r);
-    ring_destroy(NULL);
+    assert_int_equal(queue_readable(r), 0);
+    assert_true(queue_total_read(r) == TOTAL && queue_total_written(r) == TOTAL);
+    queue_destroy(r);
+    queue_destroy(NULL);
 }
 
 static void test_ring_full_and_empty(void **state)
 {
     (void)state;
-    ring_t *r = ring_create(8);
+    queue_t *r = queue_create(sizeof(int16_t), 8);
     int16_t in[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, out[10];
-    assert_int_equal(ring_write(r, in, 10), 8);
-    assert_int_equal(ring_writable(r), 0);
-    assert_int_equal(ring_read(r, out, 10), 8);
+    assert_int_equal(queue_write(r, in, 10), 8);
+    assert_int_equal(queue_writable(r), 0);
+    assert_int_equal(queue_read(r, out, 10), 8);
     assert_memory_equal(in, out, 8 * sizeof *in);
-    assert_int_equal(ring_read(r, out, 10), 0);
-    ring_destroy(r);
+    assert_int_equal(queue_read(r, out, 10), 0);
+    queue_destroy(r);
 }
 
 static void test_mixer_places_and_cuts(void **state)
@@ -133,7 +133,7 @@ static void test_eventlog_is_json_lines(void **state)
     int fd = mkstemp(path);
     close(fd);
     eventlog_t *log = NULL;
-    assert_int_equal(eventlog_open(path, 16000, &log), FC_OK);
+    assert_int_equal(eventlog_open(path, &log, NULL), FC_OK);
     assert_int_equal(eventlog_write(log, 16000 * 3 + 8, "say", "s:s", "text",
                                     "He said \"stop\"\n\tand left \xc3\xa9"), FC_OK);
     assert_int_equal(eventlog_write(log, 0, "start", NULL), FC_OK);
@@ -229,11 +229,11 @@ static void test_room_parses_and_delays(void **state)
     room_config e = room_config_default();
     assert_int_equal(room_parse_echo("0@20", &e), 0);
     room_t *r = NULL;
-    char err[128];
-    assert_int_equal(room_create(&e, &r, err, sizeof err), 0);
+    assert_int_equal(room_create(&e, &r, NULL), 0);
+    audio_mic_filter f = room_filter(r);
     int16_t out[640] = {0}, mic[640] = {0};
     out[10] = 10000;
-    room_apply(r, out, mic, 640);
+    f.apply(f.ctx, out, mic, 640);
     for (int i = 0; i < 640; i++)
         assert_int_equal(mic[i], i == 10 + 320 ? 10000 : 0);
     room_destroy(r);
@@ -252,19 +252,19 @@ static void test_aec_removes_echo(void **state)
     room_config e = room_config_default();
     assert_int_equal(room_parse_echo("0@20", &e), 0);
     room_t *r = NULL;
-    char err[128];
-    assert_int_equal(room_create(&e, &r, err, sizeof err), 0);
+    assert_int_equal(room_create(&e, &r, NULL), 0);
+    audio_mic_filter f = room_filter(r);
     srand(3);
     double in_e = 0, out_e = 0;
-    for (int k = 0; k < 16000 * 8 / AEC_FRAME; k++) {
-        int16_t ref[AEC_FRAME], mic[AEC_FRAME] = {0}, clean[AEC_FRAME];
-        for (int i = 0; i < AEC_FRAME; i++)
+    for (int k = 0; k < 16000 * 8 / FC_FRAME; k++) {
+        int16_t ref[FC_FRAME], mic[FC_FRAME] = {0}, clean[FC_FRAME];
+        for (int i = 0; i < FC_FRAME; i++)
             ref[i] = (int16_t)((rand() % 8000 - 4000) * (1 + sin(k * 0.05)));
-        room_apply(r, ref, mic, AEC_FRAME);
+        f.apply(f.ctx, ref, mic, FC_FRAME);
         aec_process(a, mic, ref, clean);
-        if (k < 16000 * 5 / AEC_FRAME)
+        if (k < 16000 * 5 / FC_FRAME)
             continue;
-        for (int i = 0; i < AEC_FRAME; i++) {
+        for (int i = 0; i < FC_FRAME; i++) {
             in_e += (double)mic[i] * mic[i];
             out_e += (double)clean[i] * clean[i];
         }
@@ -283,12 +283,12 @@ static void play_bursts(listener_t *l, int64_t *at, double seconds, int delay_ms
                         size_t line_n)
 {
     int64_t end = *at + (int64_t)(seconds * 16000);
-    for (; *at < end; *at += AEC_FRAME) {
-        int16_t ref[AEC_FRAME], mic[AEC_FRAME];
+    for (; *at < end; *at += FC_FRAME) {
+        int16_t ref[FC_FRAME], mic[FC_FRAME];
         int64_t word = *at / 4800; /* 300 ms words... */
         bool on = (*at % 4800) < 3200 && word % 4 != 3; /* ...with pauses */
         double amp = on ? 3000.0 * (1 + (word * 7919 % 5)) : 0;
-        for (int i = 0; i < AEC_FRAME; i++) {
+        for (int i = 0; i < FC_FRAME; i++) {
             int64_t t = *at + i;
             ref[i] = (int16_t)(amp * ((rand() % 2001) - 1000) / 1000.0);
             line[(uint64_t)t % line_n] = ref[i];
@@ -296,8 +296,8 @@ static void play_bursts(listener_t *l, int64_t *at, double seconds, int delay_ms
             mic[i] = (int16_t)((src >= 0 ? line[(uint64_t)src % line_n] * 0.7 : 0) +
                                rand() % 21 - 10);
         }
-        listener_played(l, *at, ref, AEC_FRAME);
-        assert_int_equal(listener_push(l, *at, mic, AEC_FRAME), 0);
+        listener_played(l, *at, ref, FC_FRAME);
+        assert_int_equal(listener_push(l, *at, mic, FC_FRAME), 0);
     }
 }
 
@@ -310,7 +310,7 @@ static void test_listener_tracks_echo_delay(void **state)
     ecfg.denoise = false;
     ecfg.ref_delay = -1; /* measure it, as on a device */
     listener_t *l = NULL;
-    assert_int_equal(listener_create(&acfg, &ecfg, false, 0, &l), 0);
+    assert_int_equal(listener_create(&acfg, &ecfg, false, 0, &l, NULL), 0);
     assert_int_equal(listener_echo_delay_ms(l), -1);
     static int16_t line[16000];
     int64_t at = 0;

@@ -1,0 +1,26 @@
+/* eventlog: the JSON Lines sink of the event log (events.h is the schema). One object per line, written
+ * and flushed as it happens, so a crash or a pulled plug loses nothing that
+ * was already logged. Every object starts with "t" (seconds on the session's
+ * audio clock, millisecond resolution) and "event". */
+#ifndef FLOORCOACH_EVENTLOG_H
+#define FLOORCOACH_EVENTLOG_H
+
+#include "fc_error.h"
+
+#include <stdint.h>
+
+typedef struct eventlog eventlog_t;
+
+/* Engine thread. path "-" is standard output; NULL gives a log that
+ * discards everything. Returns 0, FC_ERR_IO or FC_ERR_NOMEM (detail in err). */
+int eventlog_open(const char *path, eventlog_t **out, fc_error *err);
+/* Engine thread. Accepts NULL. */
+void eventlog_close(eventlog_t *log);
+
+/* Engine thread. Writes {"t":..., "event": event, ...fields}, where fields
+ * follow jansson's json_pack() format for an object's members without the
+ * braces, e.g. eventlog_write(log, t, "count", "s:i", "n", 3). fields may be
+ * NULL. Returns 0 or FC_ERR_IO. */
+int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...);
+
+#endif

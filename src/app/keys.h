@@ -1,0 +1,20 @@
+/* keys: the voice commands as single keys (n, r, p, s), for a session
+ * without a microphone. Engine thread only. */
+#ifndef FLOORCOACH_KEYS_H
+#define FLOORCOACH_KEYS_H
+
+#include "session.h"
+
+typedef struct keys keys_t;
+
+/* Reads keys from fd. A terminal is put in non-canonical, no-echo mode
+ * (restored by destroy), so one key press is one command. Returns 0 or a
+ * negative fc_err. */
+int keys_create(int fd, keys_t **out);
+/* Accepts NULL. Restores the terminal. */
+void keys_destroy(keys_t *k);
+/* Never blocks. Returns 1 and a command when a command key was pressed,
+ * 0 when none is waiting, -1 at end of input. */
+int keys_poll(keys_t *k, fc_command *cmd);
+
+#endif

@@ -1,0 +1,72 @@
+#include "setup.h"
+
+#include "asr.h"
+#include "datapath.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int setup_routine(const char *name, routine_t **out, routine_report *report, fc_error *err)
+{
+    char path[PATH_MAX];
+    *out = NULL;
+    if (datapath_find("scripts", name, path, sizeof path) < 0)
+        return fc_fail(err, FC_ERR_IO, "%s: no such routine; give a file, or a name from "
+                       "%s/scripts", name, datapath_dir());
+    int rc = routine_load(path, out, report, err);
+    if (rc < 0)
+        fc_fail(err, rc, "%s is not a valid routine; 'floorcoach check %s' lists every problem",
+                path, path);
+    return rc;
+}
+
+int setup_voice(const char *name, voice_profile *out, fc_error *err)
+{
+    char path[PATH_MAX];
+    if (!name)
+        name = "default";
+    if (datapath_find("voices", name, path, sizeof path) < 0)
+        return fc_fail(err, FC_ERR_IO, "no voice profile '%s' (looked for %s); the voices "
+                       "folder has default, calm and british", name, path);
+    return voice_load(path, out, err);
+}
+
+void setup_grammar_dir(char *dst, size_t cap)
+{
+    snprintf(dst, cap, "%s/grammars", datapath_dir());
+}
+
+int setup_calibration_path(char *dst, size_t cap)
+{
+    const char *env = getenv("FLOORCOACH_CALIBRATION"), *xdg = getenv("XDG_CONFIG_HOME"),
+               *home = getenv("HOME");
+    int n;
+    if (env && *env)
+        n = snprintf(dst, cap, "%s", env);
+    else if (xdg && *xdg)
+        n = snprintf(dst, cap, "%s/floorcoach/calibration.conf", xdg);
+    else if (home && *home)
+        n = snprintf(dst, cap, "%s/.config/floorcoach/calibration.conf", home);
+    else
+        return FC_ERR_ARG;
+    return n < 0 || (size_t)n >= cap ? FC_ERR_ARG : FC_OK;
+}
+
+int setup_calibration(const char *given, bool use_saved, char *buf, size_t cap,
+                      const char **out, fc_error *err)
+{
+    fc_error why = {0};
+    *out = NULL;
+    if (given != NULL)
+        snprintf(buf, cap, "%s", given);
+    else if (!use_saved || setup_calibration_path(buf, cap) < 0 || access(buf, F_OK) != 0)
+        return FC_OK;
+    int rc = asr_conf_check(buf, &why);
+    if (rc < 0)
+        return fc_fail(err, rc, "calibration %s; run 'floorcoach calibrate' again, or delete "
+                       "the file to use the defaults", fc_error_message(&why));
+    *out = buf;
+    return FC_OK;
+}

@@ -1,0 +1,92 @@
+/* audio: one interface over every way sound gets in and out.
+ *
+ * Backends (internal/audio_backend.h, one table): WAV files (libsndfile,
+ * any rate, resampled) and PortAudio devices (opened at their own rate,
+ * resampled to the session clock outside the real-time callback). Each
+ * direction is a file, a device or nothing. The engine exchanges equal
+ * blocks of output and input, and the number of samples exchanged *is* the
+ * session clock: with files nothing waits and a session runs as fast as the
+ * CPU allows; with a device the exchange waits for the device, so the
+ * device's crystal paces the session. */
+#ifndef FLOORCOACH_AUDIO_H
+#define FLOORCOACH_AUDIO_H
+
+#include "fc_clock.h"
+#include "fc_error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    AUDIO_NONE = 0, /* output discarded; input silence */
+    AUDIO_FILE,     /* a WAV file */
+    AUDIO_DEVICE,   /* a PortAudio device */
+} audio_kind;
+
+typedef struct {
+    audio_kind kind;
+    const char *name; /* AUDIO_FILE: the path; AUDIO_DEVICE: name (substring) or
+                         index, NULL for the default device */
+} audio_endpoint;
+
+/* Something that changes the microphone signal in lock-step with the
+ * output, such as the simulated room (sim/room.h). Applied only to a
+ * microphone that is not a device: a file, or silence. */
+typedef struct {
+    /* played[0..n) is what the speaker plays at the same samples as
+     * mic[0..n); mic is changed in place. Engine thread. */
+    void (*apply)(void *ctx, const int16_t *played, int16_t *mic, size_t n);
+    void *ctx;
+    bool echo; /* the microphone then hears the speaker */
+} audio_mic_filter;
+
+typedef struct {
+    audio_endpoint out;
+    audio_endpoint in;
+    int lead_ms;             /* device output queued ahead of the speaker */
+    audio_mic_filter filter; /* apply NULL: none */
+} audio_config;
+
+typedef struct audio audio_t;
+
+/* Any thread. Output and input AUDIO_NONE, 60 ms lead, no filter. */
+audio_config audio_config_default(void);
+
+/* Any thread. Shorthands for the config's endpoints. */
+audio_endpoint audio_file(const char *path);
+audio_endpoint audio_device(const char *name);
+
+/* Engine thread. Returns 0 or a negative fc_err, with a line for the user
+ * (naming the file or device, and what to do) in err. */
+int audio_open(const audio_config *cfg, audio_t **out, fc_error *err);
+
+/* Engine thread. Accepts NULL. Drains device output first. */
+void audio_close(audio_t *a);
+
+/* Engine thread. Plays out[0..n) and captures into in[0..cap), setting *got.
+ * A file or silent microphone gives exactly n samples (lock-step); a device
+ * gives what it has captured so far (0 to cap). */
+int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                   size_t *got, fc_error *err);
+
+/* Engine thread. True when a device paces the session (real time). */
+bool audio_is_realtime(const audio_t *a);
+
+/* Engine thread. True when the microphone can hear the speaker: a device
+ * pair, or a filter with echo. */
+bool audio_has_echo(const audio_t *a);
+
+/* Engine thread. True when the microphone file has been read to its end. */
+bool audio_input_ended(const audio_t *a);
+
+/* Any thread, no stream open. Lists devices to fp. Returns 0 or FC_ERR_DEVICE. */
+int audio_list_devices(FILE *fp);
+
+/* Any thread. Reads a whole WAV file (any rate and channels) resampled to
+ * FC_RATE mono, padded with silence to a multiple of `multiple` samples.
+ * *pcm is the caller's to free. */
+int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err);
+
+#endif

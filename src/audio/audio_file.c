@@ -1,0 +1,262 @@
+/* WAV files through libsndfile, resampled to and from the session clock. */
+#include "fc_error.h"
+#include "internal/audio_backend.h"
+#include "resampler.h"
+
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 4096
+/* libsndfile reads any rate; this is the range a microphone recording has. */
+#define MIN_RATE 4000
+#define MAX_RATE 384000
+#define RESAMPLE_QUALITY 5
+
+typedef struct {
+    SNDFILE *sf;
+    char *path;
+} file_out;
+
+typedef struct {
+    SNDFILE *sf;
+    int channels;
+    resampler_t *rs;
+    int ended;
+    /* Resampled samples not yet handed out. */
+    int16_t *fifo;
+    size_t fifo_pos, fifo_n, fifo_cap;
+    int16_t *frames; /* interleaved read buffer */
+    int16_t *mono;
+} file_in;
+
+typedef struct {
+    file_out *out;
+    file_in *in;
+} file_pair;
+
+static int out_open(const char *path, file_out **out, fc_error *err)
+{
+    SF_INFO info = {.samplerate = FC_RATE, .channels = 1,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+    file_out *f = calloc(1, sizeof *f);
+    *out = NULL;
+    if (!f)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening %s", path);
+    f->sf = sf_open(path, SFM_WRITE, &info);
+    if (!f->sf) {
+        free(f);
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: %s; check the folder "
+                       "exists and is writable", path, sf_strerror(NULL));
+    }
+    f->path = strdup(path);
+    *out = f;
+    return FC_OK;
+}
+
+static int out_write(file_out *f, const int16_t *pcm, size_t n, fc_error *err)
+{
+    if (sf_write_short(f->sf, pcm, (sf_count_t)n) != (sf_count_t)n)
+        return fc_fail(err, FC_ERR_IO, "%s: write failed: %s (disk full?)",
+                       f->path ? f->path : "output", sf_strerror(f->sf));
+    return FC_OK;
+}
+
+static void out_close(file_out *f)
+{
+    if (!f)
+        return;
+    if (f->sf)
+        sf_close(f->sf);
+    free(f->path);
+    free(f);
+}
+
+static void in_close(file_in *f);
+
+static int in_open(const char *path, file_in **out, fc_error *err)
+{
+    int rc = FC_ERR_NOMEM;
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    file_in *f = calloc(1, sizeof *f);
+    *out = NULL;
+    if (!f)
+        return fc_fail(err, rc, "out of memory opening %s", path);
+    f->sf = sf_open(path, SFM_READ, &info);
+    if (!f->sf) {
+        rc = fc_fail(err, FC_ERR_IO, "%s: cannot read audio file: %s; give a WAV file (any "
+                     "rate)", path, sf_strerror(NULL));
+        goto fail;
+    }
+    if (info.channels < 1 || info.samplerate < MIN_RATE || info.samplerate > MAX_RATE) {
+        rc = fc_fail(err, FC_ERR_FORMAT, "%s: unsupported audio (%d channels at %d Hz)", path,
+                     info.channels, info.samplerate);
+        goto fail;
+    }
+    f->channels = info.channels;
+    if ((rc = resampler_create(info.samplerate, FC_RATE, RESAMPLE_QUALITY, &f->rs)) < 0)
+        goto fail;
+    f->frames = malloc((size_t)CHUNK * (size_t)info.channels * sizeof *f->frames);
+    f->mono = malloc(CHUNK * sizeof *f->mono);
+    f->fifo_cap = resampler_max_output(f->rs, CHUNK) + CHUNK;
+    f->fifo = malloc(f->fifo_cap * sizeof *f->fifo);
+    rc = FC_ERR_NOMEM;
+    if (!f->frames || !f->mono || !f->fifo)
+        goto fail;
+    *out = f;
+    return FC_OK;
+fail:
+    fc_fail_default(err, rc, "out of memory opening %s", path);
+    in_close(f);
+    return rc;
+}
+
+static void refill(file_in *f)
+{
+    f->fifo_pos = f->fifo_n = 0;
+    sf_count_t got = sf_readf_short(f->sf, f->frames, CHUNK);
+    if (got <= 0) {
+        f->ended = 1;
+        return;
+    }
+    for (sf_count_t i = 0; i < got; i++) {
+        int32_t sum = 0;
+        for (int c = 0; c < f->channels; c++)
+            sum += f->frames[i * f->channels + c];
+        f->mono[i] = (int16_t)(sum / f->channels);
+    }
+    f->fifo_n += resampler_process(f->rs, f->mono, (size_t)got, f->fifo + f->fifo_n,
+                                   f->fifo_cap - f->fifo_n);
+}
+
+/* Always fills n samples: silence once the file has ended. */
+static void in_read(file_in *f, int16_t *pcm, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        if (f->fifo_pos == f->fifo_n && !f->ended)
+            refill(f);
+        size_t avail = f->fifo_n - f->fifo_pos;
+        if (avail == 0) {
+            memset(pcm + done, 0, (n - done) * sizeof *pcm);
+            break;
+        }
+        size_t take = avail < n - done ? avail : n - done;
+        memcpy(pcm + done, f->fifo + f->fifo_pos, take * sizeof *pcm);
+        f->fifo_pos += take;
+        done += take;
+    }
+}
+
+static bool in_ended(const file_in *f) { return f->ended && f->fifo_pos == f->fifo_n; }
+
+static void in_close(file_in *f)
+{
+    if (!f)
+        return;
+    if (f->sf)
+        sf_close(f->sf);
+    resampler_destroy(f->rs);
+    free(f->frames);
+    free(f->mono);
+    free(f->fifo);
+    free(f);
+}
+
+static void pair_close(void *state)
+{
+    file_pair *p = state;
+    if (!p)
+        return;
+    out_close(p->out);
+    in_close(p->in);
+    free(p);
+}
+
+/* The microphone file first: a wrong --mic is reported before the output
+ * file is created. */
+static int pair_open(const audio_endpoint *out, const audio_endpoint *in, int lead_ms,
+                     void **state, fc_error *err)
+{
+    (void)lead_ms;
+    int rc = FC_OK;
+    file_pair *p = calloc(1, sizeof *p);
+    *state = NULL;
+    if (!p)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening audio files");
+    if ((in && (rc = in_open(in->name, &p->in, err)) < 0) ||
+        (out && (rc = out_open(out->name, &p->out, err)) < 0)) {
+        pair_close(p);
+        return rc;
+    }
+    *state = p;
+    return FC_OK;
+}
+
+static int pair_exchange(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                         size_t *got, fc_error *err)
+{
+    (void)cap;
+    file_pair *p = state;
+    int rc;
+    if (out && (rc = out_write(p->out, out, n, err)) < 0)
+        return rc;
+    if (in)
+        in_read(p->in, in, n);
+    *got = in ? n : 0;
+    return FC_OK;
+}
+
+static bool pair_input_ended(const void *state)
+{
+    const file_pair *p = state;
+    return p->in && in_ended(p->in);
+}
+
+const audio_backend audio_file_backend = {
+    .name = "file",
+    .realtime = false,
+    .open = pair_open,
+    .exchange = pair_exchange,
+    .input_ended = pair_input_ended,
+    .close = pair_close,
+};
+
+int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err)
+{
+    file_in *f = NULL;
+    int16_t *buf = NULL;
+    size_t len = 0, cap = FC_RATE;
+    *pcm = NULL;
+    *n = 0;
+    if (multiple == 0 || multiple > cap)
+        return fc_fail(err, FC_ERR_ARG, "%s: read in blocks of 1 to %zu samples", path, cap);
+    int rc = in_open(path, &f, err);
+    if (rc < 0)
+        goto done;
+    rc = FC_ERR_NOMEM;
+    if (!(buf = malloc(cap * sizeof *buf)))
+        goto done;
+    while (!in_ended(f)) {
+        if (len + multiple > cap) {
+            int16_t *grown = realloc(buf, cap * 2 * sizeof *grown);
+            if (!grown)
+                goto done;
+            buf = grown;
+            cap *= 2;
+        }
+        in_read(f, buf + len, multiple);
+        len += multiple;
+    }
+    *pcm = buf;
+    *n = len;
+    buf = NULL;
+    rc = FC_OK;
+done:
+    if (rc == FC_ERR_NOMEM)
+        fc_fail(err, rc, "%s: out of memory reading it", path);
+    free(buf);
+    in_close(f);
+    return rc;
+}

@@ -1,0 +1,405 @@
+/* PortAudio devices. The real-time callbacks only move samples between the
+ * devices and two lock-free rings; resampling and everything else happens on
+ * the engine thread in audio_pa_exchange(). */
+#include "fc_error.h"
+#include "internal/audio_backend.h"
+#include "queue.h"
+#include "resampler.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A device that moves no samples for this long has died or been unplugged. */
+#define STALL_NS 3000000000LL
+/* Queued output is given this long to play out when the stream closes. */
+#define DRAIN_NS 1000000000LL
+/* Cheap and good enough for the microphone and the speaker. */
+#define RESAMPLE_QUALITY 4
+#define DEFAULT_LEAD_MS 60
+#define DROP_CHUNK 1024
+/* Headroom so that the resampler's output never overruns the 16 kHz fifo. */
+#define FIFO_SLACK 16
+
+typedef struct {
+    int initialized;
+    /* Two streams, not one duplex stream: PortAudio's ALSA duplex streams
+     * through the PulseAudio plugin fail after a few buffers (Debian 12).
+     * Both count samples from their start; the echo canceller measures and
+     * tracks the offset between them. */
+    PaStream *out_stream, *in_stream;
+    int rate;
+    queue_t *out_ring, *in_ring; /* int16 samples at the device rate */
+    resampler_t *to_dev, *from_dev;
+    int16_t *dev_buf;  /* device-rate scratch */
+    size_t dev_cap;
+    int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
+    size_t in_pos, in_n, in_cap;
+    bool started;      /* the first exchange has happened */
+    _Atomic uint64_t underruns;
+    _Atomic unsigned long last_frames;
+} audio_pa;
+
+/* ALSA prints pages of probing noise on stderr while PortAudio starts;
+ * none of it is actionable for the user, so it is hidden for that moment. */
+static int init_quietly(void)
+{
+    fflush(stderr);
+    int saved = dup(2);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && devnull >= 0)
+        dup2(devnull, 2);
+    PaError e = Pa_Initialize();
+    if (saved >= 0) {
+        dup2(saved, 2);
+        close(saved);
+    }
+    if (devnull >= 0)
+        close(devnull);
+    return e;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static int same_text_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static PaDeviceIndex find_device(const char *spec, int output)
+{
+    int count = Pa_GetDeviceCount();
+    if (!spec)
+        return output ? Pa_GetDefaultOutputDevice() : Pa_GetDefaultInputDevice();
+    char *end = NULL;
+    long idx = strtol(spec, &end, 10);
+    if (*spec && !*end) {
+        if (idx < 0 || idx >= count)
+            return paNoDevice;
+        const PaDeviceInfo *d = Pa_GetDeviceInfo((PaDeviceIndex)idx);
+        return d && (output ? d->maxOutputChannels : d->maxInputChannels) > 0
+                   ? (PaDeviceIndex)idx : paNoDevice;
+    }
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (d && (output ? d->maxOutputChannels : d->maxInputChannels) > 0 &&
+            same_text_ci(d->name, spec))
+            return i;
+    }
+    return paNoDevice;
+}
+
+static int on_output(const void *input, void *output, unsigned long frames,
+                     const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
+{
+    (void)input;
+    (void)time;
+    (void)flags;
+    audio_pa *p = user;
+    atomic_store_explicit(&p->last_frames, frames, memory_order_relaxed);
+    int16_t *o = output;
+    size_t got = queue_read(p->out_ring, o, frames);
+    if (got < frames) {
+        memset(o + got, 0, (frames - got) * sizeof *o);
+        atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
+    }
+    return paContinue;
+}
+
+static int on_input(const void *input, void *output, unsigned long frames,
+                    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user)
+{
+    (void)output;
+    (void)time;
+    (void)flags;
+    audio_pa *p = user;
+    queue_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
+    return paContinue;
+}
+
+/* Opens and starts one direction at the shared rate. */
+static int start_stream(audio_pa *p, PaStream **stream, const PaStreamParameters *in,
+                        const PaStreamParameters *out, const char *name, fc_error *err)
+{
+    PaError e = Pa_OpenStream(stream, in, out, p->rate, paFramesPerBufferUnspecified, paNoFlag,
+                              out ? on_output : on_input, p);
+    if (e == paNoError)
+        e = Pa_StartStream(*stream);
+    if (e != paNoError)
+        return fc_fail(err, FC_ERR_DEVICE, "cannot open audio device '%s': %s; is another "
+                       "program using it? ('floorcoach devices' lists devices)", name,
+                       Pa_GetErrorText(e));
+    return FC_OK;
+}
+
+static void pa_close(void *state);
+
+static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, int lead_ms,
+                   void **state, fc_error *err)
+{
+    int rc = FC_ERR_DEVICE;
+    bool want_out = out_ep != NULL, want_in = in_ep != NULL;
+    const char *out_device = out_ep ? out_ep->name : NULL, *in_device = in_ep ? in_ep->name : NULL;
+    audio_pa *p = calloc(1, sizeof *p);
+    *state = NULL;
+    if (!p)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening the audio device");
+    PaError e = init_quietly();
+    if (e != paNoError) {
+        fc_fail(err, rc, "PortAudio could not start: %s", Pa_GetErrorText(e));
+        goto fail;
+    }
+    p->initialized = 1;
+
+    PaStreamParameters op, ip;
+    memset(&op, 0, sizeof op);
+    memset(&ip, 0, sizeof ip);
+    const PaDeviceInfo *od = NULL, *id = NULL;
+    if (want_out) {
+        op.device = find_device(out_device, 1);
+        if (op.device == paNoDevice) {
+            if (out_device)
+                fc_fail(err, rc, "no audio output device matches '%s'; run 'floorcoach "
+                        "devices' to list them, or render to a file with --out FILE.wav",
+                        out_device);
+            else
+                fc_fail(err, rc, "no audio output device found on this machine; render "
+                        "to a file instead: floorcoach run --out session.wav");
+            goto fail;
+        }
+        od = Pa_GetDeviceInfo(op.device);
+        op.channelCount = 1;
+        op.sampleFormat = paInt16;
+        op.suggestedLatency = od->defaultHighOutputLatency;
+    }
+    if (want_in) {
+        ip.device = find_device(in_device, 0);
+        if (ip.device == paNoDevice) {
+            if (in_device)
+                fc_fail(err, rc, "no audio input device matches '%s'; run 'floorcoach "
+                        "devices' to list them, or use a file with --mic FILE.wav", in_device);
+            else
+                fc_fail(err, rc, "no microphone found on this machine; plug one in, use "
+                        "a recording with --mic FILE.wav, or run with --no-listen (the keys "
+                        "n, r, p and s still work)");
+            goto fail;
+        }
+        id = Pa_GetDeviceInfo(ip.device);
+        ip.channelCount = 1;
+        ip.sampleFormat = paInt16;
+        ip.suggestedLatency = id->defaultHighInputLatency;
+    }
+
+    /* The device's own rate: a 16 kHz stream through ALSA's PulseAudio
+     * plugin was seen to stall, and many USB microphones offer nothing else. */
+    double rates[] = {od ? od->defaultSampleRate : id->defaultSampleRate, 48000, 44100};
+    PaStreamParameters *opp = want_out ? &op : NULL, *ipp = want_in ? &ip : NULL;
+    int rate = 0;
+    for (size_t i = 0; i < 3 && !rate; i++)
+        if ((!opp || Pa_IsFormatSupported(NULL, opp, rates[i]) == paFormatIsSupported) &&
+            (!ipp || Pa_IsFormatSupported(ipp, NULL, rates[i]) == paFormatIsSupported))
+            rate = (int)rates[i];
+    if (!rate) {
+        fc_fail(err, rc, "audio device '%s' supports none of %g, 48000 or 44100 Hz mono "
+                "16-bit", od ? od->name : id->name, rates[0]);
+        goto fail;
+    }
+    p->rate = rate;
+
+    size_t lead = (size_t)rate * (size_t)(lead_ms > 0 ? lead_ms : DEFAULT_LEAD_MS) / 1000;
+    rc = FC_ERR_NOMEM;
+    if (want_out && (!(p->out_ring = queue_create(sizeof(int16_t), lead)) ||
+                     resampler_create(FC_RATE, rate, RESAMPLE_QUALITY, &p->to_dev) < 0))
+        goto fail;
+    if (want_in && (!(p->in_ring = queue_create(sizeof(int16_t), (size_t)rate)) ||
+                    resampler_create(rate, FC_RATE, RESAMPLE_QUALITY, &p->from_dev) < 0))
+        goto fail;
+    p->dev_cap = (size_t)rate;
+    p->dev_buf = malloc(p->dev_cap * sizeof *p->dev_buf);
+    p->in_cap = FC_RATE;
+    p->in_fifo = malloc(p->in_cap * sizeof *p->in_fifo);
+    if (!p->dev_buf || !p->in_fifo)
+        goto fail;
+
+    /* Capture first: the output stream starting is what starts the clock
+     * that everything else follows. */
+    if (ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err)) < 0)
+        goto fail;
+    if (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err)) < 0)
+        goto fail;
+    *state = p;
+    return FC_OK;
+fail:
+    fc_fail_default(err, rc, "out of memory opening the audio device");
+    pa_close(p);
+    return rc;
+}
+
+static int stalled(int64_t since, fc_error *err)
+{
+    if (now_ns() - since < STALL_NS)
+        return 0;
+    fc_fail(err, FC_ERR_DEVICE, "the audio device stopped responding (unplugged?)");
+    return 1;
+}
+
+static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                       size_t *got, fc_error *err)
+{
+    audio_pa *p = state;
+    *got = 0;
+    if (!p->started && p->in_ring) {
+        /* Capture that arrived while the output was still opening belongs
+         * to no output sample: drop it, so both count from here and the
+         * echo of output sample i arrives at capture sample i plus the
+         * playback and capture latencies, a small positive delay. */
+        int16_t drop[DROP_CHUNK];
+        while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
+        }
+    }
+    p->started = true;
+    if (p->out_ring && out) {
+        size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
+        size_t done = 0;
+        int64_t since = now_ns();
+        while (done < len) {
+            size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
+            done += w;
+            if (w)
+                since = now_ns();
+            else if (stalled(since, err))
+                return FC_ERR_DEVICE;
+            else
+                nap(); /* the device's clock paces the session here */
+        }
+    }
+    if (!p->in_ring)
+        return FC_OK;
+    /* Capture arrives in the device's own bursts: take what is there and
+     * never wait for more, or the output would starve meanwhile. */
+    size_t avail = queue_readable(p->in_ring);
+    while (avail > 0) {
+        size_t take = avail < p->dev_cap ? avail : p->dev_cap;
+        size_t room = p->in_cap - p->in_n;
+        size_t fits = room * (size_t)p->rate / FC_RATE;
+        if (fits <= FIFO_SLACK)
+            break;
+        if (take > fits - FIFO_SLACK)
+            take = fits - FIFO_SLACK;
+        take = queue_read(p->in_ring, p->dev_buf, take);
+        p->in_n += resampler_process(p->from_dev, p->dev_buf, take, p->in_fifo + p->in_n, room);
+        avail -= take;
+    }
+    if (!out && p->in_n == p->in_pos) {
+        /* Input only: the capture device is the clock, so wait for it. */
+        int64_t since = now_ns();
+        while (queue_readable(p->in_ring) == 0) {
+            if (stalled(since, err))
+                return FC_ERR_DEVICE;
+            nap();
+        }
+    }
+    size_t have = p->in_n - p->in_pos;
+    size_t give = have < cap ? have : cap;
+    memcpy(in, p->in_fifo + p->in_pos, give * sizeof *in);
+    p->in_pos += give;
+    if (p->in_pos == p->in_n)
+        p->in_pos = p->in_n = 0;
+    else if (p->in_pos > p->in_cap / 2) {
+        memmove(p->in_fifo, p->in_fifo + p->in_pos, (p->in_n - p->in_pos) * sizeof *in);
+        p->in_n -= p->in_pos;
+        p->in_pos = 0;
+    }
+    *got = give;
+    return FC_OK;
+}
+
+static void pa_close(void *state)
+{
+    audio_pa *p = state;
+    if (!p)
+        return;
+    if (getenv("FLOORCOACH_DEBUG"))
+        fprintf(stderr, "audio: %llu output underruns, %lu frames per callback\n",
+                (unsigned long long)atomic_load(&p->underruns), atomic_load(&p->last_frames));
+    if (p->out_stream) {
+        /* Let what is queued play out, so the last word is not clipped. */
+        int64_t since = now_ns();
+        while (queue_readable(p->out_ring) > 0 && now_ns() - since < DRAIN_NS)
+            nap();
+        Pa_StopStream(p->out_stream);
+        Pa_CloseStream(p->out_stream);
+    }
+    if (p->in_stream) {
+        Pa_StopStream(p->in_stream);
+        Pa_CloseStream(p->in_stream);
+    }
+    if (p->initialized)
+        Pa_Terminate();
+    queue_destroy(p->out_ring);
+    queue_destroy(p->in_ring);
+    resampler_destroy(p->to_dev);
+    resampler_destroy(p->from_dev);
+    free(p->dev_buf);
+    free(p->in_fifo);
+    free(p);
+}
+
+static bool pa_input_ended(const void *state)
+{
+    (void)state;
+    return false; /* a microphone never ends */
+}
+
+const audio_backend audio_pa_backend = {
+    .name = "portaudio",
+    .realtime = true,
+    .open = pa_open,
+    .exchange = pa_exchange,
+    .input_ended = pa_input_ended,
+    .close = pa_close,
+};
+
+int audio_pa_list(FILE *fp)
+{
+    if (init_quietly() != paNoError)
+        return FC_ERR_DEVICE;
+    int count = Pa_GetDeviceCount();
+    PaDeviceIndex def_out = Pa_GetDefaultOutputDevice(), def_in = Pa_GetDefaultInputDevice();
+    if (count <= 0)
+        fprintf(fp, "no audio devices found\n");
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (!d)
+            continue;
+        fprintf(fp, "%3d  %-40s in:%-2d out:%-2d %6.0f Hz%s%s\n", i, d->name,
+                d->maxInputChannels, d->maxOutputChannels, d->defaultSampleRate,
+                i == def_in ? "  [default input]" : "", i == def_out ? "  [default output]" : "");
+    }
+    Pa_Terminate();
+    return FC_OK;
+}

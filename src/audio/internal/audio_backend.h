@@ -1,0 +1,28 @@
+/* Internal to src/audio: the backend table behind audio.h. */
+#ifndef FLOORCOACH_AUDIO_BACKEND_H
+#define FLOORCOACH_AUDIO_BACKEND_H
+
+#include "audio.h"
+
+typedef struct {
+    const char *name;
+    bool realtime; /* its own clock paces the exchange */
+    /* Opens the directions whose endpoint is given (the other is NULL):
+     * out and in are this backend's kind. */
+    int (*open)(const audio_endpoint *out, const audio_endpoint *in, int lead_ms, void **state,
+                fc_error *err);
+    /* Plays out[0..n) when opened for output; captures into in (NULL when
+     * not opened for input): a lock-step backend exactly n samples, a
+     * real-time one what has arrived, at most cap. */
+    int (*exchange)(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                    size_t *got, fc_error *err);
+    bool (*input_ended)(const void *state);
+    void (*close)(void *state); /* accepts NULL */
+} audio_backend;
+
+extern const audio_backend audio_file_backend;
+extern const audio_backend audio_pa_backend;
+
+int audio_pa_list(FILE *fp);
+
+#endif

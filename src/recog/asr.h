@@ -1,0 +1,74 @@
+/* asr: command-word recogniser (PocketSphinx 5prealpha behind one file).
+ *
+ * Takes 16 kHz mono int16 audio on the session clock and reports the four
+ * command words with where they lie in the audio. It is synchronous and
+ * single-threaded on purpose: file-mode sessions feed it in lock-step with
+ * the output for bit-exact reproducibility; the real-time path runs it in
+ * a listener thread (see listener.h). */
+#ifndef FLOORCOACH_ASR_H
+#define FLOORCOACH_ASR_H
+
+#include "command.h"
+#include "fc_error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    fc_command word;
+    int64_t start;   /* first sample of the word, session clock (16 kHz) */
+    int64_t end;     /* one past its last sample */
+    int64_t t;       /* sample at which it was recognised (>= end) */
+    double score;    /* confidence, higher is surer; scale is the recogniser's */
+} asr_heard;
+
+typedef struct {
+    const char *model_dir;    /* acoustic model; NULL: the pocketsphinx-en-us default */
+    const char *grammar_dir;  /* floorcoach's grammars/ directory (dictionary, grammar, thresholds) */
+    const char *user_conf;    /* the user's calibration (asr.conf keys, read after the
+                                 grammar dir's); NULL: none */
+    int sample_rate;          /* must be 16000 */
+} asr_config;
+
+/* How far a calibration may move a word's bias either way, in nats. */
+#define ASR_BIAS_MIN (-20.0)
+#define ASR_BIAS_MAX 30.0
+
+typedef struct asr asr_t;
+
+/* Any thread. */
+asr_config asr_config_default(void);
+
+/* Any thread; the handle is then owned by one thread at a time.
+ * Returns 0, or a negative fc_err with the detail (which file is missing
+ * or wrong) in err. */
+int asr_create(const asr_config *cfg, asr_t **out, fc_error *err);
+/* Accepts NULL. */
+void asr_destroy(asr_t *asr);
+
+/* Owner thread. Feeds audio whose first sample is at session sample `at`
+ * (consecutive calls are contiguous). Fills up to `max` results heard while
+ * processing this audio; returns how many (>= 0), or a negative fc_err. */
+int asr_process(asr_t *asr, int64_t at, const int16_t *pcm, size_t n,
+                asr_heard *heard, int max);
+
+/* Any thread. Reads a settings file (asr.conf syntax) without starting a
+ * recogniser, so a broken one is reported by file and line: 0, FC_ERR_IO
+ * or FC_ERR_FORMAT, with one line in err. */
+int asr_conf_check(const char *path, fc_error *err);
+
+/* Owner thread. A command's bias, in nats, is added to its log weight
+ * against every other word in the grammar: positive finds it more often and
+ * takes more other words for it.  0 keeps the grammar's own weights;
+ * grammars/asr.conf and then the user's calibration set it with
+ * `bias.WORD = NATS`.  Returns 0, or
+ * FC_ERR_ARG outside [ASR_BIAS_MIN, ASR_BIAS_MAX], or FC_ERR_MODEL. */
+int asr_set_bias(asr_t *asr, fc_command w, double nats);
+double asr_get_bias(const asr_t *asr, fc_command w);
+
+/* Owner thread. Forgets the stream (background level, any open segment and
+ * undelivered results) as if just created, so that the same audio always
+ * gives the same result. */
+void asr_reset(asr_t *asr);
+
+#endif

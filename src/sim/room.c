@@ -1,0 +1,163 @@
+#include "room.h"
+
+#include "fc_clock.h"
+#include "fc_error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DELAY_MS 500
+#define MAX_REFLECTION_MS 100
+#define HISTORY FC_MS(MAX_DELAY_MS + MAX_REFLECTION_MS) /* delay plus the reflections */
+#define NOISE_BLOCK 1600 /* the noise loop is a whole number of these */
+
+/* Light reverberation: a few reflections after the direct echo, each
+ * quieter, like a small furnished room. */
+static const struct {
+    int ms;
+    double gain;
+} REFLECTIONS[] = {{7, 0.35}, {17, 0.22}, {31, 0.14}, {53, 0.08}, {79, 0.05}};
+
+struct room {
+    room_config cfg;
+    double echo_gain;
+    int delay;
+    int16_t *history; /* the last HISTORY played samples */
+    size_t hist_pos;
+    int16_t *noise;
+    size_t noise_n, noise_pos;
+    double noise_gain;
+};
+
+room_config room_config_default(void)
+{
+    room_config c;
+    memset(&c, 0, sizeof c);
+    c.echo_delay_ms = 20;
+    c.noise_snr_db = 10;
+    return c;
+}
+
+int room_parse_echo(const char *spec, room_config *cfg)
+{
+    char *end = NULL;
+    double gain = strtod(spec, &end);
+    long delay = cfg->echo_delay_ms;
+    if (end == spec || gain < -60 || gain > 20)
+        return FC_ERR_ARG;
+    if (*end == '@') {
+        const char *d = end + 1;
+        delay = strtol(d, &end, 10);
+        if (end == d || delay < 0 || delay > MAX_DELAY_MS)
+            return FC_ERR_ARG;
+    }
+    if (*end)
+        return FC_ERR_ARG;
+    cfg->echo = true;
+    cfg->echo_gain_db = gain;
+    cfg->echo_delay_ms = (int)delay;
+    return FC_OK;
+}
+
+int room_parse_noise(const char *spec, room_config *cfg)
+{
+    char path[sizeof cfg->noise_file];
+    if (snprintf(path, sizeof path, "%s", spec) >= (int)sizeof path)
+        return FC_ERR_ARG;
+    char *at = strrchr(path, '@');
+    if (at) {
+        char *end = NULL;
+        double snr = strtod(at + 1, &end);
+        if (end == at + 1 || *end || snr < -20 || snr > 60)
+            return FC_ERR_ARG;
+        cfg->noise_snr_db = snr;
+        *at = '\0';
+    }
+    if (!path[0])
+        return FC_ERR_ARG;
+    memcpy(cfg->noise_file, path, sizeof path);
+    return FC_OK;
+}
+
+static int load_noise(room_t *r, fc_error *err)
+{
+    int rc = audio_file_load(r->cfg.noise_file, NOISE_BLOCK, &r->noise, &r->noise_n, err);
+    if (rc < 0)
+        return rc;
+    double sum = 0;
+    for (size_t i = 0; i < r->noise_n; i++)
+        sum += (double)r->noise[i] * r->noise[i];
+    double rms = r->noise_n ? sqrt(sum / (double)r->noise_n) : 0;
+    if (rms < 1)
+        return fc_fail(err, FC_ERR_FORMAT, "%s: the noise file is silent", r->cfg.noise_file);
+    r->noise_gain = ROOM_SPEECH_RMS / pow(10, r->cfg.noise_snr_db / 20) / rms;
+    return FC_OK;
+}
+
+int room_create(const room_config *cfg, room_t **out, fc_error *err)
+{
+    int rc = FC_ERR_NOMEM;
+    room_t *r = calloc(1, sizeof *r);
+    *out = NULL;
+    if (!r)
+        return fc_fail(err, rc, "out of memory building the simulated room");
+    r->cfg = *cfg;
+    r->echo_gain = pow(10, cfg->echo_gain_db / 20);
+    r->delay = (int)FC_MS(cfg->echo_delay_ms);
+    if (!(r->history = calloc(HISTORY, sizeof *r->history))) {
+        fc_fail(err, rc, "out of memory building the simulated room");
+        goto fail;
+    }
+    if (cfg->noise_file[0] && (rc = load_noise(r, err)) < 0)
+        goto fail;
+    *out = r;
+    return FC_OK;
+fail:
+    room_destroy(r);
+    return rc;
+}
+
+void room_destroy(room_t *r)
+{
+    if (!r)
+        return;
+    free(r->history);
+    free(r->noise);
+    free(r);
+}
+
+
+static double past(const room_t *r, size_t back)
+{
+    return r->history[(r->hist_pos + HISTORY - back) % HISTORY];
+}
+
+static void apply(void *ctx, const int16_t *played, int16_t *mic, size_t n)
+{
+    room_t *r = ctx;
+    for (size_t i = 0; i < n; i++) {
+        r->history[r->hist_pos] = played[i];
+        double v = mic[i];
+        if (r->cfg.echo) {
+            double e = past(r, (size_t)r->delay);
+            if (r->cfg.reverb)
+                for (size_t k = 0; k < sizeof REFLECTIONS / sizeof REFLECTIONS[0]; k++)
+                    e += REFLECTIONS[k].gain * past(r, (size_t)r->delay + (size_t)FC_MS(REFLECTIONS[k].ms));
+            v += r->echo_gain * e;
+        }
+        if (r->noise_n) {
+            v += r->noise_gain * r->noise[r->noise_pos];
+            r->noise_pos = (r->noise_pos + 1) % r->noise_n;
+        }
+        mic[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : lrint(v));
+        r->hist_pos = (r->hist_pos + 1) % HISTORY;
+    }
+}
+
+audio_mic_filter room_filter(room_t *r)
+{
+    audio_mic_filter f = {apply, r, r->cfg.echo};
+    return f;
+}
