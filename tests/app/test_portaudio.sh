@@ -14,7 +14,7 @@ export XDG_RUNTIME_DIR="$T/run"
 export PULSE_RUNTIME_PATH="$XDG_RUNTIME_DIR/pulse"
 mkdir -p "$PULSE_RUNTIME_PATH"
 chmod 700 "$XDG_RUNTIME_DIR"
-. "$(dirname "$0")/checks.sh"
+. "$(dirname "$0")/../checks.sh"
 cleanup() {
   [ -n "${rec:-}" ] && kill "$rec" 2>/dev/null
   pulseaudio --kill 2>/dev/null

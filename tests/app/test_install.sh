@@ -7,7 +7,7 @@ CMAKE=$1
 BUILD=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/checks.sh"
+. "$(dirname "$0")/../checks.sh"
 
 if "$CMAKE" --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1; then
   ok "cmake --install"

@@ -7,7 +7,7 @@ FC=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/checks.sh"
+. "$(dirname "$0")/../checks.sh"
 export XDG_CONFIG_HOME="$T/config"
 
 # expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
