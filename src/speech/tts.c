@@ -14,6 +14,8 @@
  * when trimming; eSpeak NG's silence is digital zero, so this only has to
  * ignore the resampler's ringing. */
 #define TRIM_THRESHOLD 100
+/* A line that cannot be made short enough fades out over its last 10 ms. */
+#define FIT_FADE ((size_t)FC_MS(10))
 
 typedef struct {
     char *text;
@@ -232,7 +234,7 @@ int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, t
     if (max_samples && e.n > max_samples) {
         /* Even at full speed it does not fit: fade it out rather than let it
          * run over the next mark, which would blur two counts together. */
-        size_t fade = max_samples < 160 ? max_samples : 160;
+        size_t fade = max_samples < FIT_FADE ? max_samples : FIT_FADE;
         for (size_t i = 0; i < fade; i++)
             e.pcm[max_samples - fade + i] =
                 (int16_t)(e.pcm[max_samples - fade + i] * (double)(fade - i) / (double)fade);

@@ -1,4 +1,5 @@
 /* eventlog: JSON Lines with three-decimal times, escaping, nulls. */
+#include "fc_clock.h"
 #include "eventlog.h"
 #include "fc_error.h"
 
@@ -21,7 +22,7 @@ static void test_eventlog_is_json_lines(void **state)
     close(fd);
     eventlog_t *log = NULL;
     assert_int_equal(eventlog_open(path, &log, NULL), FC_OK);
-    assert_int_equal(eventlog_write(log, 16000 * 3 + 8, "say", "s:s", "text",
+    assert_int_equal(eventlog_write(log, FC_RATE * 3 + 8, "say", "s:s", "text",
                                     "He said \"stop\"\n\tand left \xc3\xa9"), FC_OK);
     assert_int_equal(eventlog_write(log, 0, "start", NULL), FC_OK);
     assert_int_equal(eventlog_write(log, 24000, "exercise", "s:s?", "side", NULL), FC_OK);

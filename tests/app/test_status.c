@@ -1,4 +1,5 @@
 /* status: the terminal's one-line progress. */
+#include "fc_clock.h"
 #include "session.h"
 #include "status.h"
 
@@ -23,7 +24,7 @@ static void test_status_line(void **state)
     p.hold_seconds = 30;
     p.hold_start = 0;
     char buf[256];
-    status_format(&p, 16000 * 12, 16000, buf, sizeof buf);
+    status_format(&p, FC_RATE * 12, FC_RATE, buf, sizeof buf);
     assert_string_equal(buf, "Hip flexor stretch | left | rep 2/3 | [########------------] 18s left");
 }
 

@@ -1,4 +1,5 @@
 /* aec: the canceller takes a synthetic echo down by over 20 dB. */
+#include "fc_clock.h"
 #include "aec.h"
 #include "fc_error.h"
 #include "room.h"
@@ -29,13 +30,13 @@ static void test_aec_removes_echo(void **state)
     audio_mic_filter f = room_filter(r);
     srand(3);
     double in_e = 0, out_e = 0;
-    for (int k = 0; k < 16000 * 8 / FC_FRAME; k++) {
+    for (int k = 0; k < FC_RATE * 8 / FC_FRAME; k++) {
         int16_t ref[FC_FRAME], mic[FC_FRAME] = {0}, clean[FC_FRAME];
         for (int i = 0; i < FC_FRAME; i++)
             ref[i] = (int16_t)((rand() % 8000 - 4000) * (1 + sin(k * 0.05)));
         f.apply(f.ctx, ref, mic, FC_FRAME);
         aec_process(a, mic, ref, clean);
-        if (k < 16000 * 5 / FC_FRAME)
+        if (k < FC_RATE * 5 / FC_FRAME)
             continue;
         for (int i = 0; i < FC_FRAME; i++) {
             in_e += (double)mic[i] * mic[i];

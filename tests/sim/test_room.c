@@ -1,4 +1,5 @@
 /* room: parsing the room's options, and an echo at its delay and gain. */
+#include "fc_clock.h"
 #include "fc_error.h"
 #include "room.h"
 

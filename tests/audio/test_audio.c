@@ -1,0 +1,172 @@
+/* audio: the backend table through the public interface, on files: what is
+ * played is what the file holds, a file microphone is read in lock-step, a
+ * filter changes only a lock-step microphone, and every failure names the
+ * file. (The device backend is tested on a PulseAudio null sink by
+ * tests/app/test_portaudio.sh.) */
+#include "audio.h"
+#include "fc_error.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define BLOCKS 25
+
+typedef struct {
+    char dir[32];
+    char wav[64];
+} files;
+
+static int make_dir(void **state)
+{
+    files *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/fc_audio_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->wav, sizeof f->wav, "%s/a.wav", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    files *f = *state;
+    unlink(f->wav);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Plays a ramp into f->wav, one block at a time, with a silent microphone. */
+static void play_ramp(const char *wav)
+{
+    audio_config cfg = audio_config_default();
+    cfg.out = audio_file(wav);
+    audio_t *a = NULL;
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    assert_false(audio_is_realtime(a));
+    assert_false(audio_has_echo(a));
+    int16_t out[FC_FRAME], in[FC_FRAME];
+    for (int b = 0; b < BLOCKS; b++) {
+        for (int i = 0; i < FC_FRAME; i++)
+            out[i] = (int16_t)(b * FC_FRAME + i);
+        size_t got = 99;
+        assert_int_equal(audio_exchange(a, out, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+        assert_int_equal(got, FC_FRAME); /* lock-step silence */
+        for (int i = 0; i < FC_FRAME; i++)
+            assert_int_equal(in[i], 0);
+    }
+    audio_close(a);
+}
+
+static void test_file_out_then_in(void **state)
+{
+    files *f = *state;
+    play_ramp(f->wav);
+    audio_config cfg = audio_config_default();
+    cfg.in = audio_file(f->wav);
+    audio_t *a = NULL;
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    int16_t silence[FC_FRAME] = {0}, in[FC_FRAME];
+    for (int b = 0; b < BLOCKS; b++) {
+        size_t got = 0;
+        assert_false(audio_input_ended(a));
+        assert_int_equal(audio_exchange(a, silence, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+        assert_int_equal(got, FC_FRAME);
+        for (int i = 0; i < FC_FRAME; i++)
+            assert_int_equal(in[i], b * FC_FRAME + i);
+    }
+    /* Past its end the microphone is silence. */
+    size_t got = 0;
+    assert_int_equal(audio_exchange(a, silence, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+    assert_int_equal(in[0], 0);
+    assert_true(audio_input_ended(a));
+    audio_close(a);
+    audio_close(NULL);
+}
+
+static void add_played(void *ctx, const int16_t *played, int16_t *mic, size_t n)
+{
+    int *calls = ctx;
+    ++*calls;
+    for (size_t i = 0; i < n; i++)
+        mic[i] = (int16_t)(mic[i] + played[i]);
+}
+
+static void test_filter_hears_what_is_played(void **state)
+{
+    (void)state;
+    int calls = 0;
+    audio_config cfg = audio_config_default();
+    cfg.filter = (audio_mic_filter){add_played, &calls, true};
+    audio_t *a = NULL;
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    assert_true(audio_has_echo(a));
+    int16_t out[FC_FRAME], in[FC_FRAME];
+    for (int i = 0; i < FC_FRAME; i++)
+        out[i] = (int16_t)(i * 3);
+    size_t got = 0;
+    assert_int_equal(audio_exchange(a, out, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+    assert_int_equal(calls, 1);
+    assert_memory_equal(in, out, sizeof out);
+    /* The capture buffer must hold a whole block. */
+    fc_error err = {0};
+    assert_int_equal(audio_exchange(a, out, FC_FRAME, in, FC_FRAME / 2, &got, &err), FC_ERR_ARG);
+    audio_close(a);
+}
+
+static void test_errors_name_the_file(void **state)
+{
+    files *f = *state;
+    fc_error err = {0};
+    audio_t *a = NULL;
+    audio_config cfg = audio_config_default();
+    cfg.in = audio_file("/nonexistent/mic.wav");
+    cfg.out = audio_file(f->wav);
+    assert_int_equal(audio_open(&cfg, &a, &err), FC_ERR_IO);
+    assert_null(a);
+    assert_non_null(strstr(err.detail, "/nonexistent/mic.wav"));
+    /* The microphone is checked first: the output file was not created. */
+    assert_int_equal(access(f->wav, F_OK), -1);
+
+    cfg = audio_config_default();
+    cfg.out = audio_file("/nonexistent/dir/out.wav");
+    assert_int_equal(audio_open(&cfg, &a, &err), FC_ERR_IO);
+    assert_non_null(strstr(err.detail, "/nonexistent/dir/out.wav"));
+    assert_non_null(strstr(err.detail, "writable"));
+}
+
+static void test_file_load_pads_to_blocks(void **state)
+{
+    files *f = *state;
+    play_ramp(f->wav);
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    assert_int_equal(audio_file_load(f->wav, 1600, &pcm, &n, NULL), FC_OK);
+    assert_int_equal(n % 1600, 0);
+    assert_true(n >= BLOCKS * FC_FRAME);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(pcm[i], i < BLOCKS * FC_FRAME ? (int)i : 0);
+    free(pcm);
+    fc_error err = {0};
+    assert_int_equal(audio_file_load("/nonexistent.wav", 1600, &pcm, &n, &err), FC_ERR_IO);
+    assert_null(pcm);
+    assert_non_null(strstr(err.detail, "/nonexistent.wav"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_file_out_then_in, make_dir, remove_dir),
+        cmocka_unit_test(test_filter_hears_what_is_played),
+        cmocka_unit_test_setup_teardown(test_errors_name_the_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_file_load_pads_to_blocks, make_dir, remove_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

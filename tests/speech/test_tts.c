@@ -1,0 +1,84 @@
+/* tts: eSpeak NG behind one file: trimmed clips, a cache that counts can
+ * rely on, counts squeezed into their second, and a clear error for a voice
+ * eSpeak NG does not have. */
+#include "fc_clock.h"
+#include "fc_error.h"
+#include "tts.h"
+#include "voice.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+static int start(void **state)
+{
+    voice_profile v = voice_profile_default();
+    tts_t *tts = NULL;
+    if (tts_create(&v, &tts, NULL) < 0)
+        return -1;
+    *state = tts;
+    return 0;
+}
+
+static int stop(void **state)
+{
+    tts_destroy(*state);
+    tts_destroy(NULL);
+    return 0;
+}
+
+static void test_render_is_trimmed_speech(void **state)
+{
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    assert_int_equal(tts_render(*state, "Hold that position.", TTS_STYLE_NARRATION, &pcm, &n), 0);
+    assert_true(n > FC_RATE / 2 && n < 3 * FC_RATE);
+    /* Trimmed: it starts and ends close to the voice, not in silence. */
+    int peak = 0;
+    for (size_t i = 0; i < n; i++)
+        peak = abs(pcm[i]) > peak ? abs(pcm[i]) : peak;
+    assert_true(peak > 1000);
+    assert_true(abs(pcm[0]) < peak && abs(pcm[n - 1]) < peak);
+    free(pcm);
+}
+
+static void test_cache_and_fit(void **state)
+{
+    tts_clip a, b, cue;
+    assert_int_equal(tts_get(*state, "seventeen", TTS_STYLE_NARRATION, 0, &a), 0);
+    assert_int_equal(tts_get(*state, "seventeen", TTS_STYLE_NARRATION, 0, &b), 0);
+    assert_ptr_equal(a.pcm, b.pcm); /* rendered once */
+    assert_int_equal(tts_get(*state, "seventeen", TTS_STYLE_CUE, 0, &cue), 0);
+    assert_ptr_not_equal(cue.pcm, a.pcm); /* another pitch is another clip */
+    /* A count must end before the next second: asked to fit, it does. */
+    size_t max = a.n * 2 / 3;
+    tts_clip fit;
+    assert_int_equal(tts_get(*state, "seventeen", TTS_STYLE_NARRATION, max, &fit), 0);
+    assert_true(fit.n <= max);
+}
+
+static void test_unknown_voice_is_named(void **state)
+{
+    (void)state;
+    voice_profile v = voice_profile_default();
+    strcpy(v.espeak_voice, "xx-nowhere");
+    tts_t *tts = NULL;
+    fc_error err = {0};
+    assert_int_equal(tts_create(&v, &tts, &err), FC_ERR_MODEL);
+    assert_null(tts);
+    assert_non_null(strstr(err.detail, "'xx-nowhere'"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_render_is_trimmed_speech),
+        cmocka_unit_test(test_cache_and_fit),
+        cmocka_unit_test(test_unknown_voice_is_named),
+    };
+    return cmocka_run_group_tests(tests, start, stop);
+}
