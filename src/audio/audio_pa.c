@@ -158,12 +158,74 @@ static int start_stream(audio_pa *p, PaStream **stream, const PaStreamParameters
 
 static void pa_close(void *state);
 
+/* One direction's stream parameters: mono 16-bit on the named device (NULL:
+ * the default one). */
+static int pick_device(const char *name, bool output, PaStreamParameters *sp,
+                       const PaDeviceInfo **info, fc_error *err)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->device = find_device(name, output);
+    if (sp->device == paNoDevice) {
+        if (output && name)
+            return fc_fail(err, FC_ERR_DEVICE, "no audio output device matches '%s'; run "
+                           "'floorcoach devices' to list them, or render to a file with --out "
+                           "FILE.wav", name);
+        if (output)
+            return fc_fail(err, FC_ERR_DEVICE, "no audio output device found on this machine; "
+                           "render to a file instead: floorcoach run --out session.wav");
+        if (name)
+            return fc_fail(err, FC_ERR_DEVICE, "no audio input device matches '%s'; run "
+                           "'floorcoach devices' to list them, or use a file with --mic "
+                           "FILE.wav", name);
+        return fc_fail(err, FC_ERR_DEVICE, "no microphone found on this machine; plug one in, "
+                       "use a recording with --mic FILE.wav, or run with --no-listen (the keys "
+                       "n, r, p and s still work)");
+    }
+    *info = Pa_GetDeviceInfo(sp->device);
+    sp->channelCount = 1;
+    sp->sampleFormat = paInt16;
+    sp->suggestedLatency = output ? (*info)->defaultHighOutputLatency
+                                  : (*info)->defaultHighInputLatency;
+    return FC_OK;
+}
+
+/* The device's own rate: a 16 kHz stream through ALSA's PulseAudio plugin
+ * was seen to stall, and many USB microphones offer nothing else. */
+static int pick_rate(const PaStreamParameters *op, const PaDeviceInfo *od,
+                     const PaStreamParameters *ip, const PaDeviceInfo *id, fc_error *err)
+{
+    double rates[] = {od ? od->defaultSampleRate : id->defaultSampleRate, 48000, 44100};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
+        if ((!op || Pa_IsFormatSupported(NULL, op, rates[i]) == paFormatIsSupported) &&
+            (!ip || Pa_IsFormatSupported(ip, NULL, rates[i]) == paFormatIsSupported))
+            return (int)rates[i];
+    return fc_fail(err, FC_ERR_DEVICE, "audio device '%s' supports none of %g, 48000 or "
+                   "44100 Hz mono 16-bit", od ? od->name : id->name, rates[0]);
+}
+
+/* The queues between the callbacks and the engine, and the resamplers. */
+static int make_buffers(audio_pa *p, bool want_out, bool want_in, int lead_ms)
+{
+    size_t lead = (size_t)p->rate * (size_t)(lead_ms > 0 ? lead_ms : DEFAULT_LEAD_MS) / 1000;
+    if (want_out && (!(p->out_ring = queue_create(sizeof(int16_t), lead)) ||
+                     resampler_create(FC_RATE, p->rate, RESAMPLE_QUALITY, &p->to_dev) < 0))
+        return FC_ERR_NOMEM;
+    if (want_in && (!(p->in_ring = queue_create(sizeof(int16_t), (size_t)p->rate)) ||
+                    resampler_create(p->rate, FC_RATE, RESAMPLE_QUALITY, &p->from_dev) < 0))
+        return FC_ERR_NOMEM;
+    p->dev_cap = (size_t)p->rate;
+    p->dev_buf = malloc(p->dev_cap * sizeof *p->dev_buf);
+    p->in_cap = FC_RATE;
+    p->in_fifo = malloc(p->in_cap * sizeof *p->in_fifo);
+    return p->dev_buf && p->in_fifo ? FC_OK : FC_ERR_NOMEM;
+}
+
 static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, int lead_ms,
                    void **state, fc_error *err)
 {
     int rc = FC_ERR_DEVICE;
-    bool want_out = out_ep != NULL, want_in = in_ep != NULL;
-    const char *out_device = out_ep ? out_ep->name : NULL, *in_device = in_ep ? in_ep->name : NULL;
+    PaStreamParameters op, ip;
+    const PaDeviceInfo *od = NULL, *id = NULL;
     audio_pa *p = calloc(1, sizeof *p);
     *state = NULL;
     if (!p)
@@ -174,82 +236,17 @@ static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, in
         goto fail;
     }
     p->initialized = 1;
-
-    PaStreamParameters op, ip;
-    memset(&op, 0, sizeof op);
-    memset(&ip, 0, sizeof ip);
-    const PaDeviceInfo *od = NULL, *id = NULL;
-    if (want_out) {
-        op.device = find_device(out_device, 1);
-        if (op.device == paNoDevice) {
-            if (out_device)
-                fc_fail(err, rc, "no audio output device matches '%s'; run 'floorcoach "
-                        "devices' to list them, or render to a file with --out FILE.wav",
-                        out_device);
-            else
-                fc_fail(err, rc, "no audio output device found on this machine; render "
-                        "to a file instead: floorcoach run --out session.wav");
-            goto fail;
-        }
-        od = Pa_GetDeviceInfo(op.device);
-        op.channelCount = 1;
-        op.sampleFormat = paInt16;
-        op.suggestedLatency = od->defaultHighOutputLatency;
-    }
-    if (want_in) {
-        ip.device = find_device(in_device, 0);
-        if (ip.device == paNoDevice) {
-            if (in_device)
-                fc_fail(err, rc, "no audio input device matches '%s'; run 'floorcoach "
-                        "devices' to list them, or use a file with --mic FILE.wav", in_device);
-            else
-                fc_fail(err, rc, "no microphone found on this machine; plug one in, use "
-                        "a recording with --mic FILE.wav, or run with --no-listen (the keys "
-                        "n, r, p and s still work)");
-            goto fail;
-        }
-        id = Pa_GetDeviceInfo(ip.device);
-        ip.channelCount = 1;
-        ip.sampleFormat = paInt16;
-        ip.suggestedLatency = id->defaultHighInputLatency;
-    }
-
-    /* The device's own rate: a 16 kHz stream through ALSA's PulseAudio
-     * plugin was seen to stall, and many USB microphones offer nothing else. */
-    double rates[] = {od ? od->defaultSampleRate : id->defaultSampleRate, 48000, 44100};
-    PaStreamParameters *opp = want_out ? &op : NULL, *ipp = want_in ? &ip : NULL;
-    int rate = 0;
-    for (size_t i = 0; i < 3 && !rate; i++)
-        if ((!opp || Pa_IsFormatSupported(NULL, opp, rates[i]) == paFormatIsSupported) &&
-            (!ipp || Pa_IsFormatSupported(ipp, NULL, rates[i]) == paFormatIsSupported))
-            rate = (int)rates[i];
-    if (!rate) {
-        fc_fail(err, rc, "audio device '%s' supports none of %g, 48000 or 44100 Hz mono "
-                "16-bit", od ? od->name : id->name, rates[0]);
+    if ((out_ep && (rc = pick_device(out_ep->name, true, &op, &od, err)) < 0) ||
+        (in_ep && (rc = pick_device(in_ep->name, false, &ip, &id, err)) < 0))
         goto fail;
-    }
-    p->rate = rate;
-
-    size_t lead = (size_t)rate * (size_t)(lead_ms > 0 ? lead_ms : DEFAULT_LEAD_MS) / 1000;
-    rc = FC_ERR_NOMEM;
-    if (want_out && (!(p->out_ring = queue_create(sizeof(int16_t), lead)) ||
-                     resampler_create(FC_RATE, rate, RESAMPLE_QUALITY, &p->to_dev) < 0))
+    const PaStreamParameters *opp = out_ep ? &op : NULL, *ipp = in_ep ? &ip : NULL;
+    if ((rc = p->rate = pick_rate(opp, od, ipp, id, err)) < 0 ||
+        (rc = make_buffers(p, out_ep != NULL, in_ep != NULL, lead_ms)) < 0)
         goto fail;
-    if (want_in && (!(p->in_ring = queue_create(sizeof(int16_t), (size_t)rate)) ||
-                    resampler_create(rate, FC_RATE, RESAMPLE_QUALITY, &p->from_dev) < 0))
-        goto fail;
-    p->dev_cap = (size_t)rate;
-    p->dev_buf = malloc(p->dev_cap * sizeof *p->dev_buf);
-    p->in_cap = FC_RATE;
-    p->in_fifo = malloc(p->in_cap * sizeof *p->in_fifo);
-    if (!p->dev_buf || !p->in_fifo)
-        goto fail;
-
     /* Capture first: the output stream starting is what starts the clock
      * that everything else follows. */
-    if (ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err)) < 0)
-        goto fail;
-    if (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err)) < 0)
+    if ((ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err)) < 0) ||
+        (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err)) < 0))
         goto fail;
     *state = p;
     return FC_OK;
@@ -267,40 +264,30 @@ static int stalled(int64_t since, fc_error *err)
     return 1;
 }
 
-static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
-                       size_t *got, fc_error *err)
+/* Hands out[0..n) to the output callback, waiting for room: the device's
+ * clock paces the session here. */
+static int play(audio_pa *p, const int16_t *out, size_t n, fc_error *err)
 {
-    audio_pa *p = state;
-    *got = 0;
-    if (!p->started && p->in_ring) {
-        /* Capture that arrived while the output was still opening belongs
-         * to no output sample: drop it, so both count from here and the
-         * echo of output sample i arrives at capture sample i plus the
-         * playback and capture latencies, a small positive delay. */
-        int16_t drop[DROP_CHUNK];
-        while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
-        }
+    size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
+    size_t done = 0;
+    int64_t since = now_ns();
+    while (done < len) {
+        size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
+        done += w;
+        if (w)
+            since = now_ns();
+        else if (stalled(since, err))
+            return FC_ERR_DEVICE;
+        else
+            nap();
     }
-    p->started = true;
-    if (p->out_ring && out) {
-        size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
-        size_t done = 0;
-        int64_t since = now_ns();
-        while (done < len) {
-            size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
-            done += w;
-            if (w)
-                since = now_ns();
-            else if (stalled(since, err))
-                return FC_ERR_DEVICE;
-            else
-                nap(); /* the device's clock paces the session here */
-        }
-    }
-    if (!p->in_ring)
-        return FC_OK;
-    /* Capture arrives in the device's own bursts: take what is there and
-     * never wait for more, or the output would starve meanwhile. */
+    return FC_OK;
+}
+
+/* Capture arrives in the device's own bursts: moves what is there to the
+ * 16 kHz fifo, never waiting for more, or the output would starve. */
+static void take_capture(audio_pa *p)
+{
     size_t avail = queue_readable(p->in_ring);
     while (avail > 0) {
         size_t take = avail < p->dev_cap ? avail : p->dev_cap;
@@ -314,15 +301,11 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
         p->in_n += resampler_process(p->from_dev, p->dev_buf, take, p->in_fifo + p->in_n, room);
         avail -= take;
     }
-    if (!out && p->in_n == p->in_pos) {
-        /* Input only: the capture device is the clock, so wait for it. */
-        int64_t since = now_ns();
-        while (queue_readable(p->in_ring) == 0) {
-            if (stalled(since, err))
-                return FC_ERR_DEVICE;
-            nap();
-        }
-    }
+}
+
+/* Gives the caller up to cap samples of the fifo. */
+static size_t give_capture(audio_pa *p, int16_t *in, size_t cap)
+{
     size_t have = p->in_n - p->in_pos;
     size_t give = have < cap ? have : cap;
     memcpy(in, p->in_fifo + p->in_pos, give * sizeof *in);
@@ -334,7 +317,40 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
         p->in_n -= p->in_pos;
         p->in_pos = 0;
     }
-    *got = give;
+    return give;
+}
+
+static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
+                       size_t *got, fc_error *err)
+{
+    audio_pa *p = state;
+    int rc;
+    *got = 0;
+    if (!p->started && p->in_ring) {
+        /* Capture that arrived while the output was still opening belongs
+         * to no output sample: drop it, so both count from here and the
+         * echo of output sample i arrives at capture sample i plus the
+         * playback and capture latencies, a small positive delay. */
+        int16_t drop[DROP_CHUNK];
+        while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
+        }
+    }
+    p->started = true;
+    if (p->out_ring && out && (rc = play(p, out, n, err)) < 0)
+        return rc;
+    if (!p->in_ring)
+        return FC_OK;
+    take_capture(p);
+    if (!out && p->in_n == p->in_pos) {
+        /* Input only: the capture device is the clock, so wait for it. */
+        int64_t since = now_ns();
+        while (queue_readable(p->in_ring) == 0) {
+            if (stalled(since, err))
+                return FC_ERR_DEVICE;
+            nap();
+        }
+    }
+    *got = give_capture(p, in, cap);
     return FC_OK;
 }
 

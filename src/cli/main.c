@@ -173,7 +173,32 @@ static routine_t *load_routine(const char *name)
     return r;
 }
 
-static int cmd_run(int argc, char **argv)
+/* What `run` was asked for, before anything is looked up. */
+typedef struct {
+    const char *voice, *calibration, *out_file, *mic, *in_dev, *out_dev, *events;
+    bool use_saved, listen, use_room;
+    int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
+    room_config room;
+} run_args;
+
+/* --echo and --noise; returns 0 or EXIT_BAD_INPUT after saying why. */
+static int parse_room(int c, const char *arg, room_config *room)
+{
+    if (c == 'E' && room_parse_echo(arg, room) < 0) {
+        fprintf(stderr, "floorcoach: --echo %s: give GAIN_DB[@DELAY_MS], e.g. 0@20 or "
+                "6@35 (gain -60 to 20 dB, delay 0 to 500 ms)\n", arg);
+        return EXIT_BAD_INPUT;
+    }
+    if (c == 'N' && room_parse_noise(arg, room) < 0) {
+        fprintf(stderr, "floorcoach: --noise %s: give FILE.wav[@SNR_DB], e.g. "
+                "kitchen.wav@10\n", arg);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_run(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {
         {"voice", required_argument, 0, 'v'}, {"out", required_argument, 0, 'o'},
@@ -185,47 +210,27 @@ static int cmd_run(int argc, char **argv)
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
-    const char *calibration = NULL, *out_file = NULL, *mic = NULL, *in_dev = NULL,
-               *out_dev = NULL;
-    bool use_saved = true;
-    char calib_buf[PATH_MAX];
-    room_config room = room_config_default();
-    bool use_room = false;
-    coach_config cfg = coach_config_default();
-    const char *voice = NULL;
-    int keys = -1; /* -1: when stdin is a terminal */
-    bool listen = true;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'v': voice = optarg; break;
-        case 'o': out_file = optarg; break;
-        case 'm': mic = optarg; break;
-        case 'e': cfg.events_path = optarg; break;
-        case 'O': out_dev = optarg; break;
-        case 'I': in_dev = optarg; break;
-        case 'k': keys = 1; break;
-        case 'K': keys = 0; break;
-        case 'L': listen = false; break;
+        case 'v': a->voice = optarg; break;
+        case 'o': a->out_file = optarg; break;
+        case 'm': a->mic = optarg; break;
+        case 'e': a->events = optarg; break;
+        case 'O': a->out_dev = optarg; break;
+        case 'I': a->in_dev = optarg; break;
+        case 'k': a->keys = 1; break;
+        case 'K': a->keys = 0; break;
+        case 'L': a->listen = false; break;
         case 'E':
-            if (room_parse_echo(optarg, &room) < 0) {
-                fprintf(stderr, "floorcoach: --echo %s: give GAIN_DB[@DELAY_MS], e.g. 0@20 or "
-                        "6@35 (gain -60 to 20 dB, delay 0 to 500 ms)\n", optarg);
-                return EXIT_BAD_INPUT;
-            }
-            use_room = true;
-            break;
         case 'N':
-            if (room_parse_noise(optarg, &room) < 0) {
-                fprintf(stderr, "floorcoach: --noise %s: give FILE.wav[@SNR_DB], e.g. "
-                        "kitchen.wav@10\n", optarg);
+            if (parse_room(c, optarg, &a->room))
                 return EXIT_BAD_INPUT;
-            }
-            use_room = true;
+            a->use_room = true;
             break;
-        case 'R': room.reverb = true; break;
-        case 'C': calibration = optarg; break;
-        case 'X': use_saved = false; break;
+        case 'R': a->room.reverb = true; break;
+        case 'C': a->calibration = optarg; break;
+        case 'X': a->use_saved = false; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -234,38 +239,52 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "floorcoach run: give at most one routine\n");
         return EXIT_BAD_INPUT;
     }
+    return -1;
+}
+
+/* Where the sound goes and comes from, and whether anyone listens.
+ * Rendering to a file has no microphone unless one is given or simulated. */
+static void run_audio(const run_args *a, char *grammars, size_t cap, coach_config *cfg)
+{
+    cfg->audio.out = a->out_file ? audio_file(a->out_file) : audio_device(a->out_dev);
+    if (a->mic)
+        cfg->audio.in = audio_file(a->mic); /* read even when nobody listens */
+    if (a->listen && (a->mic || a->in_dev || !a->out_file || a->use_room)) {
+        setup_grammar_dir(grammars, cap);
+        cfg->grammar_dir = grammars;
+        /* A device microphone, unless the microphone is a file or simulated. */
+        if (!a->mic && (a->in_dev || !a->out_file))
+            cfg->audio.in = audio_device(a->in_dev);
+    }
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a = {.use_saved = true, .listen = true, .keys = -1, .room = room_config_default()};
+    int code = parse_run(argc, argv, &a);
+    if (code >= 0)
+        return code;
+    coach_config cfg = coach_config_default();
+    char calib_buf[PATH_MAX], grammars[PATH_MAX];
     fc_error err = {0};
-    if (use_room)
-        cfg.room = &room;
-    if (setup_calibration(calibration, use_saved, calib_buf, sizeof calib_buf, &cfg.calibration,
-                          &err) < 0)
+    cfg.events_path = a.events;
+    cfg.room = a.use_room ? &a.room : NULL;
+    if (setup_calibration(a.calibration, a.use_saved, calib_buf, sizeof calib_buf,
+                          &cfg.calibration, &err) < 0)
         return fail("floorcoach", &err);
     routine_t *routine = load_routine(optind < argc ? argv[optind] : "fai");
     if (!routine)
         return EXIT_BAD_INPUT;
-    if (setup_voice(voice, &cfg.voice, &err) < 0) {
+    if (setup_voice(a.voice, &cfg.voice, &err) < 0) {
         routine_destroy(routine);
         return fail("floorcoach", &err);
     }
     cfg.routine = routine;
     cfg.interrupted = &interrupted;
     cfg.show_status = true;
-    if (keys == 1 || (keys == -1 && isatty(STDIN_FILENO)))
+    if (a.keys == 1 || (a.keys == -1 && isatty(STDIN_FILENO)))
         cfg.keys_fd = STDIN_FILENO;
-    cfg.audio.out = out_file ? audio_file(out_file) : audio_device(out_dev);
-    /* Rendering to a file has no microphone unless one is given or simulated. */
-    char grammars[PATH_MAX];
-    setup_grammar_dir(grammars, sizeof grammars);
-    if (listen && (mic || in_dev || !out_file || use_room)) {
-        cfg.grammar_dir = grammars;
-        /* A device microphone, unless the microphone is a file or simulated. */
-        if (mic)
-            cfg.audio.in = audio_file(mic);
-        else if (in_dev || !out_file)
-            cfg.audio.in = audio_device(in_dev);
-    } else if (mic) {
-        cfg.audio.in = audio_file(mic); /* not heard, but still read, as before */
-    }
+    run_audio(&a, grammars, sizeof grammars, &cfg);
     catch_signals();
 
     session_end_reason reason;
