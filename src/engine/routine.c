@@ -22,6 +22,19 @@ typedef struct {
     pool mem;
 } routine_impl;
 
+/* The limits of scripts/README.md. */
+enum {
+    REPS_MIN = 1, REPS_MAX = 100,     /* repetitions */
+    HOLD_MIN_S = 1, HOLD_MAX_S = 120, /* hold_seconds */
+    REST_MAX_S = 120,                 /* rest_seconds, from 0 */
+    REST_DEFAULT_S = 5,
+    WAIT_MIN_S = 1, WAIT_MAX_S = 300, /* a step's wait */
+};
+#define TEMPO_MIN_S 1.0 /* rep_seconds */
+#define TEMPO_MAX_S 10.0
+/* One problem's message, before its file:line:col. */
+#define PROBLEM_MAX 512
+
 typedef struct {
     const char *path;
     yaml_document_t *doc;
@@ -58,6 +71,8 @@ static void pool_free(pool *p)
     p->n = p->cap = 0;
 }
 
+static void report_add(routine_report *report, const char *fmt, ...) FC_PRINTF(2, 3);
+
 static void report_add(routine_report *report, const char *fmt, ...)
 {
     if (!report)
@@ -90,9 +105,11 @@ void routine_report_clear(routine_report *report)
     report->n = 0;
 }
 
+static void problem(loader *ld, const yaml_node_t *node, const char *fmt, ...) FC_PRINTF(3, 4);
+
 static void problem(loader *ld, const yaml_node_t *node, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[PROBLEM_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -111,6 +128,16 @@ static yaml_node_t *node_at(loader *ld, int index)
 static const char *scalar(const yaml_node_t *n)
 {
     return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static size_t seq_len(const yaml_node_t *n)
+{
+    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static yaml_node_t *seq_item(loader *ld, const yaml_node_t *n, size_t i)
+{
+    return node_at(ld, n->data.sequence.items.start[i]);
 }
 
 static char *keep_str(loader *ld, const char *s)
@@ -240,7 +267,7 @@ static int get_lines(loader *ld, yaml_node_t *n, const char *key, const char *co
         problem(ld, n, "'%s' must be a list of sentences", key);
         return -1;
     }
-    size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t len = seq_len(n);
     if (len == 0) {
         problem(ld, n, "'%s' is an empty list", key);
         return -1;
@@ -250,7 +277,7 @@ static int get_lines(loader *ld, yaml_node_t *n, const char *key, const char *co
         return -1;
     int bad = 0;
     for (size_t i = 0; i < len; i++) {
-        a[i] = get_text(ld, node_at(ld, n->data.sequence.items.start[i]), key);
+        a[i] = get_text(ld, seq_item(ld, n, i), key);
         if (!a[i])
             bad = 1;
     }
@@ -312,7 +339,7 @@ static void load_step(loader *ld, yaml_node_t *n, routine_step *step)
     if (need(ld, n, &f[0], "this step"))
         step->text = get_text(ld, f[0].value, "say");
     if (f[1].value)
-        get_int(ld, f[1].value, "wait", 1, 300, &step->wait_seconds);
+        get_int(ld, f[1].value, "wait", WAIT_MIN_S, WAIT_MAX_S, &step->wait_seconds);
     if (f[2].value)
         get_bool(ld, f[2].value, "position", &step->position);
 }
@@ -322,6 +349,105 @@ enum {
     EX_REST, EX_SIDES, EX_STEPS, EX_PAIN, EX_AVOID, EX_COUNT
 };
 
+/* A count and the range it is prescribed in (repetitions in
+ * repetition_range, hold_seconds in hold_range): both are required, and the
+ * count must lie inside the range. The field names are the keys. */
+static void get_prescribed(loader *ld, yaml_node_t *map, const char *what, field *count,
+                           field *range, int lo, int hi, int *value, int *min, int *max)
+{
+    if (need(ld, map, count, what) && need(ld, map, range, what) &&
+        get_int(ld, count->value, count->name, lo, hi, value) == 0 &&
+        get_range(ld, range->value, range->name, min, max) == 0 &&
+        (*value < *min || *value > *max))
+        problem(ld, count->value, "%s %d is outside the prescribed range %d-%d", count->name,
+                *value, *min, *max);
+}
+
+/* A key that belongs to the other kind of exercise is an error, not
+ * ignored: the author meant something by it. */
+static void refuse(loader *ld, const field *f, const char *kind)
+{
+    if (f->value)
+        problem(ld, f->key, "'%s' is for '%s' exercises only", f->name, kind);
+}
+
+/* Returns 1 when the kind is known. */
+static int load_kind(loader *ld, yaml_node_t *n, field *f, const char *what,
+                     routine_exercise *ex)
+{
+    if (!need(ld, n, f, what))
+        return 0;
+    const char *k = scalar(f->value);
+    if (k && !strcmp(k, "hold")) {
+        ex->kind = ROUTINE_HOLD;
+        return 1;
+    }
+    if (k && !strcmp(k, "reps")) {
+        ex->kind = ROUTINE_REPS;
+        return 1;
+    }
+    problem(ld, f->value, "'kind' must be 'hold' or 'reps'");
+    return 0;
+}
+
+static void load_hold(loader *ld, yaml_node_t *n, field *f, const char *what,
+                      routine_exercise *ex)
+{
+    get_prescribed(ld, n, what, &f[EX_HOLD], &f[EX_HOLD_RANGE], HOLD_MIN_S, HOLD_MAX_S,
+                   &ex->hold_seconds, &ex->hold_min, &ex->hold_max);
+    refuse(ld, &f[EX_REP_SECONDS], "reps");
+    if (f[EX_REST].value)
+        get_int(ld, f[EX_REST].value, "rest_seconds", 0, REST_MAX_S, &ex->rest_seconds);
+}
+
+static void load_reps(loader *ld, yaml_node_t *n, field *f, const char *what,
+                      routine_exercise *ex)
+{
+    if (need(ld, n, &f[EX_REP_SECONDS], what))
+        get_number(ld, f[EX_REP_SECONDS].value, "rep_seconds", TEMPO_MIN_S, TEMPO_MAX_S,
+                   &ex->rep_seconds);
+    refuse(ld, &f[EX_HOLD], "hold");
+    refuse(ld, &f[EX_HOLD_RANGE], "hold");
+}
+
+static void load_sides(loader *ld, yaml_node_t *n, field *f, const char *what,
+                       routine_exercise *ex)
+{
+    if (!need(ld, n, f, what))
+        return;
+    const char *s = scalar(f->value);
+    if (s && !strcmp(s, "both"))
+        ex->both_sides = true;
+    else if (!s || strcmp(s, "none"))
+        problem(ld, f->value, "'sides' must be 'both' or 'none'");
+}
+
+static void load_steps(loader *ld, yaml_node_t *steps, routine_exercise *ex)
+{
+    if (steps->type != YAML_SEQUENCE_NODE) {
+        problem(ld, steps, "'steps' must be a list");
+        return;
+    }
+    size_t len = seq_len(steps);
+    if (len == 0)
+        problem(ld, steps, "'steps' is an empty list");
+    routine_step *a = keep_array(ld, len, sizeof *a);
+    if (!a)
+        return;
+    int positions = 0;
+    for (size_t i = 0; i < len; i++) {
+        yaml_node_t *item = seq_item(ld, steps, i);
+        load_step(ld, item, &a[i]);
+        /* "repeat" can say only one step again. */
+        if (a[i].position && ++positions == 2)
+            problem(ld, item, "only one step of an exercise can be its 'position'");
+    }
+    ex->steps = a;
+    ex->n_steps = len;
+}
+
+/* Every problem of an exercise is reported, not just the first, so one
+ * `check` lists them all; `what` names the exercise in them. */
 static void load_exercise(loader *ld, yaml_node_t *n, routine_exercise *ex, size_t index)
 {
     field f[EX_COUNT] = {
@@ -333,7 +459,7 @@ static void load_exercise(loader *ld, yaml_node_t *n, routine_exercise *ex, size
     char what[64];
     snprintf(what, sizeof what, "exercise %zu", index + 1);
     ex->line = (int)n->start_mark.line + 1;
-    ex->rest_seconds = 5;
+    ex->rest_seconds = REST_DEFAULT_S;
     if (get_fields(ld, n, what, f, EX_COUNT) < 0)
         return;
 
@@ -343,77 +469,17 @@ static void load_exercise(loader *ld, yaml_node_t *n, routine_exercise *ex, size
         snprintf(what, sizeof what, "exercise '%s'", ex->name);
     if (need(ld, n, &f[EX_PURPOSE], what))
         ex->purpose = get_text(ld, f[EX_PURPOSE].value, "purpose");
-
-    int kind_ok = 0;
-    if (need(ld, n, &f[EX_KIND], what)) {
-        const char *k = scalar(f[EX_KIND].value);
-        if (k && !strcmp(k, "hold")) {
-            ex->kind = ROUTINE_HOLD;
-            kind_ok = 1;
-        } else if (k && !strcmp(k, "reps")) {
-            ex->kind = ROUTINE_REPS;
-            kind_ok = 1;
-        } else {
-            problem(ld, f[EX_KIND].value, "'kind' must be 'hold' or 'reps'");
-        }
-    }
-
-    if (need(ld, n, &f[EX_REPS], what) && need(ld, n, &f[EX_REP_RANGE], what) &&
-        get_int(ld, f[EX_REPS].value, "repetitions", 1, 100, &ex->repetitions) == 0 &&
-        get_range(ld, f[EX_REP_RANGE].value, "repetition_range", &ex->rep_min, &ex->rep_max) == 0 &&
-        (ex->repetitions < ex->rep_min || ex->repetitions > ex->rep_max))
-        problem(ld, f[EX_REPS].value, "repetitions %d is outside the prescribed range %d-%d",
-                ex->repetitions, ex->rep_min, ex->rep_max);
-
-    if (kind_ok && ex->kind == ROUTINE_HOLD) {
-        if (need(ld, n, &f[EX_HOLD], what) && need(ld, n, &f[EX_HOLD_RANGE], what) &&
-            get_int(ld, f[EX_HOLD].value, "hold_seconds", 1, 120, &ex->hold_seconds) == 0 &&
-            get_range(ld, f[EX_HOLD_RANGE].value, "hold_range", &ex->hold_min, &ex->hold_max) == 0 &&
-            (ex->hold_seconds < ex->hold_min || ex->hold_seconds > ex->hold_max))
-            problem(ld, f[EX_HOLD].value, "hold_seconds %d is outside the prescribed range %d-%d",
-                    ex->hold_seconds, ex->hold_min, ex->hold_max);
-        if (f[EX_REP_SECONDS].value)
-            problem(ld, f[EX_REP_SECONDS].key, "'rep_seconds' is for 'reps' exercises only");
-        if (f[EX_REST].value)
-            get_int(ld, f[EX_REST].value, "rest_seconds", 0, 120, &ex->rest_seconds);
-    } else if (kind_ok) {
-        if (need(ld, n, &f[EX_REP_SECONDS], what))
-            get_number(ld, f[EX_REP_SECONDS].value, "rep_seconds", 1, 10, &ex->rep_seconds);
-        if (f[EX_HOLD].value)
-            problem(ld, f[EX_HOLD].key, "'hold_seconds' is for 'hold' exercises only");
-        if (f[EX_HOLD_RANGE].value)
-            problem(ld, f[EX_HOLD_RANGE].key, "'hold_range' is for 'hold' exercises only");
-    }
-
-    if (need(ld, n, &f[EX_SIDES], what)) {
-        const char *s = scalar(f[EX_SIDES].value);
-        if (s && !strcmp(s, "both"))
-            ex->both_sides = true;
-        else if (!s || strcmp(s, "none"))
-            problem(ld, f[EX_SIDES].value, "'sides' must be 'both' or 'none'");
-    }
-
+    int kind_ok = load_kind(ld, n, &f[EX_KIND], what, ex);
+    get_prescribed(ld, n, what, &f[EX_REPS], &f[EX_REP_RANGE], REPS_MIN, REPS_MAX,
+                   &ex->repetitions, &ex->rep_min, &ex->rep_max);
+    if (kind_ok && ex->kind == ROUTINE_HOLD)
+        load_hold(ld, n, f, what, ex);
+    else if (kind_ok)
+        load_reps(ld, n, f, what, ex);
+    load_sides(ld, n, &f[EX_SIDES], what, ex);
     yaml_node_t *steps = need(ld, n, &f[EX_STEPS], what);
-    if (steps && steps->type != YAML_SEQUENCE_NODE) {
-        problem(ld, steps, "'steps' must be a list");
-    } else if (steps) {
-        size_t len = (size_t)(steps->data.sequence.items.top - steps->data.sequence.items.start);
-        if (len == 0)
-            problem(ld, steps, "'steps' is an empty list");
-        routine_step *a = keep_array(ld, len, sizeof *a);
-        if (a) {
-            int positions = 0;
-            for (size_t i = 0; i < len; i++) {
-                yaml_node_t *item = node_at(ld, steps->data.sequence.items.start[i]);
-                load_step(ld, item, &a[i]);
-                /* "repeat" can say only one step again. */
-                if (a[i].position && ++positions == 2)
-                    problem(ld, item, "only one step of an exercise can be its 'position'");
-            }
-            ex->steps = a;
-            ex->n_steps = len;
-        }
-    }
+    if (steps)
+        load_steps(ld, steps, ex);
     if (need(ld, n, &f[EX_PAIN], what))
         get_lines(ld, f[EX_PAIN].value, "pain", &ex->pain, &ex->n_pain);
     if (f[EX_AVOID].value)
@@ -457,7 +523,7 @@ static void load_routine(loader *ld, yaml_node_t *root, routine_t *r)
         problem(ld, list, "'exercises' must be a list");
         return;
     }
-    size_t len = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+    size_t len = seq_len(list);
     if (len == 0) {
         problem(ld, list, "'exercises' is an empty list");
         return;
@@ -466,7 +532,7 @@ static void load_routine(loader *ld, yaml_node_t *root, routine_t *r)
     if (!a)
         return;
     for (size_t i = 0; i < len; i++)
-        load_exercise(ld, node_at(ld, list->data.sequence.items.start[i]), &a[i], i);
+        load_exercise(ld, seq_item(ld, list, i), &a[i], i);
     r->exercises = a;
     r->n_exercises = len;
 }

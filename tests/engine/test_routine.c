@@ -31,14 +31,64 @@ static const char GOOD[] =
     "      - Lean forward.\n"               /* 15 */
     "    pain: [Come back slowly.]\n";      /* 16 */
 
-static char *write_temp(const char *text)
+/* Each test's temporary script, routine and report, freed after it even
+ * when an assertion fails half way. */
+typedef struct {
+    char *path;        /* the temporary script, or NULL */
+    routine_t *r;
+    routine_report rep;
+} fixture;
+
+static int setup(void **state)
 {
-    char *path = strdup("/tmp/fc_routine_XXXXXX");
-    int fd = mkstemp(path);
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    *state = f;
+    return 0;
+}
+
+/* Drops the last load's script, routine and report. */
+static void forget(fixture *f)
+{
+    if (f->path)
+        unlink(f->path);
+    free(f->path);
+    f->path = NULL;
+    routine_destroy(f->r);
+    f->r = NULL;
+    routine_report_clear(&f->rep);
+}
+
+static int teardown(void **state)
+{
+    forget(*state);
+    free(*state);
+    return 0;
+}
+
+/* Loads the script at path; returns routine_load's code. */
+static int load_file(fixture *f, const char *path)
+{
+    routine_destroy(f->r);
+    f->r = NULL;
+    routine_report_clear(&f->rep);
+    int rc = routine_load(path, &f->r, &f->rep, NULL);
+    for (size_t i = 0; i < f->rep.n; i++)
+        fprintf(stderr, "  %s\n", f->rep.lines[i]);
+    return rc;
+}
+
+/* Writes text to a temporary script and loads it. */
+static int load_text(fixture *f, const char *text)
+{
+    forget(f);
+    f->path = strdup("/tmp/fc_routine_XXXXXX");
+    assert_non_null(f->path);
+    int fd = mkstemp(f->path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    return path;
+    return load_file(f, f->path);
 }
 
 /* Replaces the first occurrence of `from` in GOOD by `to`. */
@@ -55,36 +105,51 @@ static char *variant(const char *from, const char *to)
 }
 
 /* Loads text; expects failure with a problem at `line` mentioning `needle`. */
-static void expect_problem(const char *text, int line, const char *needle)
+static void expect_problem(fixture *f, const char *text, int line, const char *needle)
 {
-    char *path = write_temp(text);
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    int rc = routine_load(path, &r, &rep, NULL);
-    assert_int_equal(rc, FC_ERR_FORMAT);
-    assert_null(r);
+    assert_int_equal(load_text(f, text), FC_ERR_FORMAT);
+    assert_null(f->r);
     char prefix[600];
-    snprintf(prefix, sizeof prefix, "%s:%d:", path, line);
+    snprintf(prefix, sizeof prefix, "%s:%d:", f->path, line);
     int found = 0;
-    for (size_t i = 0; i < rep.n; i++) {
-        fprintf(stderr, "  %s\n", rep.lines[i]);
-        if (!strncmp(rep.lines[i], prefix, strlen(prefix)) && strstr(rep.lines[i], needle))
+    for (size_t i = 0; i < f->rep.n; i++)
+        if (!strncmp(f->rep.lines[i], prefix, strlen(prefix)) && strstr(f->rep.lines[i], needle))
             found = 1;
-    }
     assert_true(found);
-    routine_report_clear(&rep);
-    unlink(path);
-    free(path);
+}
+
+/* The same with GOOD changed from `from` to `to`. */
+static void expect_variant(fixture *f, const char *from, const char *to, int line,
+                           const char *needle)
+{
+    char *t = variant(from, to);
+    expect_problem(f, t, line, needle);
+    free(t);
+}
+
+/* Loads GOOD changed; expects exactly these problems, in this order, each
+ * "PATH:" and then the given text. */
+static void expect_exactly(fixture *f, const char *from, const char *to, const char *const *want,
+                           size_t n)
+{
+    char *t = variant(from, to);
+    int rc = load_text(f, t);
+    free(t);
+    assert_int_equal(rc, FC_ERR_FORMAT);
+    assert_int_equal(f->rep.n, n);
+    for (size_t i = 0; i < n; i++) {
+        char line[700];
+        snprintf(line, sizeof line, "%s:%s", f->path, want[i]);
+        assert_string_equal(f->rep.lines[i], line);
+    }
 }
 
 static void test_good_routine_loads(void **state)
 {
-    (void)state;
-    char *path = write_temp(GOOD);
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    assert_int_equal(routine_load(path, &r, &rep, NULL), FC_OK);
-    assert_int_equal(rep.n, 0);
+    fixture *f = *state;
+    assert_int_equal(load_text(f, GOOD), FC_OK);
+    assert_int_equal(f->rep.n, 0);
+    const routine_t *r = f->r;
     assert_string_equal(r->title, "T");
     assert_int_equal(r->n_exercises, 1);
     const routine_exercise *ex = &r->exercises[0];
@@ -99,37 +164,28 @@ static void test_good_routine_loads(void **state)
     assert_int_equal(ex->steps[1].wait_seconds, 0);
     assert_string_equal(ex->pain[0], "Come back slowly.");
     assert_int_equal(ex->rest_seconds, 5); /* the default */
-    routine_destroy(r);
-    unlink(path);
-    free(path);
 }
 
 static void test_shipped_routines_load(void **state)
 {
-    (void)state;
+    fixture *f = *state;
     const char *names[] = {"fai.yaml", "fai-stretches.yaml", "fai-functional.yaml"};
     for (size_t i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/scripts/%s", FC_SOURCE_DIR, names[i]);
-        routine_t *r = NULL;
-        routine_report rep = {0};
-        int rc = routine_load(path, &r, &rep, NULL);
-        for (size_t j = 0; j < rep.n; j++)
-            fprintf(stderr, "%s\n", rep.lines[j]);
-        assert_int_equal(rc, FC_OK);
-        routine_report_clear(&rep);
-        routine_destroy(r);
+        assert_int_equal(load_file(f, path), FC_OK);
+        assert_int_equal(f->rep.n, 0);
+        assert_true(f->r->n_exercises > 0);
     }
 }
 
 static void test_default_routine_is_faithful(void **state)
 {
-    (void)state;
+    fixture *f = *state;
     char path[512];
     snprintf(path, sizeof path, "%s/scripts/fai.yaml", FC_SOURCE_DIR);
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    assert_int_equal(routine_load(path, &r, &rep, NULL), FC_OK);
+    assert_int_equal(load_file(f, path), FC_OK);
+    const routine_t *r = f->r;
     int stretches = 0, core = 0, balance = 0;
     for (size_t i = 0; i < r->n_exercises; i++) {
         const routine_exercise *ex = &r->exercises[i];
@@ -154,112 +210,89 @@ static void test_default_routine_is_faithful(void **state)
     assert_true(core >= 3);
     assert_int_equal(balance, 1);
     assert_false(r->requires_clearance);
-    routine_destroy(r);
 }
 
 static void test_syntax_error_has_line(void **state)
 {
-    (void)state;
-    char *t = variant("    kind: hold\n", "    kind: [hold\n");
-    expect_problem(t, 7, "syntax");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "    kind: hold\n", "    kind: [hold\n", 7, "syntax");
 }
 
 static void test_missing_key(void **state)
 {
-    (void)state;
-    char *t = variant("    purpose: Loosens.\n", "");
-    expect_problem(t, 4, "no 'purpose'");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "    purpose: Loosens.\n", "", 4, "no 'purpose'");
 }
 
 static void test_unknown_key(void **state)
 {
-    (void)state;
-    char *t = variant("    hold_seconds: 30\n", "    hold_secnds: 30\n");
-    expect_problem(t, 7, "unknown key 'hold_secnds'");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "    hold_seconds: 30\n", "    hold_secnds: 30\n", 7,
+                   "unknown key 'hold_secnds'");
 }
 
 static void test_hold_outside_range(void **state)
 {
-    (void)state;
-    char *t = variant("hold_seconds: 30", "hold_seconds: 45");
-    expect_problem(t, 7, "outside the prescribed range 15-30");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "hold_seconds: 30", "hold_seconds: 45", 7,
+                   "outside the prescribed range 15-30");
 }
 
 static void test_reps_outside_range(void **state)
 {
-    (void)state;
-    char *t = variant("repetitions: 3", "repetitions: 9");
-    expect_problem(t, 9, "outside the prescribed range 3-5");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "repetitions: 3", "repetitions: 9", 9, "outside the prescribed range 3-5");
 }
 
 static void test_bad_kind_and_sides(void **state)
 {
-    (void)state;
-    char *t = variant("kind: hold", "kind: stretch");
-    expect_problem(t, 6, "'hold' or 'reps'");
-    free(t);
-    t = variant("sides: both", "sides: left");
-    expect_problem(t, 11, "'both' or 'none'");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "kind: hold", "kind: stretch", 6, "'hold' or 'reps'");
+    expect_variant(f, "sides: both", "sides: left", 11, "'both' or 'none'");
 }
 
 static void test_bad_wait_and_range(void **state)
 {
-    (void)state;
-    char *t = variant("wait: 20", "wait: 900");
-    expect_problem(t, 14, "between 1 and 300");
-    free(t);
-    t = variant("hold_range: 15-30", "hold_range: thirty");
-    expect_problem(t, 8, "MIN-MAX");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "wait: 20", "wait: 900", 14, "between 1 and 300");
+    expect_variant(f, "hold_range: 15-30", "hold_range: thirty", 8, "MIN-MAX");
 }
 
 static void test_position_step(void **state)
 {
-    (void)state;
+    fixture *f = *state;
     /* One position step per exercise; a second is named by its line. */
-    char *t = variant("        wait: 20\n      - Lean forward.\n",
-                      "        wait: 20\n        position: true\n"
-                      "      - {say: Lean forward., position: true}\n");
-    expect_problem(t, 16, "only one step");
-    free(t);
-    t = variant("        wait: 20\n", "        wait: 20\n        position: maybe\n");
-    expect_problem(t, 15, "'position' must be true or false");
-    free(t);
+    expect_variant(f, "        wait: 20\n      - Lean forward.\n",
+                   "        wait: 20\n        position: true\n"
+                   "      - {say: Lean forward., position: true}\n",
+                   16, "only one step");
+    expect_variant(f, "        wait: 20\n", "        wait: 20\n        position: maybe\n", 15,
+                   "'position' must be true or false");
 }
 
 static void test_empty_text(void **state)
 {
-    (void)state;
-    char *t = variant("      - Lean forward.\n", "      - \"  \"\n");
-    expect_problem(t, 15, "empty");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "      - Lean forward.\n", "      - \"  \"\n", 15, "empty");
 }
 
 static void test_clearance_needs_therapist(void **state)
 {
-    (void)state;
-    char *t = variant("intro: [Be careful.]\n", "requires_clearance: true\nintro: [Be careful.]\n");
-    expect_problem(t, 2, "therapist");
-    free(t);
+    fixture *f = *state;
+    expect_variant(f, "intro: [Be careful.]\n", "requires_clearance: true\nintro: [Be careful.]\n",
+                   2, "therapist");
 }
 
 static void test_missing_file_and_empty_file(void **state)
 {
-    (void)state;
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    assert_int_equal(routine_load("/nonexistent/x.yaml", &r, &rep, NULL), FC_ERR_IO);
-    assert_int_equal(rep.n, 1);
-    assert_non_null(strstr(rep.lines[0], "/nonexistent/x.yaml"));
-    routine_report_clear(&rep);
-    expect_problem("", 1, "empty");
-    expect_problem("- just\n- a list\n", 1, "mapping");
+    fixture *f = *state;
+    assert_int_equal(load_file(f, "/nonexistent/x.yaml"), FC_ERR_IO);
+    assert_null(f->r);
+    assert_int_equal(f->rep.n, 1);
+    assert_string_equal(f->rep.lines[0],
+                        "/nonexistent/x.yaml: cannot open: No such file or directory");
+    expect_problem(f, "", 1, "empty");
+    expect_problem(f, "- just\n- a list\n", 1, "mapping");
 }
 
 static void test_expand_side(void **state)
@@ -274,24 +307,79 @@ static void test_expand_side(void **state)
     routine_destroy(NULL);
 }
 
+/* A key of the other kind of exercise is refused, by the line and column
+ * of the key. */
+static void test_keys_of_the_other_kind(void **state)
+{
+    fixture *f = *state;
+    static const char *const on_hold[] = {"9:5: 'rep_seconds' is for 'reps' exercises only"};
+    expect_exactly(f, "    repetitions: 3\n", "    rep_seconds: 2\n    repetitions: 3\n", on_hold,
+                   1);
+    static const char *const on_reps[] = {
+        "4:5: exercise 'Stretch' has no 'rep_seconds'",
+        "7:5: 'hold_seconds' is for 'hold' exercises only",
+        "8:5: 'hold_range' is for 'hold' exercises only",
+    };
+    expect_exactly(f, "kind: hold", "kind: reps", on_reps, 3);
+    static const char *const rest[] = {"7:19: 'rest_seconds' is 500; it must be between 0 and 120"};
+    expect_exactly(f, "    hold_seconds: 30\n", "    rest_seconds: 500\n    hold_seconds: 30\n",
+                   rest, 1);
+}
+
+/* Every problem is reported at once, in file order, so `check` lists them
+ * all; the error names the first and points to `check`. */
+static void test_every_problem_is_reported(void **state)
+{
+    fixture *f = *state;
+    static const char *const want[] = {
+        "6:11: 'kind' must be 'hold' or 'reps'",
+        "9:18: 'repetitions' is 0; it must be between 1 and 100",
+        "11:12: 'sides' must be 'both' or 'none'",
+    };
+    char *t = variant("kind: hold\n    hold_seconds: 30\n    hold_range: 15-30\n"
+                      "    repetitions: 3\n    repetition_range: 3-5\n    sides: both\n",
+                      "kind: held\n    hold_seconds: 30\n    hold_range: 15-30\n"
+                      "    repetitions: 0\n    repetition_range: 3-5\n    sides: one\n");
+    int rc = load_text(f, t);
+    free(t);
+    assert_int_equal(rc, FC_ERR_FORMAT);
+    assert_int_equal(f->rep.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        char line[700];
+        snprintf(line, sizeof line, "%s:%s", f->path, want[i]);
+        assert_string_equal(f->rep.lines[i], line);
+    }
+    fc_error err = {0};
+    routine_t *r = NULL;
+    assert_int_equal(routine_load(f->path, &r, NULL, &err), FC_ERR_FORMAT);
+    assert_null(r);
+    char first[800];
+    snprintf(first, sizeof first, "%s:%s (and more: 'floorcoach check' lists every problem)",
+             f->path, want[0]);
+    assert_string_equal(err.detail, first);
+}
+
 int main(void)
 {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_routine_loads),
-        cmocka_unit_test(test_shipped_routines_load),
-        cmocka_unit_test(test_default_routine_is_faithful),
-        cmocka_unit_test(test_syntax_error_has_line),
-        cmocka_unit_test(test_missing_key),
-        cmocka_unit_test(test_unknown_key),
-        cmocka_unit_test(test_hold_outside_range),
-        cmocka_unit_test(test_reps_outside_range),
-        cmocka_unit_test(test_bad_kind_and_sides),
-        cmocka_unit_test(test_bad_wait_and_range),
-        cmocka_unit_test(test_position_step),
-        cmocka_unit_test(test_empty_text),
-        cmocka_unit_test(test_clearance_needs_therapist),
-        cmocka_unit_test(test_missing_file_and_empty_file),
-        cmocka_unit_test(test_expand_side),
+        T(test_good_routine_loads),
+        T(test_shipped_routines_load),
+        T(test_default_routine_is_faithful),
+        T(test_syntax_error_has_line),
+        T(test_missing_key),
+        T(test_unknown_key),
+        T(test_hold_outside_range),
+        T(test_reps_outside_range),
+        T(test_bad_kind_and_sides),
+        T(test_bad_wait_and_range),
+        T(test_position_step),
+        T(test_empty_text),
+        T(test_clearance_needs_therapist),
+        T(test_missing_file_and_empty_file),
+        T(test_expand_side),
+        T(test_keys_of_the_other_kind),
+        T(test_every_problem_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -19,24 +20,10 @@
 
 typedef struct {
     session_action a[4096];
-    char text[4096][96];
+    char text[4096][256]; /* wide enough for every line of the test routines */
     int n;
     int64_t now;
 } trace;
-
-static routine_t *load(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", TEST_ROUTINES, name);
-    routine_t *r = NULL;
-    routine_report rep = {0};
-    int rc = routine_load(path, &r, &rep, NULL);
-    for (size_t i = 0; i < rep.n; i++)
-        fprintf(stderr, "%s\n", rep.lines[i]);
-    routine_report_clear(&rep);
-    assert_int_equal(rc, FC_OK);
-    return r;
-}
 
 /* Advances the virtual clock block by block until sample `until` or the end. */
 static void run_until(session_t *s, trace *tr, int64_t until)
@@ -80,24 +67,114 @@ static int find_text(const trace *tr, const char *needle, int from)
 
 static const session_action *last(const trace *tr) { return &tr->a[tr->n - 1]; }
 
+/* Every test gets a routine, a session on it and an empty trace, and
+ * loses them after, even when an assertion fails half way. The "in hold"
+ * fixtures run the session to the first hold's 3rd count. */
+typedef struct {
+    routine_t *routine;
+    session_t *s;
+    trace *tr;
+    int hold; /* in hold: index of the HOLD action */
+} fixture;
+
+static int setup_session(void **state, const char *name, const session_config *cfg)
+{
+    char path[512];
+    routine_report rep = {0};
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    *state = f;
+    f->tr = calloc(1, sizeof *f->tr);
+    assert_non_null(f->tr);
+    snprintf(path, sizeof path, "%s/%s", TEST_ROUTINES, name);
+    int rc = routine_load(path, &f->routine, &rep, NULL);
+    for (size_t i = 0; i < rep.n; i++)
+        fprintf(stderr, "%s\n", rep.lines[i]);
+    routine_report_clear(&rep);
+    assert_int_equal(rc, FC_OK);
+    assert_int_equal(session_create(f->routine, cfg, &f->s), FC_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    session_destroy(f->s);
+    routine_destroy(f->routine);
+    free(f->tr);
+    free(f);
+    return 0;
+}
+
+static int setup_mini(void **state) { return setup_session(state, "mini.yaml", NULL); }
+
+/* A clock at half the rate, and no pause after lines. */
+static int setup_mini_slow_clock(void **state)
+{
+    session_config cfg = session_config_default();
+    cfg.sample_rate = RATE / 2;
+    cfg.gap_ms = 0;
+    return setup_session(state, "mini.yaml", &cfg);
+}
+
+static void run_into_hold(fixture *f)
+{
+    for (;;) {
+        run_until(f->s, f->tr, f->tr->now + BLOCK);
+        int h = find(f->tr, SESSION_ACT_HOLD, 0);
+        if (h >= 0 && f->tr->n > h + 3) {
+            f->hold = h;
+            return;
+        }
+        assert_true(f->tr->now < RATE * 600);
+    }
+}
+
+static int setup_mini_in_hold(void **state)
+{
+    setup_mini(state);
+    run_into_hold(*state);
+    return 0;
+}
+
+static int setup_position_in_hold(void **state)
+{
+    setup_session(state, "position.yaml", NULL);
+    run_into_hold(*state);
+    return 0;
+}
+
+/* Every line the session said, but the summary, is one of its prompts, so
+ * a real-time caller that synthesized them all ahead has each one ready. */
+static void assert_said_lines_are_prompts(const fixture *f)
+{
+    size_t n = session_prompt_count(f->s);
+    assert_null(session_prompt(f->s, n));
+    for (int i = 0; i < f->tr->n; i++) {
+        if (f->tr->a[i].kind != SESSION_ACT_SAY || strstr(f->tr->text[i], "You completed"))
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(session_prompt(f->s, k), f->tr->text[i]))
+            k++;
+        if (k == n)
+            fail_msg("said but not a prompt: %s", f->tr->text[i]);
+    }
+}
+
 static void test_counts_land_on_exact_marks(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    session_t *s = NULL;
-    session_config cfg = session_config_default();
-    assert_int_equal(session_create(r, &cfg, &s), FC_OK);
-    static trace tr;
-    memset(&tr, 0, sizeof tr);
-    run_until(s, &tr, (int64_t)RATE * 600);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    run_until(s, tr, (int64_t)RATE * 600);
 
     int holds = 0;
-    for (int i = find(&tr, SESSION_ACT_HOLD, 0); i >= 0; i = find(&tr, SESSION_ACT_HOLD, i + 1)) {
-        const session_action *h = &tr.a[i];
+    for (int i = find(tr, SESSION_ACT_HOLD, 0); i >= 0; i = find(tr, SESSION_ACT_HOLD, i + 1)) {
+        const session_action *h = &tr->a[i];
         holds++;
         assert_int_equal(h->seconds, 5);
         for (int n = 1; n <= h->seconds; n++) {
-            const session_action *c = &tr.a[i + n];
+            const session_action *c = &tr->a[i + n];
             assert_int_equal(c->kind, SESSION_ACT_COUNT);
             assert_int_equal(c->n, n);
             assert_true(c->at == h->at + (int64_t)n * RATE);
@@ -106,335 +183,372 @@ static void test_counts_land_on_exact_marks(void **state)
             if (n < h->seconds)
                 assert_true(c->max_samples > 0 && c->max_samples < RATE);
         }
-        assert_non_null(strstr(tr.text[i + h->seconds], "release"));
+        assert_non_null(strstr(tr->text[i + h->seconds], "release"));
     }
     /* mini.yaml: a two-sided hold exercise of 2 holds, and a one-sided one of 1. */
     assert_int_equal(holds, 2 * 2 + 1);
-    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
-    assert_int_equal(last(&tr)->reason, SESSION_END_COMPLETED);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_COMPLETED);
     session_progress p = session_get_progress(s);
     assert_int_equal(p.exercises_done, 3);
-    session_destroy(s);
-    routine_destroy(r);
+    assert_true(p.ended);
+    assert_said_lines_are_prompts(f);
 }
 
 static void test_sequence_and_sides(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    session_t *s = NULL;
-    assert_int_equal(session_create(r, NULL, &s), FC_OK);
-    static trace tr;
-    memset(&tr, 0, sizeof tr);
-    run_until(s, &tr, (int64_t)RATE * 600);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    run_until(s, tr, (int64_t)RATE * 600);
 
-    int e1 = find(&tr, SESSION_ACT_EXERCISE, 0);
-    int e2 = find(&tr, SESSION_ACT_EXERCISE, e1 + 1);
-    int e3 = find(&tr, SESSION_ACT_EXERCISE, e2 + 1);
-    int e4 = find(&tr, SESSION_ACT_EXERCISE, e3 + 1);
+    /* Each line is followed by the default half-second pause. */
+    session_config def = session_config_default();
+    assert_int_equal(def.sample_rate, RATE);
+    assert_int_equal(def.gap_ms, 500);
+    assert_int_equal(tr->a[0].kind, SESSION_ACT_SAY);
+    assert_int_equal(tr->a[1].kind, SESSION_ACT_SAY);
+    assert_true(tr->a[1].at == tr->a[0].at + SAY_LEN + RATE / 2);
+
+    int e1 = find(tr, SESSION_ACT_EXERCISE, 0);
+    int e2 = find(tr, SESSION_ACT_EXERCISE, e1 + 1);
+    int e3 = find(tr, SESSION_ACT_EXERCISE, e2 + 1);
+    int e4 = find(tr, SESSION_ACT_EXERCISE, e3 + 1);
     assert_true(e1 > 0 && e2 > e1 && e3 > e2 && e4 > e3);
-    assert_string_equal(tr.a[e1].side, "left");
-    assert_string_equal(tr.a[e2].side, "right");
-    assert_null(tr.a[e3].side);
-    assert_int_equal(tr.a[e3].exercise, 1);
+    assert_string_equal(tr->a[e1].side, "left");
+    assert_string_equal(tr->a[e2].side, "right");
+    assert_null(tr->a[e3].side);
+    assert_int_equal(tr->a[e3].exercise, 1);
     /* {side} expands in steps. */
-    assert_true(find_text(&tr, "your left leg", e1) > e1);
-    assert_true(find_text(&tr, "your right leg", e2) > e2);
+    assert_true(find_text(tr, "your left leg", e1) > e1);
+    assert_true(find_text(tr, "your right leg", e2) > e2);
     /* The wait point times out after its 3 s when nobody says next. */
-    int w = find(&tr, SESSION_ACT_WAIT, 0);
+    int w = find(tr, SESSION_ACT_WAIT, 0);
     assert_true(w > 0);
-    assert_string_equal(tr.text[w], "next");
-    assert_true(tr.a[w + 1].at == tr.a[w].at + 3 * RATE);
+    assert_string_equal(tr->text[w], "next");
+    assert_true(tr->a[w + 1].at == tr->a[w].at + 3 * RATE);
     /* Reps are counted at the tempo: 2 s apart. */
-    int rep1 = find(&tr, SESSION_ACT_REP, 0);
+    int rep1 = find(tr, SESSION_ACT_REP, 0);
     assert_true(rep1 > 0);
     for (int n = 1; n < 4; n++) {
-        assert_int_equal(tr.a[rep1 + n].kind, SESSION_ACT_REP);
-        assert_int_equal(tr.a[rep1 + n].n, n + 1);
-        assert_int_equal(tr.a[rep1 + n].of, 4);
-        assert_true(tr.a[rep1 + n].at == tr.a[rep1].at + (int64_t)n * 2 * RATE);
-    }
-    session_destroy(s);
-    routine_destroy(r);
-}
-
-/* Runs to the first hold's 3rd count, then posts cmd. */
-static session_t *start_in_hold(routine_t *r, trace *tr, int *hold_idx)
-{
-    session_t *s = NULL;
-    assert_int_equal(session_create(r, NULL, &s), FC_OK);
-    memset(tr, 0, sizeof *tr);
-    for (;;) {
-        run_until(s, tr, tr->now + BLOCK);
-        int h = find(tr, SESSION_ACT_HOLD, 0);
-        if (h >= 0 && tr->n > h + 3) {
-            *hold_idx = h;
-            return s;
-        }
-        assert_true(tr->now < RATE * 600);
+        assert_int_equal(tr->a[rep1 + n].kind, SESSION_ACT_REP);
+        assert_int_equal(tr->a[rep1 + n].n, n + 1);
+        assert_int_equal(tr->a[rep1 + n].of, 4);
+        assert_true(tr->a[rep1 + n].at == tr->a[rep1].at + (int64_t)n * 2 * RATE);
     }
 }
 
 static void test_stop_cuts_at_once_and_ends(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int64_t said_at = tr.now - 5; /* heard in the block just played */
-    int before = tr.n;
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int64_t said_at = tr->now - 5; /* heard in the block just played */
+    int before = tr->n;
     session_post_command(s, FC_CMD_STOP, said_at);
-    run_until(s, &tr, tr.now + RATE * 60);
+    run_until(s, tr, tr->now + RATE * 60);
 
-    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     /* Never before what was already handed out, and at the next block. */
-    assert_true(tr.a[before].at >= said_at && tr.a[before].at <= said_at + BLOCK);
-    assert_int_equal(find(&tr, SESSION_ACT_COUNT, before), -1);
-    int say = find(&tr, SESSION_ACT_SAY, before);
+    assert_true(tr->a[before].at >= said_at && tr->a[before].at <= said_at + BLOCK);
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1);
+    int say = find(tr, SESSION_ACT_SAY, before);
     assert_true(say > before);
-    assert_true(tr.a[say].at == tr.a[before].at); /* the closing line starts at once */
-    assert_true(find_text(&tr, "completed 0 of 3", before) > 0);
-    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
-    assert_int_equal(last(&tr)->reason, SESSION_END_STOPPED);
-    session_destroy(s);
-    routine_destroy(r);
+    assert_true(tr->a[say].at == tr->a[before].at); /* the closing line starts at once */
+    assert_true(find_text(tr, "completed 0 of 3", before) > 0);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
 }
 
 static void test_pain_protocol_then_next(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int before = tr.n;
-    int64_t t = tr.now;
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    int64_t t = tr->now;
     session_post_command(s, FC_CMD_PAIN, t);
-    run_until(s, &tr, tr.now + RATE * 30);
+    run_until(s, tr, tr->now + RATE * 30);
 
-    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
-    assert_true(tr.a[before].at == t);
-    const session_action *p = &tr.a[before + 1];
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
+    assert_true(tr->a[before].at == t);
+    const session_action *p = &tr->a[before + 1];
     assert_int_equal(p->kind, SESSION_ACT_PAIN);
     assert_int_equal(p->exercise, 0);
     assert_string_equal(p->side, "left");
     assert_int_equal(p->n, 1);
     assert_int_equal(p->seconds, 3);
     /* The exercise's own pain guidance, then the question, then a wait. */
-    assert_true(find_text(&tr, "Come back slowly", before) > before);
-    int ask = find_text(&tr, "say next", before);
+    assert_true(find_text(tr, "Come back slowly", before) > before);
+    int ask = find_text(tr, "say next", before);
     assert_true(ask > before);
-    int w = find(&tr, SESSION_ACT_WAIT, before);
+    int w = find(tr, SESSION_ACT_WAIT, before);
     assert_true(w > ask);
-    assert_string_equal(tr.text[w], "command");
-    assert_int_equal(find(&tr, SESSION_ACT_COUNT, before), -1);
+    assert_string_equal(tr->text[w], "command");
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1);
 
     /* "next" skips the rest of this exercise, both sides. */
-    int mark = tr.n;
-    session_post_command(s, FC_CMD_NEXT, tr.now);
-    run_until(s, &tr, tr.now + RATE * 600);
-    int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
+    int mark = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + RATE * 600);
+    int ex = find(tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex > 0);
-    assert_int_equal(tr.a[ex].exercise, 1);
-    assert_int_equal(last(&tr)->reason, SESSION_END_COMPLETED);
+    assert_int_equal(tr->a[ex].exercise, 1);
+    assert_int_equal(last(tr)->reason, SESSION_END_COMPLETED);
     /* The summary names the painful exercise, which is not counted as done. */
-    assert_true(find_text(&tr, "pain during: Test stretch", mark) > 0);
-    assert_true(find_text(&tr, "completed 2 of 3", mark) > 0);
-    session_destroy(s);
-    routine_destroy(r);
+    assert_true(find_text(tr, "pain during: Test stretch", mark) > 0);
+    assert_true(find_text(tr, "completed 2 of 3", mark) > 0);
 }
 
 static void test_pain_then_repeat_restarts_exercise(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    session_post_command(s, FC_CMD_PAIN, tr.now);
-    run_until(s, &tr, tr.now + RATE * 30);
-    int mark = tr.n;
-    session_post_command(s, FC_CMD_REPEAT, tr.now);
-    run_until(s, &tr, tr.now + RATE * 20);
-    int ex = find(&tr, SESSION_ACT_EXERCISE, mark);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    session_post_command(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + RATE * 30);
+    int mark = tr->n;
+    session_post_command(s, FC_CMD_REPEAT, tr->now);
+    run_until(s, tr, tr->now + RATE * 20);
+    int ex = find(tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex >= mark);
-    assert_int_equal(tr.a[ex].exercise, 0);
-    assert_string_equal(tr.a[ex].side, "left");
-    session_destroy(s);
-    routine_destroy(r);
+    assert_int_equal(tr->a[ex].exercise, 0);
+    assert_string_equal(tr->a[ex].side, "left");
 }
 
 static void test_pain_without_answer_ends_session(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    session_post_command(s, FC_CMD_PAIN, tr.now);
-    run_until(s, &tr, tr.now + RATE * 400);
-    assert_int_equal(last(&tr)->kind, SESSION_ACT_END);
-    assert_int_equal(last(&tr)->reason, SESSION_END_STOPPED);
-    assert_true(find_text(&tr, "did not hear an answer", 0) > 0);
-    session_destroy(s);
-    routine_destroy(r);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    session_post_command(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + RATE * 400);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+    /* The question waits answer_timeout_s (default 120 s) for an answer. */
+    int w = find(tr, SESSION_ACT_WAIT, f->hold);
+    int no_answer = find_text(tr, "did not hear an answer", 0);
+    assert_true(w > 0 && no_answer > w);
+    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * RATE);
+    assert_said_lines_are_prompts(f);
 }
 
 static void test_next_ends_hold_early(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int before = tr.n;
-    session_post_command(s, FC_CMD_NEXT, tr.now);
-    run_until(s, &tr, tr.now + RATE * 8);
-    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + RATE * 8);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     /* No more counts of that hold: the next thing is the rest line. */
-    int say = find(&tr, SESSION_ACT_SAY, before);
+    int say = find(tr, SESSION_ACT_SAY, before);
     assert_true(say > before);
-    assert_non_null(strstr(tr.text[say], "Rest"));
+    assert_non_null(strstr(tr->text[say], "Rest"));
     for (int i = before; i < say; i++)
-        assert_true(tr.a[i].kind != SESSION_ACT_COUNT);
-    session_destroy(s);
-    routine_destroy(r);
+        assert_true(tr->a[i].kind != SESSION_ACT_COUNT);
 }
 
 static void test_repeat_in_hold_says_again_and_restarts_count(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int before = tr.n;
-    session_post_command(s, FC_CMD_REPEAT, tr.now);
-    run_until(s, &tr, tr.now + RATE * 12);
-    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
-    int say = find(&tr, SESSION_ACT_SAY, before);
-    assert_non_null(strstr(tr.text[say], "Lean gently")); /* the last step again */
-    int h2 = find(&tr, SESSION_ACT_HOLD, before);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_command(s, FC_CMD_REPEAT, tr->now);
+    run_until(s, tr, tr->now + RATE * 12);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
+    int say = find(tr, SESSION_ACT_SAY, before);
+    assert_non_null(strstr(tr->text[say], "Lean gently")); /* the last step again */
+    int h2 = find(tr, SESSION_ACT_HOLD, before);
     assert_true(h2 > say);
-    assert_int_equal(tr.a[h2].n, 1); /* same repetition, restarted */
-    assert_int_equal(tr.a[h2 + 1].kind, SESSION_ACT_COUNT);
-    assert_int_equal(tr.a[h2 + 1].n, 1);
-    session_destroy(s);
-    routine_destroy(r);
+    assert_int_equal(tr->a[h2].n, 1); /* same repetition, restarted */
+    assert_int_equal(tr->a[h2 + 1].kind, SESSION_ACT_COUNT);
+    assert_int_equal(tr->a[h2 + 1].n, 1);
 }
 
 /* A routine can name the step that describes the position: "repeat" then
  * says that one, not the exercise's last step. */
 static void test_repeat_in_hold_says_the_position_step(void **state)
 {
-    (void)state;
-    routine_t *r = load("position.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int before = tr.n;
-    session_post_command(s, FC_CMD_REPEAT, tr.now);
-    run_until(s, &tr, tr.now + RATE * 5);
-    int say = find(&tr, SESSION_ACT_SAY, before);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_command(s, FC_CMD_REPEAT, tr->now);
+    run_until(s, tr, tr->now + RATE * 5);
+    int say = find(tr, SESSION_ACT_SAY, before);
     assert_true(say >= 0);
-    assert_string_equal(tr.text[say], "Lie on your back with your knees bent.");
-    session_destroy(s);
-    routine_destroy(r);
+    assert_string_equal(tr->text[say], "Lie on your back with your knees bent.");
 }
 
 static void test_next_at_wait_point_continues(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    session_t *s = NULL;
-    assert_int_equal(session_create(r, NULL, &s), FC_OK);
-    static trace tr;
-    memset(&tr, 0, sizeof tr);
-    while (find(&tr, SESSION_ACT_WAIT, 0) < 0)
-        run_until(s, &tr, tr.now + BLOCK);
-    int w = find(&tr, SESSION_ACT_WAIT, 0);
-    int64_t t = tr.now + RATE / 2;
-    run_until(s, &tr, t);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    while (find(tr, SESSION_ACT_WAIT, 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int w = find(tr, SESSION_ACT_WAIT, 0);
+    int64_t t = tr->now + RATE / 2;
+    run_until(s, tr, t);
     session_post_command(s, FC_CMD_NEXT, t);
-    run_until(s, &tr, t + RATE);
-    assert_true(tr.n > w + 1);
-    assert_int_equal(tr.a[w + 1].kind, SESSION_ACT_SAY);
-    assert_true(tr.a[w + 1].at == t); /* not 3 s later */
-    session_destroy(s);
-    routine_destroy(r);
+    run_until(s, tr, t + RATE);
+    assert_true(tr->n > w + 1);
+    assert_int_equal(tr->a[w + 1].kind, SESSION_ACT_SAY);
+    assert_true(tr->a[w + 1].at == t); /* not 3 s later */
 }
 
 static void test_repeat_during_line_says_it_again(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    session_t *s = NULL;
-    assert_int_equal(session_create(r, NULL, &s), FC_OK);
-    static trace tr;
-    memset(&tr, 0, sizeof tr);
-    run_until(s, &tr, RATE / 2); /* in the middle of the title */
-    assert_int_equal(tr.a[0].kind, SESSION_ACT_SAY);
-    session_post_command(s, FC_CMD_REPEAT, tr.now);
-    run_until(s, &tr, tr.now + BLOCK);
-    assert_int_equal(tr.a[1].kind, SESSION_ACT_CUT);
-    assert_int_equal(tr.a[2].kind, SESSION_ACT_SAY);
-    assert_string_equal(tr.text[2], tr.text[0]);
-    session_destroy(s);
-    routine_destroy(r);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    run_until(s, tr, RATE / 2); /* in the middle of the title */
+    assert_int_equal(tr->a[0].kind, SESSION_ACT_SAY);
+    session_post_command(s, FC_CMD_REPEAT, tr->now);
+    run_until(s, tr, tr->now + BLOCK);
+    assert_int_equal(tr->a[1].kind, SESSION_ACT_CUT);
+    assert_int_equal(tr->a[2].kind, SESSION_ACT_SAY);
+    assert_string_equal(tr->text[2], tr->text[0]);
 }
 
 static void test_interrupt_ends_immediately(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    static trace tr;
-    int h;
-    session_t *s = start_in_hold(r, &tr, &h);
-    int before = tr.n;
-    session_post_interrupt(s, tr.now);
-    run_until(s, &tr, tr.now + RATE);
-    assert_int_equal(tr.a[before].kind, SESSION_ACT_CUT);
-    assert_int_equal(tr.a[before + 1].kind, SESSION_ACT_END);
-    assert_int_equal(tr.a[before + 1].reason, SESSION_END_INTERRUPTED);
-    assert_int_equal(tr.n, before + 2);
-    session_destroy(s);
-    routine_destroy(r);
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_interrupt(s, tr->now);
+    run_until(s, tr, tr->now + RATE);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
+    assert_int_equal(tr->a[before + 1].kind, SESSION_ACT_END);
+    assert_int_equal(tr->a[before + 1].reason, SESSION_END_INTERRUPTED);
+    assert_int_equal(tr->n, before + 2);
 }
 
 static void test_poll_refuses_to_run_ahead_of_said(void **state)
 {
-    (void)state;
-    routine_t *r = load("mini.yaml");
-    session_t *s = NULL;
-    assert_int_equal(session_create(r, NULL, &s), FC_OK);
+    fixture *f = *state;
+    session_t *s = f->s;
     session_action a;
     assert_int_equal(session_poll(s, BLOCK, &a), 1);
     assert_int_equal(a.kind, SESSION_ACT_SAY);
     assert_int_equal(session_poll(s, BLOCK, &a), FC_ERR_STATE);
     assert_int_equal(session_said(s, 100), FC_OK);
     assert_int_equal(session_said(s, 100), FC_ERR_STATE);
-    session_destroy(s);
     session_destroy(NULL);
-    routine_destroy(r);
+}
+
+/* The session's clock runs at cfg.sample_rate: a count a second is
+ * sample_rate samples apart, and so is every other time. */
+static void test_clock_follows_sample_rate(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    const int64_t rate = RATE / 2;
+    run_until(f->s, tr, rate * 600);
+    /* gap_ms 0: the next line starts as soon as the last one ends. */
+    assert_true(tr->a[1].at == tr->a[0].at + SAY_LEN);
+    int h = find(tr, SESSION_ACT_HOLD, 0);
+    assert_true(h > 0);
+    for (int n = 1; n <= 5; n++) {
+        assert_int_equal(tr->a[h + n].kind, SESSION_ACT_COUNT);
+        assert_true(tr->a[h + n].at == tr->a[h].at + n * rate);
+    }
+    int w = find(tr, SESSION_ACT_WAIT, 0);
+    assert_true(tr->a[w + 1].at == tr->a[w].at + 3 * rate);
+    int rep1 = find(tr, SESSION_ACT_REP, 0);
+    assert_true(tr->a[rep1 + 1].at == tr->a[rep1].at + 2 * rate);
+    assert_int_equal(last(tr)->reason, SESSION_END_COMPLETED);
+}
+
+static void test_progress_during_hold(void **state)
+{
+    fixture *f = *state;
+    session_progress p = session_get_progress(f->s);
+    assert_int_equal(p.exercise, 0);
+    assert_string_equal(p.name, "Test stretch");
+    assert_string_equal(p.side, "left");
+    assert_int_equal(p.rep, 1);
+    assert_int_equal(p.of, 2);
+    assert_int_equal(p.hold_seconds, 5);
+    assert_true(p.hold_start == f->tr->a[f->hold].at);
+    assert_int_equal(p.exercises_done, 0);
+    assert_int_equal(p.exercises_total, 3);
+    assert_false(p.ended);
+}
+
+/* Pain during repetitions names the repetition, not a time into a hold. */
+static void test_pain_during_reps(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    int rep1;
+    while ((rep1 = find(tr, SESSION_ACT_REP, 0)) < 0 || tr->n < rep1 + 2)
+        run_until(f->s, tr, tr->now + BLOCK);
+    int before = tr->n;
+    session_post_command(f->s, FC_CMD_PAIN, tr->now);
+    run_until(f->s, tr, tr->now + RATE * 10);
+    const session_action *p = &tr->a[before + 1];
+    assert_int_equal(p->kind, SESSION_ACT_PAIN);
+    assert_int_equal(p->exercise, 1);
+    assert_int_equal(p->n, 2);
+    assert_int_equal(p->of, 4);
+    assert_int_equal(p->seconds, 0);
+    assert_true(find_text(tr, "Ease off.", before) > before);
+}
+
+/* Pain before any exercise: the generic guidance, and "repeat" goes on
+ * from the line it interrupted. */
+static void test_pain_outside_exercise(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    run_until(f->s, tr, RATE / 2); /* in the middle of the title */
+    session_post_command(f->s, FC_CMD_PAIN, tr->now);
+    run_until(f->s, tr, tr->now + RATE * 10);
+    const session_action *p = &tr->a[2];
+    assert_int_equal(p->kind, SESSION_ACT_PAIN);
+    assert_int_equal(p->exercise, -1);
+    assert_int_equal(p->n, 0);
+    int come_back = find_text(tr, "comfortable starting position", 2);
+    int ask = find_text(tr, "say next", 2);
+    assert_true(come_back > 2 && ask > come_back);
+    int mark = tr->n;
+    session_post_command(f->s, FC_CMD_REPEAT, tr->now);
+    run_until(f->s, tr, tr->now + RATE);
+    int say = find(tr, SESSION_ACT_SAY, mark);
+    assert_true(say >= mark);
+    assert_string_equal(tr->text[say], tr->text[0]);
+    assert_said_lines_are_prompts(f);
 }
 
 int main(void)
 {
+#define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
+#define FROM_START(t) cmocka_unit_test_setup_teardown(t, setup_mini, teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts_land_on_exact_marks),
-        cmocka_unit_test(test_sequence_and_sides),
-        cmocka_unit_test(test_stop_cuts_at_once_and_ends),
-        cmocka_unit_test(test_pain_protocol_then_next),
-        cmocka_unit_test(test_pain_then_repeat_restarts_exercise),
-        cmocka_unit_test(test_pain_without_answer_ends_session),
-        cmocka_unit_test(test_next_ends_hold_early),
-        cmocka_unit_test(test_repeat_in_hold_says_again_and_restarts_count),
-        cmocka_unit_test(test_repeat_in_hold_says_the_position_step),
-        cmocka_unit_test(test_next_at_wait_point_continues),
-        cmocka_unit_test(test_repeat_during_line_says_it_again),
-        cmocka_unit_test(test_interrupt_ends_immediately),
-        cmocka_unit_test(test_poll_refuses_to_run_ahead_of_said),
+        FROM_START(test_counts_land_on_exact_marks),
+        FROM_START(test_sequence_and_sides),
+        IN_HOLD(test_stop_cuts_at_once_and_ends),
+        IN_HOLD(test_pain_protocol_then_next),
+        IN_HOLD(test_pain_then_repeat_restarts_exercise),
+        IN_HOLD(test_pain_without_answer_ends_session),
+        IN_HOLD(test_next_ends_hold_early),
+        IN_HOLD(test_repeat_in_hold_says_again_and_restarts_count),
+        cmocka_unit_test_setup_teardown(test_repeat_in_hold_says_the_position_step,
+                                        setup_position_in_hold, teardown),
+        FROM_START(test_next_at_wait_point_continues),
+        FROM_START(test_repeat_during_line_says_it_again),
+        IN_HOLD(test_interrupt_ends_immediately),
+        FROM_START(test_poll_refuses_to_run_ahead_of_said),
+        cmocka_unit_test_setup_teardown(test_clock_follows_sample_rate, setup_mini_slow_clock,
+                                        teardown),
+        IN_HOLD(test_progress_during_hold),
+        FROM_START(test_pain_during_reps),
+        FROM_START(test_pain_outside_exercise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
