@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "fc_error.h"
+#include "verifier.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,7 @@ typedef struct {
     const char *grammar_dir;  /* floorcoach's grammars/ directory (dictionary, grammar, thresholds) */
     const char *user_conf;    /* the user's calibration (asr.conf keys, read after the
                                  grammar dir's); NULL: none */
-    int sample_rate;          /* must be 16000 */
+    int sample_rate;          /* must be FC_RATE (16000) */
 } asr_config;
 
 /* How far a calibration may move a word's bias either way, in nats. */
@@ -65,6 +66,14 @@ int asr_conf_check(const char *path, fc_error *err);
  * FC_ERR_ARG outside [ASR_BIAS_MIN, ASR_BIAS_MAX], or FC_ERR_MODEL. */
 int asr_set_bias(asr_t *asr, fc_command w, double nats);
 double asr_get_bias(const asr_t *asr, fc_command w);
+
+/* Owner thread. Every command the decoder finds is then put to v (see
+ * verifier.h), which confirms it with a score or rejects it; the verifier
+ * is copied, its ctx is not. NULL: no verification, every command is
+ * reported with score 0. asr_create() installs the phone-loop verifier
+ * when asr.conf says `verify = 1`, none otherwise (as shipped). Returns 0
+ * or FC_ERR_ARG (no asr, or a verifier without a check). */
+int asr_set_verifier(asr_t *asr, const verifier *v);
 
 /* Owner thread. Forgets the stream (background level, any open segment and
  * undelivered results) as if just created, so that the same audio always

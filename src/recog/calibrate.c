@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "calibrate.h"
+#include "energy.h"
+#include "fc_clock.h"
 #include "fc_error.h"
 
 #include <errno.h>
@@ -14,9 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME 160
-#define LEAD_SAMPLES 16000   /* room sound before a take: the VAD learns the room */
-#define TAIL_SAMPLES 12800   /* ... and after it, so the segment closes */
+#define LEAD_SAMPLES ((size_t)FC_MS(1000)) /* room sound before a take: the VAD learns the room */
+#define TAIL_SAMPLES ((size_t)FC_MS(800))  /* ... and after it, so the segment closes */
 /* A take whose loudest 10 ms is not this far above the room is silence. */
 #define SPEECH_ABOVE_ROOM_DB 12.0
 /* Bias grid, nats: fine enough that one step moves a handful of words. */
@@ -26,12 +27,11 @@ static const fc_command tuned_words[] = { FC_CMD_STOP, FC_CMD_PAIN, FC_CMD_NEXT,
                                         FC_CMD_REPEAT };
 #define N_TUNED (int)(sizeof tuned_words / sizeof tuned_words[0])
 
-static double frame_db(const int16_t *x, size_t n)
+/* A 10 ms level in dB, without DC removal: the level the room and the
+ * takes were always compared at. */
+static double frame_db(const int16_t *x)
 {
-    double e = 0.0;
-    for (size_t i = 0; i < n; i++)
-        e += (double)x[i] * x[i];
-    return 10.0 * log10(e / (double)n + 1.0);
+    return energy_db(energy_mean_square(x, FC_FRAME, false));
 }
 
 static int by_value(const void *a, const void *b)
@@ -43,14 +43,14 @@ static int by_value(const void *a, const void *b)
 /* Median 10 ms level of the room recording. */
 static double room_db(const int16_t *room, size_t n)
 {
-    size_t frames = n / FRAME;
+    size_t frames = n / FC_FRAME;
     if (frames == 0)
         return 0.0;
     double *e = malloc(frames * sizeof *e);
     if (e == NULL)
         return 0.0;
     for (size_t i = 0; i < frames; i++)
-        e[i] = frame_db(room + i * FRAME, FRAME);
+        e[i] = frame_db(room + i * FC_FRAME);
     qsort(e, frames, sizeof *e, by_value);
     double med = e[frames / 2];
     free(e);
@@ -60,8 +60,8 @@ static double room_db(const int16_t *room, size_t n)
 static bool take_has_speech(const calib_take *t, double room_level)
 {
     double peak = 0.0;
-    for (size_t off = 0; off + FRAME <= t->n; off += FRAME)
-        peak = fmax(peak, frame_db(t->pcm + off, FRAME));
+    for (size_t off = 0; off + FC_FRAME <= t->n; off += FC_FRAME)
+        peak = fmax(peak, frame_db(t->pcm + off));
     return peak >= room_level + SPEECH_ABOVE_ROOM_DB;
 }
 
@@ -70,18 +70,18 @@ static bool take_has_speech(const calib_take *t, double room_level)
 static int feed_room(asr_t *asr, const int16_t *room, size_t room_n, size_t len,
                      int64_t *clock, asr_heard *h, int *nh, int max)
 {
-    int16_t buf[FRAME];
+    int16_t buf[FC_FRAME];
     size_t pos = 0;
-    for (size_t done = 0; done < len; done += FRAME) {
-        for (int i = 0; i < FRAME; i++) {
+    for (size_t done = 0; done < len; done += FC_FRAME) {
+        for (int i = 0; i < FC_FRAME; i++) {
             buf[i] = room_n > 0 ? room[pos] : 0;
             pos = room_n > 0 ? (pos + 1) % room_n : 0;
         }
-        int got = asr_process(asr, *clock, buf, FRAME, h + *nh, max - *nh);
+        int got = asr_process(asr, *clock, buf, FC_FRAME, h + *nh, max - *nh);
         if (got < 0)
             return got;
         *nh += got;
-        *clock += FRAME;
+        *clock += FC_FRAME;
     }
     return FC_OK;
 }

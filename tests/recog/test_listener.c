@@ -1,11 +1,15 @@
-/* listener: measures the echo delay itself, and follows it when it jumps. */
+/* listener: the same words heard inline and on its own thread; flush
+ * waits for everything pushed; destroy never hangs; the echo delay comes
+ * from the gate (tests/echo/test_echo_gate.c tests its tracking). */
 #include "aec.h"
 #include "asr.h"
+#include "fc_clock.h"
 #include "listener.h"
+#include "support.h"
 
-#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,60 +17,129 @@
 #include <string.h>
 #include <cmocka.h>
 
-/* Plays `seconds` of word-like bursts and hears them back `delay_ms` later
- * at -3 dB, through a listener that measures the delay itself. */
-static void play_bursts(listener_t *l, int64_t *at, double seconds, int delay_ms, int16_t *line,
-                        size_t line_n)
+#define LEAD FC_RATE /* silence before each word: the detector learns the room */
+#define BLOCK 256    /* pushed in blocks that are not whole frames */
+#define WORDS 3
+
+typedef struct {
+    int16_t *mic; /* "stop" WORDS times, a second apart */
+    size_t n;
+} fixture;
+
+static int group_setup(void **state)
 {
-    int64_t end = *at + (int64_t)(seconds * 16000);
-    for (; *at < end; *at += FC_FRAME) {
-        int16_t ref[FC_FRAME], mic[FC_FRAME];
-        int64_t word = *at / 4800; /* 300 ms words... */
-        bool on = (*at % 4800) < 3200 && word % 4 != 3; /* ...with pauses */
-        double amp = on ? 3000.0 * (1 + (word * 7919 % 5)) : 0;
-        for (int i = 0; i < FC_FRAME; i++) {
-            int64_t t = *at + i;
-            ref[i] = (int16_t)(amp * ((rand() % 2001) - 1000) / 1000.0);
-            line[(uint64_t)t % line_n] = ref[i];
-            int64_t src = t - delay_ms * 16;
-            mic[i] = (int16_t)((src >= 0 ? line[(uint64_t)src % line_n] * 0.7 : 0) +
-                               rand() % 21 - 10);
-        }
-        listener_played(l, *at, ref, FC_FRAME);
-        assert_int_equal(listener_push(l, *at, mic, FC_FRAME), 0);
+    fixture *fx = calloc(1, sizeof *fx);
+    size_t n = 0;
+    int16_t *word = support_synth("stop", &n);
+    size_t each = LEAD + n;
+    fx->n = WORDS * each + FC_RATE;
+    fx->mic = calloc(fx->n, sizeof *fx->mic);
+    for (int k = 0; k < WORDS; k++)
+        memcpy(fx->mic + k * each + LEAD, word, n * sizeof *word);
+    free(word);
+    *state = fx;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture *fx = *state;
+    free(fx->mic);
+    free(fx);
+    return 0;
+}
+
+static listener_t *new_listener(bool threaded, const aec_config *aec)
+{
+    asr_config acfg = asr_config_default();
+    acfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    listener_t *l = NULL;
+    assert_int_equal(listener_create(&acfg, aec, threaded, 0, &l, NULL), 0);
+    return l;
+}
+
+/* Pushes the whole microphone (with silence played), flushing every
+ * second so that the thread never falls 4 s behind and drops audio, then
+ * collects what was heard. */
+static int hear_all(listener_t *l, const fixture *fx, asr_heard *h, int max)
+{
+    static const int16_t silence[BLOCK];
+    int n = 0;
+    for (size_t off = 0; off < fx->n; off += BLOCK) {
+        size_t m = fx->n - off < BLOCK ? fx->n - off : BLOCK;
+        listener_played(l, (int64_t)off, silence, m);
+        assert_int_equal(listener_push(l, (int64_t)off, fx->mic + off, m), 0);
+        if ((off / BLOCK) % (FC_RATE / BLOCK) == 0)
+            listener_flush(l);
+    }
+    listener_flush(l);
+    while (n < max && listener_poll(l, &h[n]))
+        n++;
+    return n;
+}
+
+static void test_threaded_hears_what_inline_hears(void **state)
+{
+    fixture *fx = *state;
+    asr_heard inl[8], thr[8];
+    listener_t *l = new_listener(false, NULL);
+    int n_inline = hear_all(l, fx, inl, 8);
+    listener_destroy(l);
+    l = new_listener(true, NULL);
+    int n_thread = hear_all(l, fx, thr, 8);
+    /* Flushed: nothing more arrives afterwards. */
+    asr_heard late;
+    assert_int_equal(listener_poll(l, &late), 0);
+    listener_destroy(l);
+    assert_int_equal(n_inline, WORDS);
+    assert_int_equal(n_thread, n_inline);
+    for (int i = 0; i < n_inline; i++) {
+        assert_int_equal(thr[i].word, FC_CMD_STOP);
+        assert_int_equal(thr[i].word, inl[i].word);
+        assert_int_equal(thr[i].start, inl[i].start);
+        assert_int_equal(thr[i].end, inl[i].end);
+        assert_int_equal(thr[i].t, inl[i].t);
     }
 }
 
-static void test_listener_tracks_echo_delay(void **state)
+static void test_threaded_flush_and_destroy_never_hang(void **state)
 {
     (void)state;
-    asr_config acfg = asr_config_default();
-    acfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    /* Nothing pushed: flush returns at once; destroy wakes the thread. */
+    listener_t *l = new_listener(true, NULL);
+    listener_flush(l);
+    listener_destroy(l);
+    /* Destroyed with audio still queued: the thread finishes it and quits. */
+    static int16_t mic[FC_RATE];
+    l = new_listener(true, NULL);
+    assert_int_equal(listener_push(l, 0, mic, FC_RATE), 0);
+    listener_destroy(l);
+    listener_destroy(NULL);
+}
+
+static void test_echo_delay_comes_from_the_gate(void **state)
+{
+    (void)state;
+    listener_t *l = new_listener(false, NULL);
+    assert_int_equal(listener_echo_delay_ms(l), 0); /* no canceller: nothing to align */
+    listener_destroy(l);
     aec_config ecfg = aec_config_default();
-    ecfg.denoise = false;
     ecfg.ref_delay = -1; /* measure it, as on a device */
-    listener_t *l = NULL;
-    assert_int_equal(listener_create(&acfg, &ecfg, false, 0, &l, NULL), 0);
+    l = new_listener(false, &ecfg);
     assert_int_equal(listener_echo_delay_ms(l), -1);
-    static int16_t line[16000];
-    int64_t at = 0;
-    srand(11);
-    play_bursts(l, &at, 12, 120, line, 16000);
-    int first = listener_echo_delay_ms(l);
-    /* The stream moves (another device, an underrun): the echo now comes
-     * 200 ms later, past the canceller's filter. */
-    play_bursts(l, &at, 15, 320, line, 16000);
-    int second = listener_echo_delay_ms(l);
-    fprintf(stderr, "  echo delay %d ms, then %d ms\n", first, second);
-    assert_true(abs(first - 120) <= 30);
-    assert_true(abs(second - 320) <= 30);
+    listener_destroy(l);
+    ecfg.ref_delay = (int)FC_MS(40);
+    l = new_listener(false, &ecfg);
+    assert_int_equal(listener_echo_delay_ms(l), 40);
     listener_destroy(l);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_listener_tracks_echo_delay),
+        cmocka_unit_test(test_threaded_hears_what_inline_hears),
+        cmocka_unit_test(test_threaded_flush_and_destroy_never_hang),
+        cmocka_unit_test(test_echo_delay_comes_from_the_gate),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
