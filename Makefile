@@ -1,10 +1,11 @@
 # Two commands do everything: `make run` and `make test` (see README.md).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan run test bench install clean
+.PHONY: all deps build build-asan build-tsan run test bench install clean
 
 all: build
 
@@ -19,13 +20,20 @@ build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_SANITIZE=ON -DFC_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# ThreadSanitizer, only for what runs threads of our own (tests labelled threads).
+build-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_TSAN=ON -DFC_WERROR=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_queue test_listener
+
 run: build
 	./$(BUILD)/floorcoach run $(ARGS)
 
-# Every test, in the normal build and again under ASan/UBSan.
-test: build build-asan
+# Every test, in the normal build and again under ASan/UBSan; the threaded
+# ones under TSan too.
+test: build build-asan build-tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads
 
 bench: build
 	./$(BUILD)/bench/render_bench
@@ -34,4 +42,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

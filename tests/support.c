@@ -141,14 +141,23 @@ int16_t *support_say(const char *word, int rate, size_t *n)
     return user_says(NULL, rate, word, n);
 }
 
+asr_t *support_asr(const char *user_conf)
+{
+    asr_config cfg = asr_config_default();
+    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    cfg.user_conf = user_conf;
+    asr_t *asr = NULL;
+    fc_error err = {0};
+    if (asr_create(&cfg, &asr, &err) < 0)
+        fail_msg("the recogniser could not start: %s", fc_error_message(&err));
+    return asr;
+}
+
 /* Does the recogniser, on its own, hear `word` in this clip after `lead`
  * samples of silence? */
 int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead)
 {
-    asr_config cfg = asr_config_default();
-    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
-    asr_t *asr = NULL;
-    assert_int_equal(asr_create(&cfg, &asr, NULL), 0);
+    asr_t *asr = support_asr(NULL);
     size_t total = lead + n + RATE;
     int16_t *buf = calloc(total + 160, sizeof *buf);
     memcpy(buf + lead, pcm, n * sizeof *pcm);

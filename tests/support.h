@@ -3,6 +3,7 @@
 #ifndef FLOORCOACH_TEST_SUPPORT_H
 #define FLOORCOACH_TEST_SUPPORT_H
 
+#include "asr.h"
 #include "room.h"
 #include "session.h"
 
@@ -45,6 +46,10 @@ void support_write_mic(const char *path, double seconds, const int16_t *const *c
 /* Does the recogniser alone hear `word` in the clip after `lead` samples of
  * silence? (A session from files with the same microphone hears the same.) */
 int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead);
+
+/* A recogniser on the shipped grammars, with the user's calibration file
+ * user_conf (NULL: none); fails the test if it cannot start. */
+asr_t *support_asr(const char *user_conf);
 
 /* A command synthesized in a user's voice: eSpeak NG variants unlike the
  * coach's, tried in a fixed order until the recogniser, on its own, hears the

@@ -19,35 +19,31 @@ const char *fc_strerror(int code)
     }
 }
 
-static int set(fc_error *err, int code, const char *fmt, va_list ap)
+/* Sets *err to code and the detail, unless keep and it has one already. */
+static int vfail(fc_error *err, int code, int keep, const char *fmt, va_list ap)
 {
+    if (err == NULL)
+        return code;
     err->code = code;
-    vsnprintf(err->detail, sizeof err->detail, fmt, ap);
+    if (!keep || err->detail[0] == '\0')
+        vsnprintf(err->detail, sizeof err->detail, fmt, ap);
     return code;
 }
 
 int fc_fail(fc_error *err, int code, const char *fmt, ...)
 {
-    if (err == NULL)
-        return code;
     va_list ap;
     va_start(ap, fmt);
-    set(err, code, fmt, ap);
+    vfail(err, code, 0, fmt, ap);
     va_end(ap);
     return code;
 }
 
 int fc_fail_default(fc_error *err, int code, const char *fmt, ...)
 {
-    if (err == NULL)
-        return code;
-    if (err->detail[0] != '\0') {
-        err->code = code;
-        return code;
-    }
     va_list ap;
     va_start(ap, fmt);
-    set(err, code, fmt, ap);
+    vfail(err, code, 1, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -19,16 +19,6 @@
 
 #include <cmocka.h>
 
-static asr_t *new_asr(const char *user_conf)
-{
-    asr_config cfg = asr_config_default();
-    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
-    cfg.user_conf = user_conf;
-    asr_t *asr = NULL;
-    assert_int_equal(asr_create(&cfg, &asr, NULL), 0);
-    return asr;
-}
-
 /* A calibration from files with the default voice: microphone `mic`,
  * prompts to `out`, saving to `save`. */
 static calib_config files_config(const char *mic, const char *out, const char *save)
@@ -96,7 +86,7 @@ static void test_spoken_calibration_from_files(void **state)
     assert_true(r.after.heard - 2 * (r.after.wrong + r.after.taken) >=
                 r.before.heard - 2 * (r.before.wrong + r.before.taken));
     assert_int_equal(access(save, R_OK), 0);
-    asr_t *asr = new_asr(save);
+    asr_t *asr = support_asr(save);
     for (int w = FC_CMD_NEXT; w <= FC_CMD_STOP; w++)
         assert_true(asr_get_bias(asr, (fc_command)w) == r.bias[w]);
     asr_destroy(asr);

@@ -77,16 +77,6 @@ static void free_takes(take_set *s)
         free(s->buf[i]);
 }
 
-static asr_t *new_asr(const char *user_conf)
-{
-    asr_config cfg = asr_config_default();
-    cfg.grammar_dir = FC_SOURCE_DIR "/grammars";
-    cfg.user_conf = user_conf;
-    asr_t *asr = NULL;
-    assert_int_equal(asr_create(&cfg, &asr, NULL), 0);
-    return asr;
-}
-
 /* Each test gets a fresh recogniser with the shipped tuning. */
 static int shipped_asr(void **state)
 {
@@ -190,7 +180,7 @@ static void test_saved_file_is_what_the_recogniser_reads(void **state)
     r.before.commands = r.after.commands = 12;
     assert_int_equal(calib_save(path, &r, NULL), 0);
     assert_int_equal(asr_conf_check(path, NULL), 0);
-    asr_t *asr = new_asr(path);
+    asr_t *asr = support_asr(path);
     assert_true(asr_get_bias(asr, FC_CMD_STOP) == 15.0);
     assert_true(asr_get_bias(asr, FC_CMD_PAIN) == 20.0);
     assert_true(asr_get_bias(asr, FC_CMD_NEXT) == -5.0);
