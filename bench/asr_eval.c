@@ -5,7 +5,7 @@
  *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE]
  *
  * Every clip listed in CORPUS_DIR/MANIFEST.tsv (of the chosen split) is
- * streamed through one asr instance in 160-sample chunks on one session
+ * streamed through one asr instance in 10 ms chunks (FC_FRAME) on one session
  * clock, as the live listener would.  With --synth, every DIR/NAME_WORD.wav
  * (16 kHz mono) is a clip instead: a command clip when WORD is one of the
  * four commands, else a distractor. For voices the recogniser was never
@@ -41,6 +41,7 @@
 
 #include "aec.h"
 #include "asr.h"
+#include "fc_clock.h"
 
 #include <sndfile.h>
 
@@ -54,10 +55,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define RATE 16000
-#define CHUNK 160
-#define PAD_BEFORE (RATE / 2)
-#define PAD_AFTER RATE
+#define CHUNK FC_FRAME
+#define PAD_BEFORE (FC_RATE / 2)
+#define PAD_AFTER FC_RATE
 #define MAX_DET 64
 
 enum kind { K_COMMAND, K_DISTRACTOR, K_NEAR, K_SPEECH, K_NOISE, K_OTHER };
@@ -159,7 +159,7 @@ static int16_t *read_wav(const char *path, long *n_out)
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     if (sf == NULL)
         return NULL;
-    if (info.samplerate != RATE || info.channels != 1) {
+    if (info.samplerate != FC_RATE || info.channels != 1) {
         fprintf(stderr, "%s: not 16 kHz mono\n", path);
         sf_close(sf);
         return NULL;
@@ -339,7 +339,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     }
     free(mixed);
     double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / RATE;
+    double secs = (double)(n + PAD_BEFORE + PAD_AFTER) / FC_RATE;
     ev->cpu_total += cpu;
     ev->audio_total += secs;
     ev->files++;
@@ -348,9 +348,9 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
         fprintf(ev->dump, "%s\t%s\t%s", file, cat, sp);
         for (int j = 0; j < nd; j++)
             fprintf(ev->dump, "\t%s:%.4f:%.3f:%.3f:%.3f", fc_command_name(det[j].word),
-                    det[j].score, (det[j].start - clip_at) / (double)RATE,
-                    (det[j].end - clip_at) / (double)RATE,
-                    (det[j].t - clip_at) / (double)RATE);
+                    det[j].score, (det[j].start - clip_at) / (double)FC_RATE,
+                    (det[j].end - clip_at) / (double)FC_RATE,
+                    (det[j].t - clip_at) / (double)FC_RATE);
         fputc('\n', ev->dump);
     }
 
@@ -381,8 +381,8 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
             }
             double t = (double)(det[hit].t - clip_at);
             double cost = det_cost[hit] * 1000.0;
-            ev->lat_e[ev->n_lat] = (t - speech_end) / RATE * 1000.0 + cost;
-            ev->lat_a[ev->n_lat] = (double)(det[hit].t - det[hit].end) / RATE * 1000.0 + cost;
+            ev->lat_e[ev->n_lat] = (t - speech_end) / FC_RATE * 1000.0 + cost;
+            ev->lat_a[ev->n_lat] = (double)(det[hit].t - det[hit].end) / FC_RATE * 1000.0 + cost;
             ev->lat_c[ev->n_lat] = cost;
             ev->n_lat++;
         }
@@ -399,7 +399,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     case K_SPEECH:
     case K_NOISE: {
         int c = k == K_NOISE;
-        ev->hours[c] += (double)n / RATE / 3600.0;
+        ev->hours[c] += (double)n / FC_RATE / 3600.0;
         ev->cpu_cont += cpu;
         ev->audio_cont += secs;
         for (int j = 0; j < nd; j++) {

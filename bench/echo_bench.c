@@ -17,6 +17,7 @@
 #include "aec.h"
 #include "coach.h"
 #include "datapath.h"
+#include "fc_clock.h"
 #include "room.h"
 #include "routine.h"
 #include "tts.h"
@@ -33,7 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RATE 16000
 
 typedef struct {
     json_t **ev;
@@ -147,7 +147,7 @@ static void erle(const room_config *room, double *aec_db, double *total_db)
         echo.apply(echo.ctx, out + k, mic, FC_FRAME);
         aec_process(a1, mic, out + k, o1);
         aec_process(a2, mic, out + k, o2);
-        if (k < 10 * RATE)
+        if (k < 10 * FC_RATE)
             continue;
         for (int i = 0; i < FC_FRAME; i++) {
             e_mic += (double)mic[i] * mic[i];
@@ -284,17 +284,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "echo_bench: eSpeak NG has no voice %s\n", voices[k % 5]);
             return 2;
         }
-        size_t total = (size_t)((at + 4) * RATE);
+        size_t total = (size_t)((at + 4) * FC_RATE);
         int16_t *buf = calloc(total, sizeof *buf);
-        int64_t pos = (int64_t)(at * RATE);
+        int64_t pos = (int64_t)(at * FC_RATE);
         memcpy(buf + pos, pcm, n * sizeof *pcm);
         free(pcm);
-        SF_INFO info = {.samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+        SF_INFO info = {.samplerate = FC_RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
         SNDFILE *sf = sf_open(mic, SFM_WRITE, &info);
         sf_write_short(sf, buf, (sf_count_t)total);
         sf_close(sf);
         free(buf);
-        double end = (double)(pos + (int64_t)n) / RATE;
+        double end = (double)(pos + (int64_t)n) / FC_RATE;
         room_config room = room_config_default();
         if (room_parse_echo(barge_echo, &room) < 0) {
             fprintf(stderr, "echo_bench: --barge-in-echo %s: give GAIN_DB@DELAY_MS\n", barge_echo);

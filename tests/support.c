@@ -49,7 +49,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     memset(&info, 0, sizeof info);
     SNDFILE *sf = sf_open(wav, SFM_READ, &info);
     assert_non_null(sf);
-    assert_int_equal(info.samplerate, RATE);
+    assert_int_equal(info.samplerate, FC_RATE);
     out->pcm = malloc((size_t)info.frames * sizeof *out->pcm + 1);
     out->n = sf_read_short(sf, out->pcm, info.frames);
     sf_close(sf);
@@ -106,12 +106,12 @@ int support_peak(const rendered *r, int64_t from, int64_t to)
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
                        const size_t *lens, const int64_t *at, int n)
 {
-    size_t total = (size_t)(seconds * RATE);
+    size_t total = (size_t)(seconds * FC_RATE);
     int16_t *pcm = calloc(total, sizeof *pcm);
     for (int k = 0; k < n; k++)
         for (size_t i = 0; i < lens[k] && (size_t)at[k] + i < total; i++)
             pcm[at[k] + (int64_t)i] = clips[k][i];
-    SF_INFO info = {.samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+    SF_INFO info = {.samplerate = FC_RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     assert_non_null(sf);
     assert_true(sf_write_short(sf, pcm, (sf_count_t)total) == (sf_count_t)total);
@@ -158,7 +158,7 @@ asr_t *support_asr(const char *user_conf)
 int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead)
 {
     asr_t *asr = support_asr(NULL);
-    size_t total = lead + n + RATE;
+    size_t total = lead + n + FC_RATE;
     int16_t *buf = calloc(total + 160, sizeof *buf);
     memcpy(buf + lead, pcm, n * sizeof *pcm);
     int found = 0;
@@ -178,8 +178,8 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
  * has to be heard at every alignment and after short and long silences. */
 static int heard_reliably(const char *word, const int16_t *pcm, size_t n)
 {
-    static const size_t leads[] = {RATE / 2, RATE / 2 + 37, RATE / 2 + 80, RATE / 2 + 123,
-                                   3 * RATE + 61, 19 * RATE + 101};
+    static const size_t leads[] = {FC_RATE / 2, FC_RATE / 2 + 37, FC_RATE / 2 + 80, FC_RATE / 2 + 123,
+                                   3 * FC_RATE + 61, 19 * FC_RATE + 101};
     for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++)
         if (!support_heard_after(word, pcm, n, leads[i]))
             return 0;
@@ -247,12 +247,12 @@ double support_run_words_voice(const char *routine_path, const char *const *word
         clips[k] = candidate < 0 ? support_synth(words[k], &lens[k])
                                  : support_synth_candidate(words[k], candidate, &lens[k]);
         assert_non_null(clips[k]);
-        pos[k] = (int64_t)(at[k] * RATE);
+        pos[k] = (int64_t)(at[k] * FC_RATE);
     }
     support_write_mic(mic, at[n - 1] + 5, (const int16_t *const *)clips, lens, pos, n);
     support_run(routine_path, "default", mic, room, out);
     unlink(mic);
-    double end = (double)(pos[0] + (int64_t)lens[0]) / RATE;
+    double end = (double)(pos[0] + (int64_t)lens[0]) / FC_RATE;
     for (int k = 0; k < n; k++)
         free(clips[k]);
     return end;

@@ -4,6 +4,7 @@
 #define FLOORCOACH_TEST_SUPPORT_H
 
 #include "asr.h"
+#include "fc_clock.h"
 #include "room.h"
 #include "session.h"
 
@@ -11,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RATE 16000
 
 typedef struct {
     int16_t *pcm;   /* the session's output audio */

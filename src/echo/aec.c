@@ -19,7 +19,7 @@ aec_config aec_config_default(void)
 {
     aec_config c;
     memset(&c, 0, sizeof c);
-    c.sample_rate = 16000;
+    c.sample_rate = FC_RATE;
     c.filter_ms = 200;
     c.echo = true;
     c.suppress = true;

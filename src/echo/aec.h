@@ -18,7 +18,7 @@
 
 
 typedef struct {
-    int sample_rate;     /* 16000 */
+    int sample_rate;     /* FC_RATE */
     int filter_ms;       /* echo tail the filter covers, after ref_delay */
     int ref_delay;       /* samples the reference is delayed before use;
                             the listener treats -1 as "measure it" */

@@ -68,11 +68,11 @@ static void test_spoken_calibration_from_files(void **state)
         if (i + 1 < n)
             assert_true(slots[i + 1].say_at >= slots[i].listen_end);
         clips[nc] = support_say(slots[i].label, 150, &lens[nc]);
-        at[nc] = slots[i].listen_at + RATE / 2;
+        at[nc] = slots[i].listen_at + FC_RATE / 2;
         nc++;
     }
     assert_int_equal(takes, 2 * 4 + 6);
-    support_write_mic(mic, (double)slots[n - 1].listen_end / RATE + 1, clips, lens, at, nc);
+    support_write_mic(mic, (double)slots[n - 1].listen_end / FC_RATE + 1, clips, lens, at, nc);
 
     calib_result r;
     fc_error err = {0};

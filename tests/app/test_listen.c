@@ -58,8 +58,8 @@ static int expect_reply(const rendered *r, int h, double word_end, const char *t
             ev_t(r->ev[s]) - word_end);
     assert_true(ev_t(r->ev[s]) - word_end <= MAX_REACTION);
     assert_non_null(strstr(ev_str(r->ev[s], "text"), text));
-    int64_t at = (int64_t)(ev_t(r->ev[s]) * RATE);
-    assert_true(support_peak(r, at, at + RATE / 5) > 1000);
+    int64_t at = (int64_t)(ev_t(r->ev[s]) * FC_RATE);
+    assert_true(support_peak(r, at, at + FC_RATE / 5) > 1000);
     return s;
 }
 
@@ -80,8 +80,8 @@ static void test_stop_during_hold(void **state)
     int s = expect_reply(&r, h, end, "Stopping");
     no_count_between(&r, h, (int)r.n_ev);
     /* The output is quiet between the cut and the closing line. */
-    int64_t cut = (int64_t)(ev_t(r.ev[h]) * RATE) + RATE / 100;
-    assert_true(support_peak(&r, cut, (int64_t)(ev_t(r.ev[s]) * RATE)) < 100 ||
+    int64_t cut = (int64_t)(ev_t(r.ev[h]) * FC_RATE) + FC_RATE / 100;
+    assert_true(support_peak(&r, cut, (int64_t)(ev_t(r.ev[s]) * FC_RATE)) < 100 ||
                 ev_t(r.ev[s]) - ev_t(r.ev[h]) < 0.02);
     assert_string_equal(ev_name(r.ev[r.n_ev - 1]), "end");
     assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "stopped");
@@ -204,7 +204,7 @@ static int16_t *real_voice(const char *word, size_t lead, size_t *n)
         snprintf(path, sizeof path, "%s/%s", CORPUS_DIR, fields[0]);
         SF_INFO info = {0};
         SNDFILE *sf = sf_open(path, SFM_READ, &info);
-        if (!sf || info.samplerate != RATE || info.channels != 1) {
+        if (!sf || info.samplerate != FC_RATE || info.channels != 1) {
             if (sf)
                 sf_close(sf);
             continue;
@@ -231,7 +231,7 @@ static double run_real(const char *word, rendered *r)
 {
     size_t n = 0;
     double hold = first_hold();
-    int64_t at = (int64_t)((hold + 1.0) * RATE);
+    int64_t at = (int64_t)((hold + 1.0) * FC_RATE);
     int16_t *pcm = real_voice(word, (size_t)at, &n);
     size_t last = n;
     while (last > 0 && abs(pcm[last - 1]) < 300)
@@ -243,7 +243,7 @@ static double run_real(const char *word, rendered *r)
     free(pcm);
     support_run(MINI, "default", mic, NULL, r);
     unlink(mic);
-    return (double)(at + (int64_t)last) / RATE;
+    return (double)(at + (int64_t)last) / FC_RATE;
 }
 
 static void test_real_voice_stop(void **state)

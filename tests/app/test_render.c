@@ -52,17 +52,17 @@ static void check_timing(const rendered *r)
         assert_true(hold_t >= 0);
         assert_true(t - (hold_t + n) < 0.0015 && (hold_t + n) - t < 0.0015);
         /* In the audio: the word starts within 10 ms of its mark... */
-        int64_t mark = (int64_t)(t * RATE + 0.5);
-        int64_t on = onset(r, mark - RATE / 10, mark + RATE / 2);
+        int64_t mark = (int64_t)(t * FC_RATE + 0.5);
+        int64_t on = onset(r, mark - FC_RATE / 10, mark + FC_RATE / 2);
         assert_true(on >= 0);
-        assert_true(llabs(on - mark) <= RATE / 100);
+        assert_true(llabs(on - mark) <= FC_RATE / 100);
         /* ...the 100 ms before it are silent, so it is not smeared into the
          * previous count... */
-        assert_true(support_peak(r, mark - RATE / 10, mark - 16) < ONSET_LEVEL);
+        assert_true(support_peak(r, mark - FC_RATE / 10, mark - 16) < ONSET_LEVEL);
         /* ...and it has ended before the next mark (the log's millisecond
          * times place a mark within 8 samples). */
         if (n < hold_s)
-            assert_int_equal(support_peak(r, mark + RATE - RATE / 50, mark + RATE - 16), 0);
+            assert_int_equal(support_peak(r, mark + FC_RATE - FC_RATE / 50, mark + FC_RATE - 16), 0);
         counts++;
     }
     assert_true(counts > 0);
@@ -93,13 +93,13 @@ static void test_mini_routine_log_and_timing(void **state)
         if (!strcmp(ev_name(r.ev[i]), "say")) {
             /* The spoken line really is in the audio where the log says. */
             double until = json_number_value(json_object_get(r.ev[i], "until"));
-            int64_t at = (int64_t)(ev_t(r.ev[i]) * RATE + 0.5);
+            int64_t at = (int64_t)(ev_t(r.ev[i]) * FC_RATE + 0.5);
             assert_true(until > ev_t(r.ev[i]));
-            assert_true(support_peak(&r, at, (int64_t)(until * RATE)) >= ONSET_LEVEL);
+            assert_true(support_peak(&r, at, (int64_t)(until * FC_RATE)) >= ONSET_LEVEL);
         }
     }
     /* The session audio is as long as the session. */
-    assert_true(r.n >= (int64_t)(prev * RATE));
+    assert_true(r.n >= (int64_t)(prev * FC_RATE));
     check_timing(&r);
     release(&r);
 }

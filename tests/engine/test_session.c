@@ -1,5 +1,6 @@
 /* The session engine on a virtual clock: no audio, no eSpeak. Every spoken
  * line "lasts" a fixed time, so expected sample positions are exact. */
+#include "fc_clock.h"
 #include "fc_error.h"
 #include "routine.h"
 #include "session.h"
@@ -13,9 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define RATE 16000
-#define SAY_LEN RATE          /* every line lasts 1 s */
-#define COUNT_LEN (RATE / 4)  /* every count lasts 250 ms */
+#define SAY_LEN FC_RATE          /* every line lasts 1 s */
+#define COUNT_LEN (FC_RATE / 4)  /* every count lasts 250 ms */
 #define BLOCK 160
 
 typedef struct {
@@ -112,7 +112,7 @@ static int setup_mini(void **state) { return setup_session(state, "mini.yaml", N
 static int setup_mini_slow_clock(void **state)
 {
     session_config cfg = session_config_default();
-    cfg.sample_rate = RATE / 2;
+    cfg.sample_rate = FC_RATE / 2;
     cfg.gap_ms = 0;
     return setup_session(state, "mini.yaml", &cfg);
 }
@@ -126,7 +126,7 @@ static void run_into_hold(fixture *f)
             f->hold = h;
             return;
         }
-        assert_true(f->tr->now < RATE * 600);
+        assert_true(f->tr->now < FC_RATE * 600);
     }
 }
 
@@ -166,7 +166,7 @@ static void test_counts_land_on_exact_marks(void **state)
     fixture *f = *state;
     session_t *s = f->s;
     trace *tr = f->tr;
-    run_until(s, tr, (int64_t)RATE * 600);
+    run_until(s, tr, (int64_t)FC_RATE * 600);
 
     int holds = 0;
     for (int i = find(tr, SESSION_ACT_HOLD, 0); i >= 0; i = find(tr, SESSION_ACT_HOLD, i + 1)) {
@@ -177,11 +177,11 @@ static void test_counts_land_on_exact_marks(void **state)
             const session_action *c = &tr->a[i + n];
             assert_int_equal(c->kind, SESSION_ACT_COUNT);
             assert_int_equal(c->n, n);
-            assert_true(c->at == h->at + (int64_t)n * RATE);
+            assert_true(c->at == h->at + (int64_t)n * FC_RATE);
             /* The last three counts are the distinct cue, and only they. */
             assert_int_equal(c->cue, n > h->seconds - 3);
             if (n < h->seconds)
-                assert_true(c->max_samples > 0 && c->max_samples < RATE);
+                assert_true(c->max_samples > 0 && c->max_samples < FC_RATE);
         }
         assert_non_null(strstr(tr->text[i + h->seconds], "release"));
     }
@@ -200,15 +200,15 @@ static void test_sequence_and_sides(void **state)
     fixture *f = *state;
     session_t *s = f->s;
     trace *tr = f->tr;
-    run_until(s, tr, (int64_t)RATE * 600);
+    run_until(s, tr, (int64_t)FC_RATE * 600);
 
     /* Each line is followed by the default half-second pause. */
     session_config def = session_config_default();
-    assert_int_equal(def.sample_rate, RATE);
+    assert_int_equal(def.sample_rate, FC_RATE);
     assert_int_equal(def.gap_ms, 500);
     assert_int_equal(tr->a[0].kind, SESSION_ACT_SAY);
     assert_int_equal(tr->a[1].kind, SESSION_ACT_SAY);
-    assert_true(tr->a[1].at == tr->a[0].at + SAY_LEN + RATE / 2);
+    assert_true(tr->a[1].at == tr->a[0].at + SAY_LEN + FC_RATE / 2);
 
     int e1 = find(tr, SESSION_ACT_EXERCISE, 0);
     int e2 = find(tr, SESSION_ACT_EXERCISE, e1 + 1);
@@ -226,7 +226,7 @@ static void test_sequence_and_sides(void **state)
     int w = find(tr, SESSION_ACT_WAIT, 0);
     assert_true(w > 0);
     assert_string_equal(tr->text[w], "next");
-    assert_true(tr->a[w + 1].at == tr->a[w].at + 3 * RATE);
+    assert_true(tr->a[w + 1].at == tr->a[w].at + 3 * FC_RATE);
     /* Reps are counted at the tempo: 2 s apart. */
     int rep1 = find(tr, SESSION_ACT_REP, 0);
     assert_true(rep1 > 0);
@@ -234,7 +234,7 @@ static void test_sequence_and_sides(void **state)
         assert_int_equal(tr->a[rep1 + n].kind, SESSION_ACT_REP);
         assert_int_equal(tr->a[rep1 + n].n, n + 1);
         assert_int_equal(tr->a[rep1 + n].of, 4);
-        assert_true(tr->a[rep1 + n].at == tr->a[rep1].at + (int64_t)n * 2 * RATE);
+        assert_true(tr->a[rep1 + n].at == tr->a[rep1].at + (int64_t)n * 2 * FC_RATE);
     }
 }
 
@@ -246,7 +246,7 @@ static void test_stop_cuts_at_once_and_ends(void **state)
     int64_t said_at = tr->now - 5; /* heard in the block just played */
     int before = tr->n;
     session_post_command(s, FC_CMD_STOP, said_at);
-    run_until(s, tr, tr->now + RATE * 60);
+    run_until(s, tr, tr->now + FC_RATE * 60);
 
     assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     /* Never before what was already handed out, and at the next block. */
@@ -268,7 +268,7 @@ static void test_pain_protocol_then_next(void **state)
     int before = tr->n;
     int64_t t = tr->now;
     session_post_command(s, FC_CMD_PAIN, t);
-    run_until(s, tr, tr->now + RATE * 30);
+    run_until(s, tr, tr->now + FC_RATE * 30);
 
     assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     assert_true(tr->a[before].at == t);
@@ -290,7 +290,7 @@ static void test_pain_protocol_then_next(void **state)
     /* "next" skips the rest of this exercise, both sides. */
     int mark = tr->n;
     session_post_command(s, FC_CMD_NEXT, tr->now);
-    run_until(s, tr, tr->now + RATE * 600);
+    run_until(s, tr, tr->now + FC_RATE * 600);
     int ex = find(tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex > 0);
     assert_int_equal(tr->a[ex].exercise, 1);
@@ -306,10 +306,10 @@ static void test_pain_then_repeat_restarts_exercise(void **state)
     session_t *s = f->s;
     trace *tr = f->tr;
     session_post_command(s, FC_CMD_PAIN, tr->now);
-    run_until(s, tr, tr->now + RATE * 30);
+    run_until(s, tr, tr->now + FC_RATE * 30);
     int mark = tr->n;
     session_post_command(s, FC_CMD_REPEAT, tr->now);
-    run_until(s, tr, tr->now + RATE * 20);
+    run_until(s, tr, tr->now + FC_RATE * 20);
     int ex = find(tr, SESSION_ACT_EXERCISE, mark);
     assert_true(ex >= mark);
     assert_int_equal(tr->a[ex].exercise, 0);
@@ -322,14 +322,14 @@ static void test_pain_without_answer_ends_session(void **state)
     session_t *s = f->s;
     trace *tr = f->tr;
     session_post_command(s, FC_CMD_PAIN, tr->now);
-    run_until(s, tr, tr->now + RATE * 400);
+    run_until(s, tr, tr->now + FC_RATE * 400);
     assert_int_equal(last(tr)->kind, SESSION_ACT_END);
     assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
     /* The question waits answer_timeout_s (default 120 s) for an answer. */
     int w = find(tr, SESSION_ACT_WAIT, f->hold);
     int no_answer = find_text(tr, "did not hear an answer", 0);
     assert_true(w > 0 && no_answer > w);
-    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * RATE);
+    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
     assert_said_lines_are_prompts(f);
 }
 
@@ -340,7 +340,7 @@ static void test_next_ends_hold_early(void **state)
     trace *tr = f->tr;
     int before = tr->n;
     session_post_command(s, FC_CMD_NEXT, tr->now);
-    run_until(s, tr, tr->now + RATE * 8);
+    run_until(s, tr, tr->now + FC_RATE * 8);
     assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     /* No more counts of that hold: the next thing is the rest line. */
     int say = find(tr, SESSION_ACT_SAY, before);
@@ -357,7 +357,7 @@ static void test_repeat_in_hold_says_again_and_restarts_count(void **state)
     trace *tr = f->tr;
     int before = tr->n;
     session_post_command(s, FC_CMD_REPEAT, tr->now);
-    run_until(s, tr, tr->now + RATE * 12);
+    run_until(s, tr, tr->now + FC_RATE * 12);
     assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     int say = find(tr, SESSION_ACT_SAY, before);
     assert_non_null(strstr(tr->text[say], "Lean gently")); /* the last step again */
@@ -377,7 +377,7 @@ static void test_repeat_in_hold_says_the_position_step(void **state)
     trace *tr = f->tr;
     int before = tr->n;
     session_post_command(s, FC_CMD_REPEAT, tr->now);
-    run_until(s, tr, tr->now + RATE * 5);
+    run_until(s, tr, tr->now + FC_RATE * 5);
     int say = find(tr, SESSION_ACT_SAY, before);
     assert_true(say >= 0);
     assert_string_equal(tr->text[say], "Lie on your back with your knees bent.");
@@ -391,10 +391,10 @@ static void test_next_at_wait_point_continues(void **state)
     while (find(tr, SESSION_ACT_WAIT, 0) < 0)
         run_until(s, tr, tr->now + BLOCK);
     int w = find(tr, SESSION_ACT_WAIT, 0);
-    int64_t t = tr->now + RATE / 2;
+    int64_t t = tr->now + FC_RATE / 2;
     run_until(s, tr, t);
     session_post_command(s, FC_CMD_NEXT, t);
-    run_until(s, tr, t + RATE);
+    run_until(s, tr, t + FC_RATE);
     assert_true(tr->n > w + 1);
     assert_int_equal(tr->a[w + 1].kind, SESSION_ACT_SAY);
     assert_true(tr->a[w + 1].at == t); /* not 3 s later */
@@ -405,7 +405,7 @@ static void test_repeat_during_line_says_it_again(void **state)
     fixture *f = *state;
     session_t *s = f->s;
     trace *tr = f->tr;
-    run_until(s, tr, RATE / 2); /* in the middle of the title */
+    run_until(s, tr, FC_RATE / 2); /* in the middle of the title */
     assert_int_equal(tr->a[0].kind, SESSION_ACT_SAY);
     session_post_command(s, FC_CMD_REPEAT, tr->now);
     run_until(s, tr, tr->now + BLOCK);
@@ -421,7 +421,7 @@ static void test_interrupt_ends_immediately(void **state)
     trace *tr = f->tr;
     int before = tr->n;
     session_post_interrupt(s, tr->now);
-    run_until(s, tr, tr->now + RATE);
+    run_until(s, tr, tr->now + FC_RATE);
     assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
     assert_int_equal(tr->a[before + 1].kind, SESSION_ACT_END);
     assert_int_equal(tr->a[before + 1].reason, SESSION_END_INTERRUPTED);
@@ -447,7 +447,7 @@ static void test_clock_follows_sample_rate(void **state)
 {
     fixture *f = *state;
     trace *tr = f->tr;
-    const int64_t rate = RATE / 2;
+    const int64_t rate = FC_RATE / 2;
     run_until(f->s, tr, rate * 600);
     /* gap_ms 0: the next line starts as soon as the last one ends. */
     assert_true(tr->a[1].at == tr->a[0].at + SAY_LEN);
@@ -490,7 +490,7 @@ static void test_pain_during_reps(void **state)
         run_until(f->s, tr, tr->now + BLOCK);
     int before = tr->n;
     session_post_command(f->s, FC_CMD_PAIN, tr->now);
-    run_until(f->s, tr, tr->now + RATE * 10);
+    run_until(f->s, tr, tr->now + FC_RATE * 10);
     const session_action *p = &tr->a[before + 1];
     assert_int_equal(p->kind, SESSION_ACT_PAIN);
     assert_int_equal(p->exercise, 1);
@@ -506,9 +506,9 @@ static void test_pain_outside_exercise(void **state)
 {
     fixture *f = *state;
     trace *tr = f->tr;
-    run_until(f->s, tr, RATE / 2); /* in the middle of the title */
+    run_until(f->s, tr, FC_RATE / 2); /* in the middle of the title */
     session_post_command(f->s, FC_CMD_PAIN, tr->now);
-    run_until(f->s, tr, tr->now + RATE * 10);
+    run_until(f->s, tr, tr->now + FC_RATE * 10);
     const session_action *p = &tr->a[2];
     assert_int_equal(p->kind, SESSION_ACT_PAIN);
     assert_int_equal(p->exercise, -1);
@@ -518,7 +518,7 @@ static void test_pain_outside_exercise(void **state)
     assert_true(come_back > 2 && ask > come_back);
     int mark = tr->n;
     session_post_command(f->s, FC_CMD_REPEAT, tr->now);
-    run_until(f->s, tr, tr->now + RATE);
+    run_until(f->s, tr, tr->now + FC_RATE);
     int say = find(tr, SESSION_ACT_SAY, mark);
     assert_true(say >= mark);
     assert_string_equal(tr->text[say], tr->text[0]);

@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#define WINDOW (3 * RATE)
-#define ROOM_N (2 * RATE)
+#define WINDOW (3 * FC_RATE)
+#define ROOM_N (2 * FC_RATE)
 
 static const char *const commands[] = {"stop", "pain", "next", "repeat"};
 static const char *const others[] = {"top", "step", "neck", "text", "plain", "rain"};
@@ -50,8 +50,8 @@ static void add_take(take_set *s, fc_command w, const char *word, int rate, unsi
     int16_t *pcm = support_say(word, rate, &n);
     int16_t *win = malloc(WINDOW * sizeof *win);
     room_noise(win, WINDOW, seed);
-    for (size_t i = 0; i < n && RATE * 6 / 10 + i < WINDOW; i++)
-        win[RATE * 6 / 10 + i] = (int16_t)(win[RATE * 6 / 10 + i] + pcm[i]);
+    for (size_t i = 0; i < n && FC_RATE * 6 / 10 + i < WINDOW; i++)
+        win[FC_RATE * 6 / 10 + i] = (int16_t)(win[FC_RATE * 6 / 10 + i] + pcm[i]);
     free(pcm);
     s->buf[s->n] = win;
     s->takes[s->n] = (calib_take){.word = w, .text = word, .pcm = win, .n = WINDOW};
