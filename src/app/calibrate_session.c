@@ -57,7 +57,9 @@ static int add_slot(tts_t *tts, calib_slot *slots, int *n, int max, calib_slot_k
     s->kind = kind;
     s->word = word;
     s->label = label;
-    snprintf(s->text, sizeof s->text, "%s", text);
+    if (strlen(text) >= sizeof s->text)
+        return FC_ERR_FULL;
+    memcpy(s->text, text, strlen(text) + 1);
     s->say_at = *at;
     tts_clip clip;
     int rc = tts_get(tts, text, TTS_STYLE_NARRATION, 0, &clip);
@@ -80,7 +82,7 @@ int calib_timeline(const calib_config *cfg, tts_t *tts, calib_slot *slots, int m
     /* A microphone file hears no echo of the prompts. */
     int64_t guard = cfg->audio.in.kind == AUDIO_FILE ? 0 : ECHO_GUARD, at = 0;
     int n = 0, rc;
-    char text[96];
+    char text[CALIB_TEXT_MAX];
     if ((rc = add_slot(tts, slots, &n, max, CALIB_SAY, FC_CMD_NONE, NULL,
                        "Let's tune my hearing to your voice and this room. "
                        "First, please stay quiet for a moment.", 0, &at)) < 0 ||

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #define CALIB_MAX_SLOTS 64
+/* Room for the longest prompt; a longer one is refused (FC_ERR_FULL), never cut. */
+#define CALIB_TEXT_MAX 160
 
 typedef enum { CALIB_SAY, CALIB_ROOM, CALIB_TAKE } calib_slot_kind;
 
@@ -24,7 +26,7 @@ typedef struct {
     calib_slot_kind kind;
     fc_command word;        /* CALIB_TAKE: the command asked for, or NONE for another word */
     const char *label;    /* CALIB_TAKE: the word asked for; static */
-    char text[96];        /* what the coach says */
+    char text[CALIB_TEXT_MAX]; /* what the coach says */
     int64_t say_at;       /* the prompt's first sample */
     int64_t listen_at;    /* the recording window, [listen_at, listen_end) */
     int64_t listen_end;   /* (equal to listen_at when nothing is recorded) */

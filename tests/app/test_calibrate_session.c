@@ -97,6 +97,9 @@ static void test_spoken_calibration_from_files(void **state)
     char line[2048];
     int recorded = 0, calibrated = 0, end_ok = 0;
     while (fgets(line, sizeof line, fp)) {
+        /* Every prompt is said whole: a sentence, not a cut-off buffer. */
+        if (strstr(line, "\"event\":\"say\""))
+            assert_non_null(strstr(line, ".\"}"));
         recorded += strstr(line, "\"event\":\"recorded\"") != NULL;
         calibrated += strstr(line, "\"event\":\"calibrated\"") != NULL;
         end_ok += strstr(line, "\"reason\":\"calibrated\"") != NULL;
