@@ -432,7 +432,10 @@ static int load_noise(eval *ev, const char *corpus, const char *split, FILE *man
         if (!file || !cat || !sp || strcmp(cat, "noise") ||
             (strcmp(split, "all") && strcmp(sp, split)))
             continue;
-        snprintf(path, sizeof path, "%s/%s", corpus, file);
+        if (snprintf(path, sizeof path, "%s/%s", corpus, file) >= (int)sizeof path) {
+            fprintf(stderr, "asr_eval: path too long: %s/%s\n", corpus, file);
+            continue;
+        }
         long n = 0;
         int16_t *x = read_wav(path, &n);
         if (x == NULL)
@@ -514,7 +517,11 @@ static int run_manifest(eval *ev, const char *corpus, const char *split)
         if (k == K_OTHER || (k == K_COMMAND && expect == FC_CMD_NONE))
             continue;
 
-        snprintf(path, sizeof path, "%s/%s", corpus, file);
+        if (snprintf(path, sizeof path, "%s/%s", corpus, file) >= (int)sizeof path) {
+            fprintf(stderr, "asr_eval: path too long: %s/%s\n", corpus, file);
+            rc = 1;
+            continue;
+        }
         long n = 0;
         int16_t *x = read_wav(path, &n);
         if (x == NULL) {

@@ -108,7 +108,7 @@ static int hear(fixture *fx, asr_heard *first)
 static void test_without_verifier_heard_with_score_zero(void **state)
 {
     fixture *fx = *state;
-    asr_heard h;
+    asr_heard h = {0};
     /* As shipped (verify = 0) there is none; installing none changes nothing. */
     assert_int_equal(asr_set_verifier(fx->asr, NULL), FC_OK);
     assert_int_equal(hear(fx, &h), 1);
@@ -122,7 +122,7 @@ static void test_rejecting_verifier_silences_the_word(void **state)
     fixture *fx = *state;
     fake f = { .accept = false };
     verifier v = { .check = fake_check, .ctx = &f };
-    asr_heard h;
+    asr_heard h = {0};
     assert_int_equal(asr_set_verifier(fx->asr, &v), FC_OK);
     assert_int_equal(hear(fx, &h), 0);
     assert_int_equal(f.calls, 1);
@@ -139,7 +139,7 @@ static void test_confirming_verifier_sets_the_score(void **state)
     fixture *fx = *state;
     fake f = { .accept = true, .score = 4.25 };
     verifier v = { .check = fake_check, .ctx = &f };
-    asr_heard h;
+    asr_heard h = {0};
     assert_int_equal(asr_set_verifier(fx->asr, &v), FC_OK);
     assert_int_equal(hear(fx, &h), 1);
     assert_int_equal(f.calls, 1);
@@ -156,7 +156,7 @@ static void test_verifier_error_stops_the_recogniser(void **state)
     fixture *fx = *state;
     fake f = { .accept = true, .rc = FC_ERR_MODEL };
     verifier v = { .check = fake_check, .ctx = &f };
-    asr_heard h;
+    asr_heard h = {0};
     assert_int_equal(asr_set_verifier(fx->asr, &v), FC_OK);
     assert_int_equal(hear(fx, &h), FC_ERR_MODEL);
     verifier bad = { .check = NULL, .ctx = &f };
@@ -200,7 +200,7 @@ static int phone_loop_heard(fixture *fx, double min_llr, asr_heard *h)
 static void test_phone_loop_verifier(void **state)
 {
     fixture *fx = *state;
-    asr_heard h;
+    asr_heard h = {0};
     assert_int_equal(phone_loop_heard(fx, -1000, &h), 1);
     assert_int_equal(h.word, FC_CMD_STOP);
     assert_true(h.score != 0.0 && h.score > -1000);
