@@ -2,7 +2,7 @@
  * --mic file), plus the coach's own output as an echo (a gain, a delay and,
  * optionally, light reverberation), plus household noise at a chosen SNR.
  * This is how echo cancelling and self-trigger protection are tested without
- * a speaker or a microphone. Engine thread only. */
+ * a speaker or a microphone. A room handle belongs to the engine thread. */
 #ifndef FLOORCOACH_ROOM_H
 #define FLOORCOACH_ROOM_H
 
@@ -28,10 +28,11 @@ typedef struct {
 
 typedef struct room room_t;
 
+/* Any thread. No echo, no noise; 20 ms and 10 dB when they are asked for. */
 room_config room_config_default(void);
-/* Parses "GAIN_DB[@DELAY_MS]" into cfg. Returns 0 or FC_ERR_ARG. */
+/* Any thread. Parses "GAIN_DB[@DELAY_MS]" into cfg. Returns 0 or FC_ERR_ARG. */
 int room_parse_echo(const char *spec, room_config *cfg);
-/* Parses "FILE[@SNR_DB]" into cfg (the name is copied into it). */
+/* Any thread. Parses "FILE[@SNR_DB]" into cfg (the name is copied into it). */
 int room_parse_noise(const char *spec, room_config *cfg);
 
 /* Engine thread. Returns 0 or a negative fc_err with a line for the user
