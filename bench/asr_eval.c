@@ -1,6 +1,6 @@
 /* asr_eval: measure the command recogniser on the shared speech corpus.
  *
- *   asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB] [--grammars DIR]
+ *   asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB [--continuous]] [--grammars DIR]
  *            [--model DIR] [--dump FILE]
  *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE]
  *
@@ -26,6 +26,13 @@
  * word clip and its padding, scaled so that the clip's active speech level
  * (mean power of its frames within 20 dB of its loudest) is DB above the
  * noise. Speech and noise streams are then run as they are.
+ *
+ * With --snr DB --continuous, the noise runs under the whole stream instead,
+ * as in a living room: one gain for everything (word clips, their padding,
+ * running speech and the noise recordings too), set so that the split's
+ * mean active speech level over all word clips is DB above the noise. A
+ * quiet word then sits deeper in the noise than a loud one, which is what
+ * per-clip scaling hides.
  *
  * With --denoise, speexdsp's noise suppressor (as in src/aec.c) runs in
  * front of the recogniser.
@@ -192,8 +199,8 @@ static int says_word(const char *desc, const char *word)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB] [--denoise] [--whole] "
-                    "[--grammars DIR] [--model DIR] [--dump FILE]\n"
+    fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB [--continuous]] "
+                    "[--denoise] [--whole] [--grammars DIR] [--model DIR] [--dump FILE]\n"
                     "       asr_eval --synth DIR [--grammars DIR] [--model DIR] "
                     "[--dump FILE]\n");
 }
@@ -219,6 +226,8 @@ typedef struct {
     double noise_rms;
     aec_t *denoiser;                     /* --denoise: speexdsp in front */
     int whole;                           /* --whole: each clip closes its own segment */
+    int continuous;                      /* --continuous: one noise gain for the stream */
+    double stream_gain;                  /* --continuous: that gain */
 } eval;
 
 /* Mean power of the frames within 20 dB of the loudest: the level of the
@@ -268,8 +277,10 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     /* The noise gain is set from the clean clip, then the clip is mixed. */
     double noise_gain = 0;
     int16_t *mixed = NULL;
-    if (!isnan(ev->snr_db) && ev->noise_n > 0 && k != K_SPEECH && k != K_NOISE) {
-        noise_gain = active_rms(x, n) / ev->noise_rms / pow(10.0, ev->snr_db / 20.0);
+    if (!isnan(ev->snr_db) && ev->noise_n > 0 &&
+        (ev->continuous || (k != K_SPEECH && k != K_NOISE))) {
+        noise_gain = ev->continuous ? ev->stream_gain
+                                    : active_rms(x, n) / ev->noise_rms / pow(10.0, ev->snr_db / 20.0);
         mixed = malloc((size_t)n * sizeof *mixed);
         if (mixed == NULL)
             return -1;
@@ -461,6 +472,42 @@ static int load_noise(eval *ev, const char *corpus, const char *split, FILE *man
     return 0;
 }
 
+/* --continuous: the mean active speech power over the split's word clips
+ * (commands, distractors, near words) sets one noise gain for the stream;
+ * then rewinds the manifest to where it was. */
+static int stream_gain(eval *ev, const char *corpus, const char *split, FILE *man)
+{
+    char line[8192], path[4096];
+    long start = ftell(man), clips = 0;
+    double power = 0;
+    while (fgets(line, sizeof line, man) != NULL) {
+        char *file = strtok(line, "\t"), *cat = strtok(NULL, "\t");
+        strtok(NULL, "\t"); /* description */
+        strtok(NULL, "\t"); /* speaker */
+        char *sp = strtok(NULL, "\t");
+        if (!file || !cat || !sp || (strcmp(split, "all") && strcmp(sp, split)) ||
+            (strncmp(cat, "commands/", 9) && strncmp(cat, "distractors/", 12) &&
+             strncmp(cat, "near/", 5)))
+            continue;
+        long n = 0;
+        int16_t *x = NULL;
+        if (snprintf(path, sizeof path, "%s/%s", corpus, file) < (int)sizeof path &&
+            (x = read_wav(path, &n)) != NULL) {
+            double rms = active_rms(x, n);
+            power += rms * rms;
+            clips++;
+        }
+        free(x);
+    }
+    fseek(man, start, SEEK_SET);
+    if (clips == 0) {
+        fprintf(stderr, "asr_eval: no word clips in split %s\n", split);
+        return -1;
+    }
+    ev->stream_gain = sqrt(power / (double)clips) / ev->noise_rms / pow(10.0, ev->snr_db / 20.0);
+    return 0;
+}
+
 /* The corpus: every clip of the split in MANIFEST.tsv.  Returns 0, 1 on
  * errors, 77 when there is no corpus. */
 static int run_manifest(eval *ev, const char *corpus, const char *split)
@@ -478,7 +525,9 @@ static int run_manifest(eval *ev, const char *corpus, const char *split)
         return 1;
     }
     int rc = 0;
-    if (!isnan(ev->snr_db) && load_noise(ev, corpus, split, man) < 0) {
+    if (!isnan(ev->snr_db) &&
+        (load_noise(ev, corpus, split, man) < 0 ||
+         (ev->continuous && stream_gain(ev, corpus, split, man) < 0))) {
         fclose(man);
         return 1;
     }
@@ -637,7 +686,7 @@ int main(int argc, char **argv)
 {
     const char *corpus = NULL, *split = "dev", *dump_path = NULL, *synth = NULL;
     double snr = NAN;
-    int denoise = 0, whole = 0;
+    int denoise = 0, whole = 0, continuous = 0;
     asr_config cfg = asr_config_default();
     cfg.grammar_dir = "grammars";
 
@@ -658,6 +707,8 @@ int main(int argc, char **argv)
             denoise = 1;
         else if (strcmp(argv[i], "--whole") == 0)
             whole = 1;
+        else if (strcmp(argv[i], "--continuous") == 0)
+            continuous = 1;
         else if (argv[i][0] != '-' && corpus == NULL)
             corpus = argv[i];
         else {
@@ -665,7 +716,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if ((corpus == NULL) == (synth == NULL)) {
+    if ((corpus == NULL) == (synth == NULL) || (continuous && (isnan(snr) || synth))) {
         usage();
         return 1;
     }
@@ -684,6 +735,7 @@ int main(int argc, char **argv)
     memset(&ev, 0, sizeof ev);
     ev.snr_db = snr;
     ev.whole = whole;
+    ev.continuous = continuous;
     if (denoise) {
         aec_config acfg = aec_config_default();
         acfg.echo = false;
@@ -720,7 +772,10 @@ int main(int argc, char **argv)
         if (synth != NULL)
             snprintf(what, sizeof what, "synthetic voices in %s", synth);
         else
-            snprintf(what, sizeof what, isnan(snr) ? "split %s" : "split %s, noise at %.0f dB SNR",
+            snprintf(what, sizeof what,
+                     isnan(snr)   ? "split %s"
+                     : continuous ? "split %s, noise continuous at %.0f dB SNR"
+                                  : "split %s, noise at %.0f dB SNR",
                      split, snr);
         report(&ev, what);
     }
