@@ -3,7 +3,7 @@
 #ifndef FLOORCOACH_KEYS_H
 #define FLOORCOACH_KEYS_H
 
-#include "session.h"
+#include "command.h"
 
 typedef struct keys keys_t;
 
