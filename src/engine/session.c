@@ -3,6 +3,7 @@
 #include "fc_clock.h"
 #include "fc_error.h"
 #include "internal/plan.h"
+#include "internal/session_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,60 +12,6 @@
 /* The session walks its plan (internal/plan.h): commands are jumps in it,
  * and lines said out of it (pain, repeats, the closing) interject. */
 
-typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_ENDED } run_mode;
-/* What follows an interjection's last line. */
-typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_END } after_t;
-
-#define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
-#define MAX_CMDS 32   /* commands posted and not yet polled */
-#define MAX_ACTIONS 8 /* actions one event produces */
-
-#define DEFAULT_GAP_MS 500
-#define DEFAULT_ANSWER_TIMEOUT_S 120
-/* A count other than a hold's last must be over before the next count, a
- * second later; a little short of it, so two counts never run together. */
-#define COUNT_MAX_SECONDS 0.9
-/* Likewise a repetition's count ends this long before the next one. */
-#define REP_MARGIN_SECONDS 0.1
-/* The last seconds of a hold are counted in the distinct cue style. */
-#define CUE_SECONDS 3
-
-struct session {
-    session_config cfg;
-    const routine_t *routine;
-    plan_t *plan;
-
-    run_mode mode;
-    int pc;
-    int64_t next_at;   /* when the current item, or its next sub-event, is due */
-    int started;       /* current item has begun (HOLD/REPS/WAIT/REST) */
-    int sub;           /* HOLD: next count; REPS: next rep */
-    int64_t t0;        /* HOLD/REPS: start; WAIT/REST/PAIN_WAIT: deadline */
-    int64_t now;       /* everything before this has been handed out */
-    int awaiting_said;
-    int64_t audio_at;  /* start of the audio awaiting session_said() */
-    int64_t audio_end; /* end of the latest audio scheduled */
-
-    /* Lines said out of the plan (pain guidance, repeats, the summary). */
-    const char *lines[MAX_LINES];
-    int n_lines, line_idx;
-    after_t after;
-    int resume_pc;
-    session_end_reason end_reason;
-
-    struct { fc_command cmd; int64_t t; } cmds[MAX_CMDS];
-    int n_cmds;
-    session_action actions[MAX_ACTIONS];
-    int act_head, act_n;
-
-    int cur_exercise;
-    const char *cur_side;
-    int *done;         /* per exercise: finished (1), or not (yet, or left after pain) */
-    int *pained;
-    int hold_rep, hold_of, hold_seconds;
-    char text[PLAN_COUNT_MAX];
-    char summary[PLAN_SUMMARY_MAX];
-};
 
 session_config session_config_default(void)
 {
@@ -114,9 +61,9 @@ void session_destroy(session_t *s)
 
 /* ---- actions ---- */
 
-static const plan_item *current(const session_t *s) { return plan_at(s->plan, s->pc); }
+const plan_item *ses_current(const session_t *s) { return plan_at(s->plan, s->pc); }
 
-static session_action *push(session_t *s, session_action_kind kind, int64_t at)
+session_action *ses_push(session_t *s, session_action_kind kind, int64_t at)
 {
     /* The queue only ever holds the few actions one event produces. */
     session_action *a = &s->actions[(s->act_head + s->act_n) % MAX_ACTIONS];
@@ -135,7 +82,7 @@ static session_action *push(session_t *s, session_action_kind kind, int64_t at)
 static session_action *push_audio(session_t *s, session_action_kind kind, int64_t at,
                                   const char *text)
 {
-    session_action *a = push(s, kind, at);
+    session_action *a = ses_push(s, kind, at);
     a->text = text;
     s->awaiting_said = 1;
     s->audio_at = at;
@@ -144,7 +91,7 @@ static session_action *push_audio(session_t *s, session_action_kind kind, int64_
 
 static void push_end(session_t *s, int64_t at, session_end_reason reason)
 {
-    session_action *a = push(s, SESSION_ACT_END, at);
+    session_action *a = ses_push(s, SESSION_ACT_END, at);
     a->reason = reason;
     s->mode = MODE_ENDED;
 }
@@ -157,7 +104,7 @@ static int64_t secs(const session_t *s, double seconds)
 
 static int64_t gap(const session_t *s) { return secs(s, s->cfg.gap_ms / 1000.0); }
 
-static void interject(session_t *s, int64_t at, after_t after)
+void ses_interject(session_t *s, int64_t at, after_t after)
 {
     s->mode = MODE_INTERJECT;
     s->line_idx = 0;
@@ -165,7 +112,7 @@ static void interject(session_t *s, int64_t at, after_t after)
     s->next_at = at;
 }
 
-static void add_line(session_t *s, const char *line)
+void ses_add_line(session_t *s, const char *line)
 {
     if (s->n_lines < MAX_LINES)
         s->lines[s->n_lines++] = line;
@@ -178,9 +125,9 @@ static void interject_closing(session_t *s, int64_t at, session_end_reason reaso
     s->n_lines = 0;
     s->end_reason = reason;
     plan_summary(s->plan, s->done, s->pained, s->summary, sizeof s->summary);
-    add_line(s, plan_line_text(first));
-    add_line(s, s->summary);
-    interject(s, at, AFTER_END);
+    ses_add_line(s, plan_line_text(first));
+    ses_add_line(s, s->summary);
+    ses_interject(s, at, AFTER_END);
 }
 
 /* The current exercise ran to its end (one left after pain has no current
@@ -191,7 +138,7 @@ static void leave_exercise(session_t *s)
         s->done[s->cur_exercise] = 1;
 }
 
-static void enter(session_t *s, int pc, int64_t at)
+void ses_enter(session_t *s, int pc, int64_t at)
 {
     s->mode = MODE_PLAN;
     s->pc = pc;
@@ -201,18 +148,18 @@ static void enter(session_t *s, int pc, int64_t at)
     s->hold_seconds = 0;
 }
 
-static void cut(session_t *s, int64_t at)
+void ses_cut(session_t *s, int64_t at)
 {
-    push(s, SESSION_ACT_CUT, at);
+    ses_push(s, SESSION_ACT_CUT, at);
     s->audio_end = at;
     s->hold_seconds = 0;
 }
 
 /* Ends the session at `at`: with the closing lines when speak, else at
  * once. */
-static void finish(session_t *s, int64_t at, session_end_reason reason, int speak)
+void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak)
 {
-    cut(s, at);
+    ses_cut(s, at);
     if (speak) {
         interject_closing(s, at, reason,
                           reason == SESSION_END_STOPPED ? PLAN_LINE_STOPPING : PLAN_LINE_FINISHING);
@@ -220,152 +167,6 @@ static void finish(session_t *s, int64_t at, session_end_reason reason, int spea
         s->n_lines = 0;
         s->end_reason = reason;
         push_end(s, at, reason);
-    }
-}
-
-/* ---- commands ---- */
-
-static void on_pain(session_t *s, int64_t at)
-{
-    const plan_item *it = current(s);
-    int e = s->mode == MODE_PLAN || s->mode == MODE_INTERJECT ? it->exercise : s->cur_exercise;
-    int counting = s->mode == MODE_PLAN && s->started;
-    int holding = counting && it->kind == PLAN_HOLD;
-
-    cut(s, at);
-    session_action *a = push(s, SESSION_ACT_PAIN, at);
-    a->exercise = e;
-    a->n = holding || (counting && it->kind == PLAN_REPS) ? s->hold_rep : 0;
-    a->of = s->hold_of;
-    a->seconds = holding ? (int)((at - s->t0) / s->cfg.sample_rate) : 0;
-    s->n_lines = 0;
-    if (e >= 0) {
-        const routine_exercise *ex = &s->routine->exercises[e];
-        s->pained[e] = 1;
-        for (size_t i = 0; i < ex->n_pain; i++)
-            add_line(s, ex->pain[i]);
-    } else {
-        add_line(s, plan_line_text(PLAN_LINE_PAIN_COME_BACK));
-        add_line(s, plan_line_text(PLAN_LINE_PAIN_ADVICE));
-    }
-    add_line(s, plan_line_text(PLAN_LINE_ASK_AFTER_PAIN));
-    s->resume_pc = e >= 0 ? it->block_start : s->pc;
-    interject(s, at, AFTER_ASK);
-}
-
-static void on_next(session_t *s, int64_t at)
-{
-    const plan_item *it = current(s);
-    switch (s->mode) {
-    case MODE_PAIN_WAIT:
-        /* The pained exercise is skipped entirely, every side of it, and
-         * does not count as done. */
-        s->cur_exercise = -1;
-        s->cur_side = NULL;
-        enter(s, it->exercise >= 0 ? it->exercise_end : s->pc, at);
-        return;
-    case MODE_INTERJECT:
-        if (s->after == AFTER_END)
-            return; /* the closing line is short and must be heard */
-        cut(s, at);
-        if (s->after == AFTER_ASK) {
-            s->line_idx = s->n_lines - 1; /* jump to the question */
-            s->next_at = at;
-        } else {
-            enter(s, s->resume_pc, at);
-        }
-        return;
-    case MODE_PLAN:
-        if (it->kind == PLAN_SUMMARY || it->kind == PLAN_END)
-            return;
-        if (s->awaiting_said || it->kind == PLAN_SAY || it->kind == PLAN_HOLD ||
-            it->kind == PLAN_REPS)
-            cut(s, at);
-        enter(s, s->pc + 1, at);
-        return;
-    case MODE_ENDED:
-        return;
-    }
-}
-
-/* Says `line` again, then goes on at plan item resume_pc. */
-static void say_again(session_t *s, int64_t at, const char *line, int resume_pc)
-{
-    s->n_lines = 0;
-    add_line(s, line);
-    s->resume_pc = resume_pc;
-    interject(s, at, AFTER_RESUME);
-}
-
-static void on_repeat_in_plan(session_t *s, int64_t at)
-{
-    const plan_item *it = current(s);
-    cut(s, at);
-    switch (it->kind) {
-    case PLAN_SAY:
-        enter(s, s->pc, at);
-        return;
-    case PLAN_WAIT:
-        enter(s, s->pc - 1, at); /* the step before a wait point is its instruction */
-        return;
-    case PLAN_HOLD:
-    case PLAN_REPS:
-        /* Say the position again, then restart this hold from its
-         * announcement, so the count begins again at one. */
-        say_again(s, at, it->again, s->pc - 1);
-        return;
-    case PLAN_REST:
-        /* A rest always follows its hold and the line announcing the rest. */
-        say_again(s, at, plan_at(s->plan, s->pc - 2)->again, s->pc + 1);
-        return;
-    default:
-        enter(s, s->pc, at);
-        return;
-    }
-}
-
-static void on_repeat(session_t *s, int64_t at)
-{
-    switch (s->mode) {
-    case MODE_PAIN_WAIT:
-        enter(s, s->resume_pc, at);
-        return;
-    case MODE_INTERJECT:
-        if (s->after == AFTER_END)
-            return;
-        cut(s, at);
-        s->line_idx = 0;
-        s->next_at = at;
-        return;
-    case MODE_PLAN:
-        on_repeat_in_plan(s, at);
-        return;
-    case MODE_ENDED:
-        return;
-    }
-}
-
-static void handle_command(session_t *s, fc_command cmd, int64_t at)
-{
-    if (s->mode == MODE_ENDED)
-        return;
-    if (s->mode == MODE_INTERJECT && s->after == AFTER_END)
-        return; /* already closing: nothing more to do */
-    switch (cmd) {
-    case FC_CMD_STOP:
-        finish(s, at, SESSION_END_STOPPED, 1);
-        break;
-    case FC_CMD_PAIN:
-        on_pain(s, at);
-        break;
-    case FC_CMD_NEXT:
-        on_next(s, at);
-        break;
-    case FC_CMD_REPEAT:
-        on_repeat(s, at);
-        break;
-    case FC_CMD_NONE:
-        break; /* not a command */
     }
 }
 
@@ -380,7 +181,7 @@ static int64_t session_next_due(const session_t *s)
     if (s->mode == MODE_PAIN_WAIT)
         return s->t0;
     if (s->mode == MODE_PLAN && s->started) {
-        const plan_item *it = current(s);
+        const plan_item *it = ses_current(s);
         if (it->kind == PLAN_HOLD)
             return s->t0 + (int64_t)s->sub * s->cfg.sample_rate;
         if (it->kind == PLAN_REPS)
@@ -396,7 +197,7 @@ static void step_exercise(session_t *s, const plan_item *it, int64_t due)
         leave_exercise(s);
     s->cur_exercise = it->exercise;
     s->cur_side = it->side;
-    session_action *a = push(s, SESSION_ACT_EXERCISE, due);
+    session_action *a = ses_push(s, SESSION_ACT_EXERCISE, due);
     a->n = it->exercise;
     s->pc++;
     s->next_at = due;
@@ -406,11 +207,11 @@ static void step_exercise(session_t *s, const plan_item *it, int64_t due)
 static void step_pause(session_t *s, const plan_item *it, int64_t due)
 {
     if (s->started) {
-        enter(s, s->pc + 1, due);
+        ses_enter(s, s->pc + 1, due);
         return;
     }
     if (it->kind == PLAN_WAIT) {
-        session_action *a = push(s, SESSION_ACT_WAIT, due);
+        session_action *a = ses_push(s, SESSION_ACT_WAIT, due);
         a->text = "next";
     }
     s->started = 1;
@@ -429,7 +230,7 @@ static void step_hold(session_t *s, const plan_item *it, int64_t due)
         s->hold_rep = it->rep;
         s->hold_of = it->of;
         s->hold_seconds = it->seconds;
-        a = push(s, SESSION_ACT_HOLD, due);
+        a = ses_push(s, SESSION_ACT_HOLD, due);
         a->seconds = it->seconds;
         a->n = it->rep;
         a->of = it->of;
@@ -468,7 +269,7 @@ static void step_reps(session_t *s, const plan_item *it, int64_t due)
 
 static void step_plan(session_t *s, int64_t due)
 {
-    const plan_item *it = current(s);
+    const plan_item *it = ses_current(s);
     switch (it->kind) {
     case PLAN_EXERCISE:
         step_exercise(s, it, due);
@@ -478,7 +279,7 @@ static void step_plan(session_t *s, int64_t due)
         if (!s->started)
             push_audio(s, SESSION_ACT_SAY, due, it->text);
         else
-            enter(s, s->pc + 1, due);
+            ses_enter(s, s->pc + 1, due);
         break;
     case PLAN_WAIT:
     case PLAN_REST:
@@ -512,10 +313,10 @@ static void step_interject(session_t *s, int64_t due)
     session_action *a;
     switch (s->after) {
     case AFTER_RESUME:
-        enter(s, s->resume_pc, due);
+        ses_enter(s, s->resume_pc, due);
         break;
     case AFTER_ASK:
-        a = push(s, SESSION_ACT_WAIT, due);
+        a = ses_push(s, SESSION_ACT_WAIT, due);
         a->text = "command";
         s->mode = MODE_PAIN_WAIT;
         s->t0 = due + secs(s, s->cfg.answer_timeout_s);
@@ -548,7 +349,7 @@ static void step(session_t *s, int64_t due)
  * item, is due. */
 static void plan_audio_ended(session_t *s, int64_t end)
 {
-    const plan_item *it = current(s);
+    const plan_item *it = ses_current(s);
     switch (it->kind) {
     case PLAN_SAY:
         /* The line stays current until its pause is over, so "repeat"
@@ -557,11 +358,11 @@ static void plan_audio_ended(session_t *s, int64_t end)
         s->t0 = end + gap(s);
         break;
     case PLAN_SUMMARY:
-        enter(s, s->pc + 1, end + gap(s));
+        ses_enter(s, s->pc + 1, end + gap(s));
         break;
     case PLAN_HOLD:
         if (s->sub == it->seconds)
-            enter(s, s->pc + 1, end + gap(s));
+            ses_enter(s, s->pc + 1, end + gap(s));
         else
             s->sub++;
         break;
@@ -570,7 +371,7 @@ static void plan_audio_ended(session_t *s, int64_t end)
             /* The last count may run past the tempo, but never ends the
              * set before the tempo does. */
             int64_t tempo_end = s->t0 + secs(s, it->tempo * it->of);
-            enter(s, s->pc + 1, end + gap(s) > tempo_end ? end + gap(s) : tempo_end);
+            ses_enter(s, s->pc + 1, end + gap(s) > tempo_end ? end + gap(s) : tempo_end);
         } else {
             s->sub++;
         }
@@ -616,7 +417,7 @@ static void end_now(session_t *s, int64_t t, session_end_reason reason)
         return;
     s->awaiting_said = 0;
     s->act_n = 0;
-    finish(s, effective(s, t), reason, 0);
+    ses_finish(s, effective(s, t), reason, 0);
 }
 
 int session_post_interrupt(session_t *s, int64_t t)
@@ -657,7 +458,7 @@ int session_poll(session_t *s, int64_t until, session_action *out)
         if (s->awaiting_said)
             return FC_ERR_STATE;
         if (take_command(s, until, &cmd, &at)) {
-            handle_command(s, cmd, at);
+            ses_handle_command(s, cmd, at);
             continue;
         }
         if (s->mode == MODE_ENDED)

@@ -1,0 +1,86 @@
+/* session_impl: the session's state, shared by the engine's own files
+ * (session.c: time, plan steps, polling; session_commands.c: what each
+ * command does). Not for other stages: session.h is the interface. */
+#ifndef FLOORCOACH_SESSION_IMPL_H
+#define FLOORCOACH_SESSION_IMPL_H
+
+#include "internal/plan.h"
+#include "session.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_ENDED } run_mode;
+/* What follows an interjection's last line. */
+typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_END } after_t;
+
+#define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
+#define MAX_CMDS 32   /* commands posted and not yet polled */
+#define MAX_ACTIONS 8 /* actions one event produces */
+
+#define DEFAULT_GAP_MS 500
+#define DEFAULT_ANSWER_TIMEOUT_S 120
+/* A count other than a hold's last must be over before the next count, a
+ * second later; a little short of it, so two counts never run together. */
+#define COUNT_MAX_SECONDS 0.9
+/* Likewise a repetition's count ends this long before the next one. */
+#define REP_MARGIN_SECONDS 0.1
+/* The last seconds of a hold are counted in the distinct cue style. */
+#define CUE_SECONDS 3
+
+struct session {
+    session_config cfg;
+    const routine_t *routine;
+    plan_t *plan;
+
+    run_mode mode;
+    int pc;
+    int64_t next_at;   /* when the current item, or its next sub-event, is due */
+    int started;       /* current item has begun (HOLD/REPS/WAIT/REST) */
+    int sub;           /* HOLD: next count; REPS: next rep */
+    int64_t t0;        /* HOLD/REPS: start; WAIT/REST/PAIN_WAIT: deadline */
+    int64_t now;       /* everything before this has been handed out */
+    int awaiting_said;
+    int64_t audio_at;  /* start of the audio awaiting session_said() */
+    int64_t audio_end; /* end of the latest audio scheduled */
+
+    /* Lines said out of the plan (pain guidance, repeats, the summary). */
+    const char *lines[MAX_LINES];
+    int n_lines, line_idx;
+    after_t after;
+    int resume_pc;
+    session_end_reason end_reason;
+
+    struct { fc_command cmd; int64_t t; } cmds[MAX_CMDS];
+    int n_cmds;
+    session_action actions[MAX_ACTIONS];
+    int act_head, act_n;
+
+    int cur_exercise;
+    const char *cur_side;
+    int *done;         /* per exercise: finished (1), or not (yet, or left after pain) */
+    int *pained;
+    int hold_rep, hold_of, hold_seconds;
+    char text[PLAN_COUNT_MAX];
+    char summary[PLAN_SUMMARY_MAX];
+};
+
+/* Helpers of session.c that the commands use; engine thread, like all of
+ * the session. */
+const plan_item *ses_current(const session_t *s);
+session_action *ses_push(session_t *s, session_action_kind kind, int64_t at);
+/* Silences everything scheduled from `at` on. */
+void ses_cut(session_t *s, int64_t at);
+/* Goes to plan item pc, due at `at`. */
+void ses_enter(session_t *s, int pc, int64_t at);
+/* Says the lines in s->lines from `at` on, then does `after`. */
+void ses_interject(session_t *s, int64_t at, after_t after);
+void ses_add_line(session_t *s, const char *line);
+/* Ends the session at `at`: with the closing lines when speak, else at once. */
+void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
+
+/* A command (or, with unsure, a safety word heard without certainty) that
+ * takes effect at `at`. */
+void ses_handle_command(session_t *s, fc_command cmd, int64_t at);
+
+#endif

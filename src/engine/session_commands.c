@@ -1,0 +1,150 @@
+/* session_commands: what next, repeat, pain and stop do, in every mode of
+ * the session (internal/session_impl.h). */
+#include "internal/session_impl.h"
+
+/* ---- commands ---- */
+
+static void on_pain(session_t *s, int64_t at)
+{
+    const plan_item *it = ses_current(s);
+    int e = s->mode == MODE_PLAN || s->mode == MODE_INTERJECT ? it->exercise : s->cur_exercise;
+    int counting = s->mode == MODE_PLAN && s->started;
+    int holding = counting && it->kind == PLAN_HOLD;
+
+    ses_cut(s, at);
+    session_action *a = ses_push(s, SESSION_ACT_PAIN, at);
+    a->exercise = e;
+    a->n = holding || (counting && it->kind == PLAN_REPS) ? s->hold_rep : 0;
+    a->of = s->hold_of;
+    a->seconds = holding ? (int)((at - s->t0) / s->cfg.sample_rate) : 0;
+    s->n_lines = 0;
+    if (e >= 0) {
+        const routine_exercise *ex = &s->routine->exercises[e];
+        s->pained[e] = 1;
+        for (size_t i = 0; i < ex->n_pain; i++)
+            ses_add_line(s, ex->pain[i]);
+    } else {
+        ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_COME_BACK));
+        ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_ADVICE));
+    }
+    ses_add_line(s, plan_line_text(PLAN_LINE_ASK_AFTER_PAIN));
+    s->resume_pc = e >= 0 ? it->block_start : s->pc;
+    ses_interject(s, at, AFTER_ASK);
+}
+
+static void on_next(session_t *s, int64_t at)
+{
+    const plan_item *it = ses_current(s);
+    switch (s->mode) {
+    case MODE_PAIN_WAIT:
+        /* The pained exercise is skipped entirely, every side of it, and
+         * does not count as done. */
+        s->cur_exercise = -1;
+        s->cur_side = NULL;
+        ses_enter(s, it->exercise >= 0 ? it->exercise_end : s->pc, at);
+        return;
+    case MODE_INTERJECT:
+        if (s->after == AFTER_END)
+            return; /* the closing line is short and must be heard */
+        ses_cut(s, at);
+        if (s->after == AFTER_ASK) {
+            s->line_idx = s->n_lines - 1; /* jump to the question */
+            s->next_at = at;
+        } else {
+            ses_enter(s, s->resume_pc, at);
+        }
+        return;
+    case MODE_PLAN:
+        if (it->kind == PLAN_SUMMARY || it->kind == PLAN_END)
+            return;
+        if (s->awaiting_said || it->kind == PLAN_SAY || it->kind == PLAN_HOLD ||
+            it->kind == PLAN_REPS)
+            ses_cut(s, at);
+        ses_enter(s, s->pc + 1, at);
+        return;
+    case MODE_ENDED:
+        return;
+    }
+}
+
+/* Says `line` again, then goes on at plan item resume_pc. */
+static void say_again(session_t *s, int64_t at, const char *line, int resume_pc)
+{
+    s->n_lines = 0;
+    ses_add_line(s, line);
+    s->resume_pc = resume_pc;
+    ses_interject(s, at, AFTER_RESUME);
+}
+
+static void on_repeat_in_plan(session_t *s, int64_t at)
+{
+    const plan_item *it = ses_current(s);
+    ses_cut(s, at);
+    switch (it->kind) {
+    case PLAN_SAY:
+        ses_enter(s, s->pc, at);
+        return;
+    case PLAN_WAIT:
+        ses_enter(s, s->pc - 1, at); /* the step before a wait point is its instruction */
+        return;
+    case PLAN_HOLD:
+    case PLAN_REPS:
+        /* Say the position again, then restart this hold from its
+         * announcement, so the count begins again at one. */
+        say_again(s, at, it->again, s->pc - 1);
+        return;
+    case PLAN_REST:
+        /* A rest always follows its hold and the line announcing the rest. */
+        say_again(s, at, plan_at(s->plan, s->pc - 2)->again, s->pc + 1);
+        return;
+    default:
+        ses_enter(s, s->pc, at);
+        return;
+    }
+}
+
+static void on_repeat(session_t *s, int64_t at)
+{
+    switch (s->mode) {
+    case MODE_PAIN_WAIT:
+        ses_enter(s, s->resume_pc, at);
+        return;
+    case MODE_INTERJECT:
+        if (s->after == AFTER_END)
+            return;
+        ses_cut(s, at);
+        s->line_idx = 0;
+        s->next_at = at;
+        return;
+    case MODE_PLAN:
+        on_repeat_in_plan(s, at);
+        return;
+    case MODE_ENDED:
+        return;
+    }
+}
+
+void ses_handle_command(session_t *s, fc_command cmd, int64_t at)
+{
+    if (s->mode == MODE_ENDED)
+        return;
+    if (s->mode == MODE_INTERJECT && s->after == AFTER_END)
+        return; /* already closing: nothing more to do */
+    switch (cmd) {
+    case FC_CMD_STOP:
+        ses_finish(s, at, SESSION_END_STOPPED, 1);
+        break;
+    case FC_CMD_PAIN:
+        on_pain(s, at);
+        break;
+    case FC_CMD_NEXT:
+        on_next(s, at);
+        break;
+    case FC_CMD_REPEAT:
+        on_repeat(s, at);
+        break;
+    case FC_CMD_NONE:
+        break; /* not a command */
+    }
+}
+
