@@ -104,6 +104,8 @@ static int perform(run *r, const session_action *a)
     case SESSION_ACT_CUT:
         mixer_cut(r->mixer, a->at);
         return FC_OK;
+    case SESSION_ACT_PAUSE:
+        return events_pause(r->log, a->at, a->text);
     case SESSION_ACT_PAIN:
         return events_pain(r->log, a->at, exercise_name(r, a->exercise), a->side, a->n,
                            a->seconds);
@@ -153,7 +155,9 @@ static int take_heard(run *r, fc_error *err)
     while (r->listener && listener_poll(r->listener, &h) == 1) {
         if (events_heard(r->log, &h) < 0)
             return fc_fail(err, FC_ERR_IO, "cannot write the event log");
-        if (h.word != FC_CMD_NONE)
+        if (h.unsure)
+            session_post_unsure(r->session, h.word, h.t);
+        else if (h.word != FC_CMD_NONE)
             session_post_command(r->session, h.word, h.t);
     }
     return FC_OK;

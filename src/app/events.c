@@ -54,9 +54,14 @@ int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *s
 
 int events_heard(eventlog_t *log, const asr_heard *h)
 {
-    return eventlog_write(log, h->t, "heard", "s:s, s:f, s:f, s:f", "word",
+    return eventlog_write(log, h->t, h->unsure ? "unsure" : "heard", "s:s, s:f, s:f, s:f", "word",
                           fc_command_name(h->word), "start", fc_seconds(h->start), "end",
                           fc_seconds(h->end), "score", round(h->score * SCORE_SCALE) / SCORE_SCALE);
+}
+
+int events_pause(eventlog_t *log, int64_t at, const char *word)
+{
+    return eventlog_write(log, at, "pause", "s:s", "word", word);
 }
 
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail)

@@ -26,8 +26,11 @@ int events_rep(eventlog_t *log, int64_t at, int n, int of);
 int events_wait(eventlog_t *log, int64_t at, const char *what);
 int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *side, int rep,
                 int second);
-/* A command the recogniser heard. */
+/* A command the recogniser heard: `heard`, or `unsure` for a safety word
+ * it could not confirm (asr_heard.unsure), with the same fields. */
 int events_heard(eventlog_t *log, const asr_heard *h);
+/* The session paused on an unsure "stop" or "pain" (word). */
+int events_pause(eventlog_t *log, int64_t at, const char *word);
 /* The end, and why; detail (may be NULL) says what went wrong. */
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail);
 

@@ -30,6 +30,7 @@ static const char *const LINES[PLAN_LINE_COUNT] = {
     [PLAN_LINE_NO_ANSWER] = "I did not hear an answer, so we will finish here.",
     [PLAN_LINE_STOPPING] = "Stopping here.",
     [PLAN_LINE_FINISHING] = "Finishing here.",
+    [PLAN_LINE_PAUSED] = "I paused. Say next to go on, or stop to end.",
 };
 
 const char *plan_line_text(plan_line line)

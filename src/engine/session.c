@@ -398,14 +398,25 @@ int session_said(session_t *s, int64_t samples)
     return FC_OK;
 }
 
-int session_post_command(session_t *s, fc_command cmd, int64_t t)
+static int post(session_t *s, fc_command cmd, bool unsure, int64_t t)
 {
     if (s->n_cmds == MAX_CMDS)
         return FC_ERR_FULL;
     s->cmds[s->n_cmds].cmd = cmd;
+    s->cmds[s->n_cmds].unsure = unsure;
     s->cmds[s->n_cmds].t = t;
     s->n_cmds++;
     return FC_OK;
+}
+
+int session_post_command(session_t *s, fc_command cmd, int64_t t)
+{
+    return post(s, cmd, false, t);
+}
+
+int session_post_unsure(session_t *s, fc_command word, int64_t t)
+{
+    return post(s, word, true, t);
 }
 
 static int64_t effective(const session_t *s, int64_t t) { return t > s->now ? t : s->now; }
@@ -433,11 +444,13 @@ int session_post_error(session_t *s, int64_t t)
 }
 
 /* Takes the first posted command when it is due before `until`. */
-static int take_command(session_t *s, int64_t until, fc_command *cmd, int64_t *at)
+static int take_command(session_t *s, int64_t until, fc_command *cmd, bool *unsure,
+                        int64_t *at)
 {
     if (s->n_cmds == 0 || effective(s, s->cmds[0].t) >= until)
         return 0;
     *cmd = s->cmds[0].cmd;
+    *unsure = s->cmds[0].unsure;
     *at = effective(s, s->cmds[0].t);
     memmove(s->cmds, s->cmds + 1, (size_t)(s->n_cmds - 1) * sizeof s->cmds[0]);
     s->n_cmds--;
@@ -448,6 +461,7 @@ int session_poll(session_t *s, int64_t until, session_action *out)
 {
     for (;;) {
         fc_command cmd;
+        bool unsure;
         int64_t at;
         if (s->act_n > 0) {
             *out = s->actions[s->act_head];
@@ -457,8 +471,8 @@ int session_poll(session_t *s, int64_t until, session_action *out)
         }
         if (s->awaiting_said)
             return FC_ERR_STATE;
-        if (take_command(s, until, &cmd, &at)) {
-            ses_handle_command(s, cmd, at);
+        if (take_command(s, until, &cmd, &unsure, &at)) {
+            ses_handle_command(s, cmd, unsure, at);
             continue;
         }
         if (s->mode == MODE_ENDED)

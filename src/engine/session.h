@@ -35,6 +35,7 @@ typedef enum {
     SESSION_ACT_WAIT,     /* text: what for ("next", "command") */
     SESSION_ACT_CUT,      /* silence everything scheduled from `at` on */
     SESSION_ACT_PAIN,     /* exercise, side, n (rep), seconds (into the hold) */
+    SESSION_ACT_PAUSE,    /* text: the word heard without certainty ("stop", "pain") */
     SESSION_ACT_END,      /* reason */
 } session_action_kind;
 
@@ -83,6 +84,13 @@ void session_destroy(session_t *s);
 /* A command heard or typed at sample t. It takes effect at t, or at the
  * earliest sample not yet handed out by session_poll if that is later. */
 int session_post_command(session_t *s, fc_command cmd, int64_t t);
+/* "stop" or "pain" heard at sample t, but not surely enough to act on. The
+ * coach never ignores that: it cuts what it says, holds the count, says so
+ * ("I paused...") and waits for next (go on: the current step again) or
+ * stop; silence never resumes it, and after answer_timeout_s it ends the
+ * session, as after pain. Other words, or one heard while the session
+ * already waits or closes, change nothing. Returns 0 or FC_ERR_FULL. */
+int session_post_unsure(session_t *s, fc_command word, int64_t t);
 /* Ctrl-C or a signal: end at once with reason interrupted. */
 int session_post_interrupt(session_t *s, int64_t t);
 /* The caller hit an error it cannot recover from (e.g. the device died). */

@@ -11,6 +11,7 @@ static void on_pain(session_t *s, int64_t at)
     int counting = s->mode == MODE_PLAN && s->started;
     int holding = counting && it->kind == PLAN_HOLD;
 
+    s->paused = false;
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAIN, at);
     a->exercise = e;
@@ -37,6 +38,10 @@ static void on_next(session_t *s, int64_t at)
     const plan_item *it = ses_current(s);
     switch (s->mode) {
     case MODE_PAIN_WAIT:
+        if (s->paused) {
+            ses_enter(s, s->resume_pc, at); /* go on where it paused */
+            return;
+        }
         /* The pained exercise is skipped entirely, every side of it, and
          * does not count as done. */
         s->cur_exercise = -1;
@@ -47,7 +52,9 @@ static void on_next(session_t *s, int64_t at)
         if (s->after == AFTER_END)
             return; /* the closing line is short and must be heard */
         ses_cut(s, at);
-        if (s->after == AFTER_ASK) {
+        if (s->after == AFTER_ASK && s->paused) {
+            ses_enter(s, s->resume_pc, at); /* the answer came before the question ended */
+        } else if (s->after == AFTER_ASK) {
             s->line_idx = s->n_lines - 1; /* jump to the question */
             s->next_at = at;
         } else {
@@ -124,12 +131,45 @@ static void on_repeat(session_t *s, int64_t at)
     }
 }
 
-void ses_handle_command(session_t *s, fc_command cmd, int64_t at)
+/* Where "next" goes on after a pause: the step it interrupted again, a
+ * hold or repetitions from their announcement, so the count begins at one. */
+static int resume_point(const session_t *s, const plan_item *it)
+{
+    if (s->mode == MODE_INTERJECT)
+        return s->resume_pc; /* a line said again: go on as it would have */
+    return it->kind == PLAN_HOLD || it->kind == PLAN_REPS ? s->pc - 1 : s->pc;
+}
+
+/* "stop" or "pain" heard without certainty: go quiet, hold the count and
+ * ask, rather than ignore it or act on it. */
+static void on_pause(session_t *s, fc_command word, int64_t at)
+{
+    const plan_item *it = ses_current(s);
+    if (s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK))
+        return; /* already quiet and asking */
+    if (s->mode == MODE_PLAN && (it->kind == PLAN_SUMMARY || it->kind == PLAN_END))
+        return; /* already closing */
+    s->resume_pc = resume_point(s, it);
+    ses_cut(s, at);
+    session_action *a = ses_push(s, SESSION_ACT_PAUSE, at);
+    a->text = fc_command_name(word);
+    s->n_lines = 0;
+    ses_add_line(s, plan_line_text(PLAN_LINE_PAUSED));
+    s->paused = true;
+    ses_interject(s, at, AFTER_ASK);
+}
+
+void ses_handle_command(session_t *s, fc_command cmd, bool unsure, int64_t at)
 {
     if (s->mode == MODE_ENDED)
         return;
     if (s->mode == MODE_INTERJECT && s->after == AFTER_END)
         return; /* already closing: nothing more to do */
+    if (unsure) {
+        if (cmd == FC_CMD_STOP || cmd == FC_CMD_PAIN)
+            on_pause(s, cmd, at);
+        return; /* an unsure "next" or "repeat" costs nothing to miss */
+    }
     switch (cmd) {
     case FC_CMD_STOP:
         ses_finish(s, at, SESSION_END_STOPPED, 1);

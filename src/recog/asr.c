@@ -526,7 +526,7 @@ static int asr_decide(asr_t *a, const vad_segment *seg)
     if (w == FC_CMD_NONE || dur < a->set.min_word_frames || dur > a->set.max_word_frames)
         return FC_OK;
 
-    verifier_verdict v = { .accept = true, .score = 0.0 };
+    verifier_verdict v = { .accept = true, .unsure = false, .score = 0.0 };
     if (a->verifier.check != NULL) {
         verifier_input in = { .word = w, .pcm = seg->pcm, .n_frames = seg->n_frames,
                               .start = seg->start, .first_frame = sf, .last_frame = ef,
@@ -534,11 +534,13 @@ static int asr_decide(asr_t *a, const vad_segment *seg)
         int rc = a->verifier.check(a->verifier.ctx, &in, &v);
         if (rc < 0)
             return rc;
-        if (!v.accept)
+        /* Never ignore a safety word the verifier cannot rule out. */
+        if (!v.accept && !(v.unsure && (w == FC_CMD_STOP || w == FC_CMD_PAIN)))
             return FC_OK;
     }
     asr_heard h;
     h.word = w;
+    h.unsure = !v.accept;
     h.start = seg->start + (int64_t)sf * FC_FRAME + WORD_START_OFFSET;
     h.end = seg->start + (int64_t)ef * FC_FRAME + WORD_END_OFFSET;
     h.t = seg->now > h.end ? seg->now : h.end;

@@ -12,6 +12,7 @@
 #include "fc_error.h"
 #include "verifier.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ typedef struct {
     int64_t end;     /* one past its last sample */
     int64_t t;       /* sample at which it was recognised (>= end) */
     double score;    /* confidence, higher is surer; scale is the recogniser's */
+    bool unsure;     /* "stop" or "pain" the verifier could not confirm nor rule
+                        out: grounds for a pause, not for acting (verifier.h) */
 } asr_heard;
 
 typedef struct {

@@ -36,7 +36,9 @@ typedef struct {
 } verifier_input;
 
 typedef struct {
-    bool accept;   /* false: the command is dropped */
+    bool accept;   /* false: the command is dropped... */
+    bool unsure;   /* ...unless this is set and it is "stop" or "pain": then it is
+                      reported with asr_heard.unsure, and the coach pauses */
     double score;  /* higher is surer; becomes asr_heard.score */
 } verifier_verdict;
 

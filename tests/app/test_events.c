@@ -71,14 +71,17 @@ static double num(json_t *o, const char *key)
 static void test_session_events(void **state)
 {
     logfile *f = *state;
-    asr_heard h = {FC_CMD_STOP, FC_RATE * 2, FC_RATE * 2 + 4000, FC_RATE * 3, 1.23456};
+    asr_heard h = {FC_CMD_STOP, FC_RATE * 2, FC_RATE * 2 + 4000, FC_RATE * 3, 1.23456, false};
     assert_int_equal(events_say(f->log, FC_RATE, "Hold.", FC_RATE + 8000), 0);
     assert_int_equal(events_pain(f->log, FC_RATE * 2, "Bridge", NULL, 2, 7), 0);
     assert_int_equal(events_heard(f->log, &h), 0);
     assert_int_equal(events_end(f->log, FC_RATE * 4, "stopped", NULL), 0);
     assert_int_equal(events_end(f->log, FC_RATE * 4, "error", "the device died"), 0);
+    h.unsure = true;
+    assert_int_equal(events_heard(f->log, &h), 0);
+    assert_int_equal(events_pause(f->log, FC_RATE * 3, "stop"), 0);
     json_t *ev[8];
-    assert_int_equal(read_back(f, ev, 8), 5);
+    assert_int_equal(read_back(f, ev, 8), 7);
     assert_string_equal(str(ev[0], "event"), "say");
     assert_true(num(ev[0], "t") == 1.0 && num(ev[0], "until") == 1.5);
     assert_string_equal(str(ev[1], "exercise"), "Bridge");
@@ -90,7 +93,12 @@ static void test_session_events(void **state)
     assert_string_equal(str(ev[3], "reason"), "stopped");
     assert_null(json_object_get(ev[3], "detail"));
     assert_string_equal(str(ev[4], "detail"), "the device died");
-    for (int i = 0; i < 5; i++)
+    assert_string_equal(str(ev[5], "event"), "unsure");
+    assert_string_equal(str(ev[5], "word"), "stop");
+    assert_true(num(ev[5], "score") == 1.235);
+    assert_string_equal(str(ev[6], "event"), "pause");
+    assert_string_equal(str(ev[6], "word"), "stop");
+    for (int i = 0; i < 7; i++)
         json_decref(ev[i]);
 }
 

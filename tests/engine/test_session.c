@@ -525,6 +525,83 @@ static void test_pain_outside_exercise(void **state)
     assert_said_lines_are_prompts(f);
 }
 
+/* "stop" heard without certainty: the coach goes quiet at once, holds the
+ * count, says it paused, and waits; "next" then takes the hold again from
+ * one. It neither ignores the word nor acts on it. */
+static void test_unsure_stop_pauses_and_next_resumes(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    int64_t heard = tr->now;
+    session_post_unsure(s, FC_CMD_STOP, heard);
+    run_until(s, tr, tr->now + FC_RATE * 30);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
+    assert_true(tr->a[before].at <= heard + BLOCK);
+    int p = find(tr, SESSION_ACT_PAUSE, before);
+    assert_int_equal(p, before + 1);
+    assert_string_equal(tr->text[p], "stop");
+    int said = find_text(tr, "I paused", p);
+    assert_int_equal(said, p + 1);
+    int w = find(tr, SESSION_ACT_WAIT, said);
+    assert_string_equal(tr->text[w], "command");
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1); /* silence never resumes */
+    assert_true(last(tr)->kind == SESSION_ACT_WAIT);
+
+    int asked = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 12);
+    int h2 = find(tr, SESSION_ACT_HOLD, asked);
+    assert_true(h2 > asked);
+    assert_int_equal(tr->a[h2].n, 1); /* the same repetition... */
+    assert_int_equal(tr->a[h2 + 1].kind, SESSION_ACT_COUNT);
+    assert_int_equal(tr->a[h2 + 1].n, 1); /* ...counted from one */
+    assert_said_lines_are_prompts(f);
+}
+
+/* Nobody answers a pause: like after pain, the session ends. */
+static void test_pause_without_answer_ends_session(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    session_post_unsure(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 400);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+    int w = find(tr, SESSION_ACT_WAIT, f->hold);
+    int no_answer = find_text(tr, "did not hear an answer", 0);
+    assert_true(w > 0 && no_answer > w);
+    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
+    assert_int_equal(find(tr, SESSION_ACT_PAIN, f->hold), -1); /* a pause is not a pain report */
+}
+
+/* While paused, a sure "stop" ends the session; an unsure "next" or a second
+ * unsure "stop" change nothing. */
+static void test_pause_then_stop_and_unsure_others(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_unsure(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 3);
+    assert_int_equal(find(tr, SESSION_ACT_CUT, before), -1);
+    assert_true(find(tr, SESSION_ACT_COUNT, before) > 0); /* still counting */
+    session_post_unsure(s, FC_CMD_STOP, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 10);
+    int p = find(tr, SESSION_ACT_PAUSE, before);
+    assert_true(p > 0);
+    session_post_unsure(s, FC_CMD_STOP, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 5);
+    assert_int_equal(find(tr, SESSION_ACT_PAUSE, p + 1), -1);
+    session_post_command(s, FC_CMD_STOP, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 60);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+}
+
 int main(void)
 {
 #define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
@@ -549,6 +626,9 @@ int main(void)
         IN_HOLD(test_progress_during_hold),
         FROM_START(test_pain_during_reps),
         FROM_START(test_pain_outside_exercise),
+        IN_HOLD(test_unsure_stop_pauses_and_next_resumes),
+        IN_HOLD(test_pause_without_answer_ends_session),
+        IN_HOLD(test_pause_then_stop_and_unsure_others),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

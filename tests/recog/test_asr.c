@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     int calls;
     verifier_input last;
-    bool accept;
+    bool accept, unsure;
     double score;
     int rc;
 } fake;
@@ -46,6 +46,7 @@ static int fake_check(void *ctx, const verifier_input *in, verifier_verdict *out
     f->last = *in;
     f->last.pcm = NULL; /* not to be kept */
     out->accept = f->accept;
+    out->unsure = f->unsure;
     out->score = f->score;
     return f->rc;
 }
@@ -151,6 +152,25 @@ static void test_confirming_verifier_sets_the_score(void **state)
                          FC_MS(10));
 }
 
+/* A verifier that can neither confirm nor rule out "stop": it is reported,
+ * marked unsure (the coach then pauses), never dropped. */
+static void test_unsure_stop_is_reported_as_unsure(void **state)
+{
+    fixture *fx = *state;
+    fake f = { .accept = false, .unsure = true, .score = 0.4 };
+    verifier v = { .check = fake_check, .ctx = &f };
+    asr_heard h = {0};
+    assert_int_equal(asr_set_verifier(fx->asr, &v), FC_OK);
+    assert_int_equal(hear(fx, &h), 1);
+    assert_int_equal(h.word, FC_CMD_STOP);
+    assert_true(h.unsure);
+    assert_true(h.score == 0.4);
+    /* A confirmed word is not unsure, whatever the flag says. */
+    f.accept = true;
+    assert_int_equal(hear(fx, &h), 1);
+    assert_false(h.unsure);
+}
+
 static void test_verifier_error_stops_the_recogniser(void **state)
 {
     fixture *fx = *state;
@@ -217,6 +237,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejecting_verifier_silences_the_word, new_asr,
                                         free_asr),
         cmocka_unit_test_setup_teardown(test_confirming_verifier_sets_the_score, new_asr,
+                                        free_asr),
+        cmocka_unit_test_setup_teardown(test_unsure_stop_is_reported_as_unsure, new_asr,
                                         free_asr),
         cmocka_unit_test_setup_teardown(test_verifier_error_stops_the_recogniser, new_asr,
                                         free_asr),

@@ -48,6 +48,7 @@ typedef enum {
     PLAN_LINE_NO_ANSWER,      /* nobody answered that question */
     PLAN_LINE_STOPPING,       /* before the summary, after "stop" */
     PLAN_LINE_FINISHING,      /* before the summary, otherwise */
+    PLAN_LINE_PAUSED,         /* after "stop" or "pain" heard without certainty */
     PLAN_LINE_COUNT,
 } plan_line;
 

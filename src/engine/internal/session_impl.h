@@ -51,7 +51,8 @@ struct session {
     int resume_pc;
     session_end_reason end_reason;
 
-    struct { fc_command cmd; int64_t t; } cmds[MAX_CMDS];
+    bool paused;       /* the wait for a command follows a pause, not pain */
+    struct { fc_command cmd; bool unsure; int64_t t; } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
     int act_head, act_n;
@@ -81,6 +82,6 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
 
 /* A command (or, with unsure, a safety word heard without certainty) that
  * takes effect at `at`. */
-void ses_handle_command(session_t *s, fc_command cmd, int64_t at);
+void ses_handle_command(session_t *s, fc_command cmd, bool unsure, int64_t at);
 
 #endif
