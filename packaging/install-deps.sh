@@ -8,6 +8,7 @@ PACKAGES="build-essential cmake pkg-config
   libpocketsphinx-dev pocketsphinx-en-us
   libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev
   libcmocka-dev
+  libxnnpack-dev libpthreadpool-dev
   pulseaudio pulseaudio-utils libasound2-plugins
   python3-onnx python3-numpy"
 # npm fetches the keyword front end (packaging/fetch-models.sh). Debian's

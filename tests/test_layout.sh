@@ -33,6 +33,7 @@ only espeak-ng/speak_lib.h speech/tts.c
 only portaudio.h audio/audio_pa.c
 only sndfile.h audio/audio_file.c
 only jansson.h app/eventlog.c
+only xnnpack.h recog/kws_embed.c
 
 # A stage reaches another only through its public headers.
 reach=$(grep -rn '#include "\.\./' "$SRC")
