@@ -161,6 +161,19 @@ static void assert_said_lines_are_prompts(const fixture *f)
     }
 }
 
+/* The question after pain or a pause waits answer_timeout_s (default
+ * 120 s) for an answer; then the session says so and ends, stopped. */
+static void assert_ends_unanswered(const fixture *f)
+{
+    const trace *tr = f->tr;
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+    int w = find(tr, SESSION_ACT_WAIT, f->hold);
+    int no_answer = find_text(tr, "did not hear an answer", 0);
+    assert_true(w > 0 && no_answer > w);
+    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
+}
+
 static void test_counts_land_on_exact_marks(void **state)
 {
     fixture *f = *state;
@@ -323,13 +336,7 @@ static void test_pain_without_answer_ends_session(void **state)
     trace *tr = f->tr;
     session_post_command(s, FC_CMD_PAIN, tr->now);
     run_until(s, tr, tr->now + FC_RATE * 400);
-    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
-    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
-    /* The question waits answer_timeout_s (default 120 s) for an answer. */
-    int w = find(tr, SESSION_ACT_WAIT, f->hold);
-    int no_answer = find_text(tr, "did not hear an answer", 0);
-    assert_true(w > 0 && no_answer > w);
-    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
+    assert_ends_unanswered(f);
     assert_said_lines_are_prompts(f);
 }
 
@@ -568,12 +575,7 @@ static void test_pause_without_answer_ends_session(void **state)
     trace *tr = f->tr;
     session_post_unsure(s, FC_CMD_PAIN, tr->now);
     run_until(s, tr, tr->now + FC_RATE * 400);
-    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
-    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
-    int w = find(tr, SESSION_ACT_WAIT, f->hold);
-    int no_answer = find_text(tr, "did not hear an answer", 0);
-    assert_true(w > 0 && no_answer > w);
-    assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
+    assert_ends_unanswered(f);
     assert_int_equal(find(tr, SESSION_ACT_PAIN, f->hold), -1); /* a pause is not a pain report */
 }
 
