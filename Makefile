@@ -5,7 +5,7 @@ TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan run test bench install clean
+.PHONY: all deps build build-asan build-tsan run test bench install clean train
 
 all: build
 
@@ -40,6 +40,19 @@ test: build build-asan build-tsan
 
 bench: build
 	./$(BUILD)/bench/render_bench
+
+# The keyword head (training/README.md): dataset from the corpus's dev split
+# into KWS_DATA (outside the repository), then grammars/kws/head.bin. Not part
+# of test or run; installs what it needs first (python3-torch, synthetic
+# voices: training/README.md).
+CORPUS   ?= ../shared/corpus
+KWS_DATA ?= /tmp/kws-data
+SCALE    ?= 1
+train: deps
+	@sh packaging/install-deps.sh train
+	/usr/bin/python3 training/features.py
+	/usr/bin/python3 training/make_dataset.py --corpus $(CORPUS) --out $(KWS_DATA) --scale $(SCALE)
+	/usr/bin/python3 training/train_head.py --data $(KWS_DATA) --out grammars/kws/head.bin
 
 install: build
 	cmake --install $(BUILD)

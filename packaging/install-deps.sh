@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian 12 / Raspberry Pi OS packages floorcoach needs to build,
-# run and test. Does nothing when they are all present. Uses sudo when not root.
+# run and test; with the argument `train`, also what training the keyword
+# head needs (make train). Does nothing when they are all present. Uses sudo
+# when not root.
 set -eu
 
 PACKAGES="build-essential cmake pkg-config
@@ -15,6 +17,11 @@ PACKAGES="build-essential cmake pkg-config
 # package only when there is no npm at all: a newer npm already installed
 # (nodesource, nvm) would conflict with it.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+# Synthetic voices and torch for training/ only.
+if [ "${1:-}" = train ]; then
+  PACKAGES="$PACKAGES python3-torch sox espeak-ng flite festival
+    festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts"
+fi
 
 missing=""
 for p in $PACKAGES; do

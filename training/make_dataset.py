@@ -1,0 +1,486 @@
+#!/usr/bin/python3
+"""Builds the keyword head's training set: windows of embeddings labelled
+next / repeat / pain / stop / other.
+
+usage: make_dataset.py --corpus ../shared/corpus --out /tmp/kws-data [--scale N] [--seed S]
+
+The output directory must be outside the repository (or git-ignored): it is
+made from corpus audio. Only the corpus's `split == dev` files are read
+(MANIFEST.tsv); test is never opened.
+
+What one example is
+  The head sees the last CONTEXT = 16 embeddings (features.py: 96 values per
+  80 ms step, each over 76 mel frames = 760 ms), i.e. the 1.96 s of audio
+  before a decision point. Decision point k is the end of embedding window k
+  (the last sample of mel frame 8k + 75). An example is X = embeddings
+  k-15..k, float16 [16, 96], and a class.
+
+How the audio is made
+  Words (events) are laid end to end in long continuous streams, 0.9-2.0 s
+  apart, over a bed that runs the whole stream: dev household noise at
+  0-20 dB SNR (relative to the speech level), the coach's narration as a
+  residual echo, low white noise, or both noise and echo. Each event gets
+  its own gain (speech at -38..-14 dBFS RMS), speed 0.9-1.1 (resampling, so
+  pitch moves too; half of the events) and light reverb (an exponentially
+  decaying noise impulse, RT60 0.1-0.5 s; a third of the events). The
+  stream goes through features.mel (with the C code's streaming clamp) and
+  features.embeddings, exactly as the C detector will see it.
+
+Labels (d = decision point - the end of the most recent word, seconds; the
+word's end is found by energy, 40 dB below its loudest 10 ms for synthetic
+speech, 30 dB for recordings)
+  command word:  0.03 <= d <= 0.30  -> the command (the head must fire
+                                       within 300 ms of the word's end;
+                                       target reaction 250 ms)
+                 d < -0.20 or d > 0.70 -> other (the word is not finished /
+                                       is long gone)
+                 otherwise            -> not used (ambiguous)
+  anything else (look-alike and frequent words, distractor clips, running
+  speech, narration, the bed alone): other. Bed-only windows are kept with
+  probability 0.3.
+
+Sources
+  positives: "next", "repeat", "pain", "stop" from eSpeak NG (8 English
+    voices x variants m1-m7, f1-f5 and a few others, rate 120-220, pitch
+    25-75), flite (kal, kal16, awb, rms, slt; duration stretch and f0 varied),
+    and the dev split's human command clips (next, repeat and pain, which are
+    scarce, several times each with different augmentation).
+  negatives: look-alikes (LOOKALIKES below) and grammars/competitors.txt's
+    words, rendered by the same engines; dev distractor clips; dev running
+    speech (minus the clip with "stop" inside); the coach's narration
+    (scripts/fai.yaml lines without a command word, espeak-ng en-us, the
+    coach's voice); noise and silence (the bed between words).
+  held out: festival (kal_diphone, ked_diphone, cmu_us_slt_arctic_hts) is
+    never in train or val: its positives and look-alikes go to unseen.npz.
+
+Splits (by voice: no voice or speaker is in two splits)
+  train.npz  most espeak voice+variant pairs, flite kal, kal16, awb, slt, and
+             80% of the dev speakers
+  val.npz    20% of the espeak pairs, flite rms, 20% of the dev speakers
+  unseen.npz festival only (held-out engine)
+  each holds X (float16 [N,16,96]), y (int8; 0 next, 1 repeat, 2 pain,
+  3 stop, 4 other), src (int8, index into SOURCES), d (float32 seconds, NaN
+  when no word), voice (str). meta.json records the counts and arguments.
+
+Reproducible: everything is drawn from numpy generators seeded by --seed
+(default 1); the synthesizers are deterministic.
+"""
+import argparse
+import concurrent.futures as cf
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import features  # noqa: E402
+
+RATE = 16000
+CONTEXT = 16
+CLASSES = ["next", "repeat", "pain", "stop", "other"]
+COMMANDS = CLASSES[:4]
+OTHER = 4
+SOURCES = ["espeak", "flite", "festival", "human", "word", "distractor", "speech", "narration", "bed"]
+POS_LO, POS_HI = 0.03, 0.30
+NEG_BEFORE, NEG_AFTER = -0.20, 0.70
+
+ESPEAK_VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
+                 "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
+ESPEAK_VARIANTS = [""] + ["m%d" % i for i in range(1, 8)] + ["f%d" % i for i in range(1, 6)] + \
+    ["Andy", "Annie", "Steph", "Zac", "grandma", "grandpa", "klatt", "klatt3", "croak", "Denis"]
+FLITE_TRAIN = ["kal", "kal16", "awb", "slt"]
+FLITE_VAL = ["rms"]
+FESTIVAL = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
+
+LOOKALIKES = """top shop step stock stopped stops stomp stab stuff spot stall stuck slop strop
+tap stub scotch sop swap stoop store stone stay stuff rock
+neck text nest nix necks net knack nick knock snack sex sects vex next-door necked nets
+pen plain rain paint pane pin pan paying spain train brain main chain cane gain lane page pained paper
+pay pays painting painter penny plane plan bane
+repeal report retreat repair reheat receipt repent beat peat wheat rebate replete
+retire depart reap repeats repeating
+ouch ow okay yes no go so now stay wait ready more done""".split()
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+# ---------------------------------------------------------------- audio io
+
+def sox_to_pcm(cmd_out):
+    """WAV bytes (any rate) -> int16 16 kHz mono through sox."""
+    p = subprocess.run(["sox", "-t", "wav", "-", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed",
+                        "-t", "raw", "-"], input=cmd_out, capture_output=True, check=True)
+    return np.frombuffer(p.stdout, "<i2").copy()
+
+
+def read_wav(path):
+    p = subprocess.run(["sox", path, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed", "-t", "raw", "-"],
+                       capture_output=True, check=True)
+    return np.frombuffer(p.stdout, "<i2").copy()
+
+
+def synth(job):
+    """job: (engine, voice, text, params) -> int16 array or None."""
+    engine, voice, text, prm = job
+    try:
+        if engine == "espeak":
+            out = subprocess.run(["espeak-ng", "-v", voice, "-s", str(prm["rate"]), "-p", str(prm["pitch"]),
+                                  "--stdout", text], capture_output=True, check=True, timeout=60).stdout
+        elif engine == "flite":
+            out = subprocess.run(["flite", "-voice", voice, "--setf", "duration_stretch=%.2f" % prm["stretch"],
+                                  "--setf", "int_f0_target_mean=%d" % prm["f0"], "-t", text, "-o", "/dev/stdout"],
+                                 capture_output=True, check=True, timeout=60).stdout
+        elif engine == "festival":
+            with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+                subprocess.run(["text2wave", "-eval", "(voice_%s)" % voice, "-eval",
+                                "(Parameter.set 'Duration_Stretch %.2f)" % prm["stretch"], "-o", tmp.name],
+                               input=text.encode(), capture_output=True, check=True, timeout=120)
+                with open(tmp.name, "rb") as f:
+                    out = f.read()
+        else:
+            raise ValueError(engine)
+        pcm = sox_to_pcm(out)
+        return pcm if pcm.size > 800 else None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+
+
+def bounds(pcm, rel_db):
+    """(start, end) samples of the part within rel_db of the loudest 10 ms."""
+    x = pcm.astype(np.float64)
+    n = x.size // 160
+    if n == 0:
+        return 0, x.size
+    e = 10 * np.log10((x[:n * 160].reshape(n, 160) ** 2).mean(1) + 1e-3)
+    on = np.nonzero(e > e.max() - rel_db)[0]
+    return int(on[0] * 160), int((on[-1] + 1) * 160)
+
+
+# ---------------------------------------------------------------- augmentation
+
+def speed(x, f):
+    n = int(round(x.size / f))
+    return np.interp(np.arange(n) * f, np.arange(x.size), x)
+
+
+def reverb(x, rng):
+    rt60 = rng.uniform(0.1, 0.5)
+    n = int(rt60 * RATE)
+    t = np.arange(n) / RATE
+    ir = rng.normal(0, 1, n) * np.exp(-6.9 * t / rt60)
+    ir[0] = 0
+    ir *= rng.uniform(0.1, 0.4) / np.sqrt((ir ** 2).sum())
+    ir[0] = 1.0
+    m = x.size + n - 1
+    nf = 1 << (m - 1).bit_length()
+    y = np.fft.irfft(np.fft.rfft(x, nf) * np.fft.rfft(ir, nf), nf)[:x.size + n // 2]
+    return y
+
+
+def active_rms(x, lo, hi):
+    seg = x[lo:hi] if hi > lo else x
+    return np.sqrt((seg.astype(np.float64) ** 2).mean() + 1e-9)
+
+
+# ---------------------------------------------------------------- sources
+
+def read_manifest(corpus):
+    with open(os.path.join(corpus, "MANIFEST.tsv")) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return [r for r in rows if r["split"] == "dev"]
+
+
+def competitor_words():
+    path = os.path.join(features.REPO, "grammars", "competitors.txt")
+    words = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.split()
+            if len(parts) >= 2:
+                w = parts[1].lower()
+                if re.fullmatch(r"[a-z']+", w) and w not in COMMANDS and not w.startswith(("stop", "pain", "next", "repeat")):
+                    words.append(w)
+    return sorted(set(words))
+
+
+def narration_lines():
+    path = os.path.join(features.REPO, "scripts", "fai.yaml")
+    lines = []
+    with open(path) as f:
+        for line in f:
+            for s in re.findall(r'"([^"{}]{20,})"', line):
+                if not re.search(r"\b(stop|pain|next|repeat)", s, re.I):
+                    lines.append(s)
+    return lines
+
+
+class Event:
+    __slots__ = ("pcm", "cls", "src", "voice", "rel_db")
+
+    def __init__(self, pcm, cls, src, voice, rel_db=40.0):
+        self.pcm, self.cls, self.src, self.voice, self.rel_db = pcm, cls, src, voice, rel_db
+
+
+def plan_synth(rng, scale):
+    """The synthesis jobs: list of (split, cls, src, job)."""
+    pairs = [v + ("+" + var if var else "") for v in ESPEAK_VOICES for var in ESPEAK_VARIANTS]
+    order = rng.permutation(len(pairs))
+    n_val = len(pairs) // 5
+    val_pairs = [pairs[i] for i in order[:n_val]]
+    train_pairs = [pairs[i] for i in order[n_val:]]
+    words = competitor_words()
+    jobs = []
+
+    def esp(split, voices, text, cls, src):
+        prm = {"rate": int(rng.integers(120, 221)), "pitch": int(rng.integers(25, 76))}
+        jobs.append((split, cls, src, ("espeak", voices[rng.integers(len(voices))], text, prm)))
+
+    def fl(split, voices, text, cls, src):
+        prm = {"stretch": float(rng.uniform(0.8, 1.35)), "f0": int(rng.integers(85, 200))}
+        jobs.append((split, cls, src, ("flite", voices[rng.integers(len(voices))], text, prm)))
+
+    for c, w in enumerate(COMMANDS):
+        for _ in range(50 * scale):
+            esp("train", train_pairs, w, c, "espeak")
+        for _ in range(12 * scale):
+            esp("val", val_pairs, w, c, "espeak")
+        for _ in range(16 * scale):
+            fl("train", FLITE_TRAIN, w, c, "flite")
+        for _ in range(4 * scale):
+            fl("val", FLITE_VAL, w, c, "flite")
+        for v in FESTIVAL:
+            for s in (0.9, 1.0, 1.25)[:max(1, min(3, 2 * scale))]:
+                jobs.append(("unseen", c, "festival", ("festival", v, w, {"stretch": s})))
+    # look-alikes: every one a few times in train, once in val; frequent words
+    for w in LOOKALIKES:
+        w = w.replace("-", " ")
+        for _ in range(2 * scale):
+            esp("train", train_pairs, w, OTHER, "word")
+        fl("train", FLITE_TRAIN, w, OTHER, "word")
+        if rng.random() < 0.5:
+            esp("val", val_pairs, w, OTHER, "word")
+        else:
+            fl("val", FLITE_VAL, w, OTHER, "word")
+    n_freq = min(len(words), 500 * scale)
+    for w in rng.permutation(words)[:n_freq]:
+        r = rng.random()
+        if r < 0.15:
+            esp("val", val_pairs, w, OTHER, "word")
+        elif r < 0.75:
+            esp("train", train_pairs, w, OTHER, "word")
+        else:
+            fl("train", FLITE_TRAIN, w, OTHER, "word")
+    # held-out engine: look-alikes and some frequent words
+    fest_neg = list(LOOKALIKES[:: max(1, 3 // scale)]) + list(rng.permutation(words)[:40 * scale])
+    for i, w in enumerate(fest_neg):
+        jobs.append(("unseen", OTHER, "festival", ("festival", FESTIVAL[i % 3], w.replace("-", " "),
+                                                    {"stretch": float(rng.uniform(0.9, 1.2))})))
+    return jobs
+
+
+def corpus_events(corpus, rng, scale):
+    rows = read_manifest(corpus)
+    speakers = sorted({r["speaker"] for r in rows if r["category"].startswith(("commands", "distractors", "speech"))})
+    val_spk = set(rng.permutation(speakers)[:max(1, len(speakers) // 5)].tolist())
+    ev = {"train": [], "val": []}
+    noise = []
+    for r in rows:
+        cat, path = r["category"], os.path.join(corpus, r["file"])
+        split = "val" if r["speaker"] in val_spk else "train"
+        if cat == "noise":
+            noise.append(read_wav(path))
+        elif cat.startswith("commands/"):
+            c = COMMANDS.index(cat.split("/")[1])
+            reps = 1 if c == 3 else 6 * scale
+            if c != 3 and split == "val":
+                reps = 2
+            pcm = read_wav(path)
+            for _ in range(max(1, reps if c != 3 else scale)):
+                ev[split].append(Event(pcm, c, "human", "human:" + r["speaker"], 30.0))
+        elif cat.startswith("distractors/"):
+            ev[split].append(Event(read_wav(path), OTHER, "distractor", "human:" + r["speaker"], 30.0))
+        elif cat == "speech":
+            if re.search(r"\b(stop|pain|next|repeat)", r["description"], re.I):
+                continue
+            ev[split].append(Event(read_wav(path), OTHER, "speech", "human:" + r["speaker"], 30.0))
+    return ev, noise, sorted(val_spk)
+
+
+# ---------------------------------------------------------------- streams
+
+def build_stream(events, noise, narration, rng):
+    """Mixes events over a continuous bed. Returns (pcm int16, [(start, end, cls, src, voice)])."""
+    pieces = []
+    t = int(rng.uniform(1.0, 2.0) * RATE)  # lead-in, so the first word has context
+    marks = []
+    for e in events:
+        x = e.pcm.astype(np.float64)
+        lo, hi = bounds(e.pcm, e.rel_db)
+        pad = int(0.15 * RATE) if e.src in ("human", "distractor", "speech") else int(0.03 * RATE)
+        x = x[max(0, lo - pad):hi + pad]
+        lo, hi = min(lo, pad), min(lo, pad) + (hi - lo)
+        if rng.random() < 0.5:
+            f = rng.uniform(0.9, 1.1)
+            x = speed(x, f)
+            lo, hi = int(lo / f), int(hi / f)
+        if rng.random() < 0.33:
+            x = reverb(x, rng)
+        fade = min(160, x.size // 4)
+        ramp = np.linspace(0, 1, fade)
+        x[:fade] *= ramp
+        x[-fade:] *= ramp[::-1]
+        level = 10 ** (rng.uniform(-38, -14) / 20) * 32768
+        x *= level / active_rms(x, lo, hi)
+        pieces.append((t, x))
+        marks.append((t + lo, t + hi, e.cls, e.src, e.voice, level))
+        t += x.size + int(rng.uniform(0.9, 2.0) * RATE)
+    n = t
+    y = np.zeros(n)
+    for s, x in pieces:
+        y[s:s + x.size] += x
+    speech_level = np.median([m[5] for m in marks]) if marks else 1000.0
+    mode = rng.choice(["noise", "echo", "white", "noise+echo"], p=[0.4, 0.2, 0.15, 0.25])
+    if "noise" in mode and noise:
+        nz = noise[rng.integers(len(noise))].astype(np.float64)
+        reps = int(np.ceil((n + nz.size) / nz.size))
+        nz = np.tile(nz, reps)
+        off = rng.integers(nz.size - n)
+        nz = nz[off:off + n]
+        snr = rng.uniform(0, 20)
+        y += nz * (speech_level / (np.sqrt((nz ** 2).mean()) + 1e-9)) * 10 ** (-snr / 20)
+    if "echo" in mode and narration:
+        bed = []
+        total = 0
+        while total < n:
+            seg = narration[rng.integers(len(narration))]
+            bed.append(seg)
+            bed.append(np.zeros(int(rng.uniform(0.2, 1.5) * RATE)))
+            total += seg.size + bed[-1].size
+        ec = np.concatenate(bed)[:n].astype(np.float64)
+        if rng.random() < 0.3:
+            ec = reverb(ec, rng)[:n]
+        ser = rng.uniform(0, 20)  # speech-to-echo ratio, dB
+        y += ec * (speech_level / (active_rms(ec, 0, n) + 1e-9)) * 10 ** (-ser / 20)
+    y += rng.normal(0, 10 ** (rng.uniform(-75, -55) / 20) * 32768, n)  # a microphone's floor
+    return np.clip(np.round(y), -32768, 32767).astype(np.int16), marks
+
+
+def label_stream(fe, pcm, marks, rng):
+    m = fe.mel(pcm)
+    emb = fe.embeddings(m).numpy().astype(np.float16)
+    out = []
+    starts = np.array([mk[0] for mk in marks])
+    for k in range(CONTEXT - 1, emb.shape[0]):
+        tau = (8 * k + 75) * 160 + 512
+        i = np.searchsorted(starts, tau, side="right") - 1
+        if i < 0:
+            if rng.random() < 0.3:
+                out.append((k, OTHER, SOURCES.index("bed"), np.nan, "bed"))
+            continue
+        s, e, cls, src, voice, _ = marks[i]
+        d = (tau - e) / RATE
+        if cls != OTHER:
+            if POS_LO <= d <= POS_HI:
+                lab = cls
+            elif d < NEG_BEFORE or d > NEG_AFTER:
+                lab = OTHER
+            else:
+                continue
+        else:
+            lab = OTHER
+        if lab == OTHER and d > 2.0:  # the word is out of the context: bed
+            if rng.random() >= 0.3:
+                continue
+            src, voice = "bed", "bed"
+        out.append((k, lab, SOURCES.index(src), d, voice))
+    X = np.stack([emb[k - CONTEXT + 1:k + 1] for k, *_ in out]) if out else np.zeros((0, CONTEXT, 96), np.float16)
+    return X, out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    repo = os.path.realpath(features.REPO)
+    if os.path.realpath(out).startswith(repo + os.sep):
+        raise SystemExit("--out %s is inside the repository; the dataset holds corpus audio, put it elsewhere" % out)
+    if not os.path.exists(os.path.join(args.corpus, "MANIFEST.tsv")):
+        raise SystemExit("no MANIFEST.tsv in %s" % args.corpus)
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.jobs)
+    rng = np.random.default_rng(args.seed)
+    fe = features.FrontEnd()
+    t0 = time.time()
+
+    jobs = plan_synth(rng, args.scale)
+    narr_text = narration_lines()
+    narr_jobs = [("espeak", "en-us", s, {"rate": 160, "pitch": 50}) for s in narr_text]
+    log("synthesizing %d words and %d narration lines with %d workers" % (len(jobs), len(narr_jobs), args.jobs))
+    with cf.ThreadPoolExecutor(args.jobs) as ex:
+        pcms = list(ex.map(synth, [j[3] for j in jobs]))
+        narr = [p for p in ex.map(synth, narr_jobs) if p is not None]
+    events = {"train": [], "val": [], "unseen": []}
+    failed = 0
+    for (split, cls, src, job), pcm in zip(jobs, pcms):
+        if pcm is None:
+            failed += 1
+            continue
+        events[split].append(Event(pcm, cls, src, "%s:%s" % (job[0], job[1])))
+    log("synthesis done (%d failed) in %.0f s" % (failed, time.time() - t0))
+    cev, noise, val_spk = corpus_events(args.corpus, rng, args.scale)
+    for s in ("train", "val"):
+        events[s] += cev[s]
+    # narration as events too (the coach's voice, in the clear): train and val
+    for i, p in enumerate(narr):
+        events["train" if i % 5 else "val"].append(Event(p, OTHER, "narration", "espeak:en-us(coach)"))
+    log("corpus: %d noise files, val speakers %d" % (len(noise), len(val_spk)))
+
+    meta = {"args": vars(args), "classes": CLASSES, "sources": SOURCES, "context": CONTEXT,
+            "positive_d": [POS_LO, POS_HI], "other_d": [NEG_BEFORE, NEG_AFTER],
+            "val_speakers": val_spk, "narration_lines": len(narr), "splits": {}}
+    for split in ("train", "val", "unseen"):
+        ev = events[split]
+        order = rng.permutation(len(ev))
+        Xs, ys, srcs, ds, voices = [], [], [], [], []
+        per = 24
+        for b in range(0, len(order), per):
+            pcm, marks = build_stream([ev[i] for i in order[b:b + per]], noise, narr, rng)
+            X, lab = label_stream(fe, pcm, marks, rng)
+            Xs.append(X)
+            ys += [l[1] for l in lab]
+            srcs += [l[2] for l in lab]
+            ds += [l[3] for l in lab]
+            voices += [l[4] for l in lab]
+        X = np.concatenate(Xs)
+        y = np.array(ys, np.int8)
+        np.savez(os.path.join(out, split + ".npz"), X=X, y=y, src=np.array(srcs, np.int8),
+                 d=np.array(ds, np.float32), voice=np.array(voices))
+        counts = {CLASSES[c]: int((y == c).sum()) for c in range(5)}
+        by_src = {SOURCES[s]: int((np.array(srcs) == s).sum()) for s in range(len(SOURCES))}
+        meta["splits"][split] = {"events": len(ev), "windows": int(y.size), "classes": counts, "sources": by_src}
+        log("%s: %d events -> %d windows %s" % (split, len(ev), y.size, counts))
+    meta["seconds"] = round(time.time() - t0, 1)
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    log("done in %.0f s -> %s" % (time.time() - t0, out))
+
+
+if __name__ == "__main__":
+    main()
