@@ -55,6 +55,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,27 +429,41 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     return 0;
 }
 
+/* A MANIFEST.tsv line of the split (split "all": any): its file and
+ * category, cut out in place; false for a short line or another split. */
+static bool row_in_split(char *line, const char *split, char **file, char **cat)
+{
+    *file = strtok(line, "\t");
+    *cat = strtok(NULL, "\t");
+    strtok(NULL, "\t"); /* description */
+    strtok(NULL, "\t"); /* speaker */
+    char *sp = strtok(NULL, "\t");
+    return *file && *cat && sp && (!strcmp(split, "all") || !strcmp(sp, split));
+}
+
+/* The corpus clip `file`, or NULL (a path too long is said). */
+static int16_t *read_clip(const char *corpus, const char *file, long *n)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", corpus, file) >= (int)sizeof path) {
+        fprintf(stderr, "asr_eval: path too long: %s/%s\n", corpus, file);
+        return NULL;
+    }
+    return read_wav(path, n);
+}
+
 /* --snr: reads every noise recording of the split into one loop, then
  * rewinds the manifest to just after its header. */
 static int load_noise(eval *ev, const char *corpus, const char *split, FILE *man)
 {
-    char line[8192], path[4096];
+    char line[8192], *file, *cat;
     long header_end = ftell(man);
     double sum = 0;
     while (fgets(line, sizeof line, man) != NULL) {
-        char *file = strtok(line, "\t"), *cat = strtok(NULL, "\t");
-        strtok(NULL, "\t"); /* description */
-        strtok(NULL, "\t"); /* speaker */
-        char *sp = strtok(NULL, "\t");
-        if (!file || !cat || !sp || strcmp(cat, "noise") ||
-            (strcmp(split, "all") && strcmp(sp, split)))
+        if (!row_in_split(line, split, &file, &cat) || strcmp(cat, "noise"))
             continue;
-        if (snprintf(path, sizeof path, "%s/%s", corpus, file) >= (int)sizeof path) {
-            fprintf(stderr, "asr_eval: path too long: %s/%s\n", corpus, file);
-            continue;
-        }
         long n = 0;
-        int16_t *x = read_wav(path, &n);
+        int16_t *x = read_clip(corpus, file, &n);
         if (x == NULL)
             continue;
         int16_t *grown = realloc(ev->noise, (size_t)(ev->noise_n + n) * sizeof *grown);
@@ -477,22 +492,17 @@ static int load_noise(eval *ev, const char *corpus, const char *split, FILE *man
  * then rewinds the manifest to where it was. */
 static int stream_gain(eval *ev, const char *corpus, const char *split, FILE *man)
 {
-    char line[8192], path[4096];
+    char line[8192], *file, *cat;
     long start = ftell(man), clips = 0;
     double power = 0;
     while (fgets(line, sizeof line, man) != NULL) {
-        char *file = strtok(line, "\t"), *cat = strtok(NULL, "\t");
-        strtok(NULL, "\t"); /* description */
-        strtok(NULL, "\t"); /* speaker */
-        char *sp = strtok(NULL, "\t");
-        if (!file || !cat || !sp || (strcmp(split, "all") && strcmp(sp, split)) ||
+        if (!row_in_split(line, split, &file, &cat) ||
             (strncmp(cat, "commands/", 9) && strncmp(cat, "distractors/", 12) &&
              strncmp(cat, "near/", 5)))
             continue;
         long n = 0;
-        int16_t *x = NULL;
-        if (snprintf(path, sizeof path, "%s/%s", corpus, file) < (int)sizeof path &&
-            (x = read_wav(path, &n)) != NULL) {
+        int16_t *x = read_clip(corpus, file, &n);
+        if (x != NULL) {
             double rms = active_rms(x, n);
             power += rms * rms;
             clips++;
