@@ -4,28 +4,20 @@
 #include "kws_frontend.h"
 
 #include "datapath.h"
+#include "internal/kws_file.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* Tensor data is used in place, as the host's floats. */
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "kws_frontend reads little-endian float32 in place: port the loader first"
-#endif
 
 #define KWS_MAGIC "FCKWSFE" /* plus its NUL: 8 bytes */
 #define KWS_MAGIC_LEN 8
 #define KWS_VERSION 1u
 #define KWS_MAX_TENSORS 64
 #define KWS_NAME_MAX 63
-/* The real file is 2.4 MB; anything past this is not one. */
-#define KWS_FILE_MAX (64L * 1024 * 1024)
 #define KWS_FFT_BINS 257 /* rows of the STFT kernels and of the filterbank */
 /* Where a mel value's power is floored before the log, as in the graph. */
 #define KWS_LOG_FLOOR 1e-10
@@ -58,54 +50,11 @@ struct kws_frontend {
     int64_t frames;                 /* frames produced since the stream began */
 };
 
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} reader;
-
-static bool rd_u32(reader *r, uint32_t *v)
-{
-    if (r->left < 4)
-        return false;
-    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-         (uint32_t)r->p[3] << 24;
-    r->p += 4;
-    r->left -= 4;
-    return true;
-}
-
-static int read_file(const char *path, void **data, size_t *len, fc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return fc_fail(err, FC_ERR_MODEL, "%s: the keyword front end is missing (%s): %s",
-                       path, strerror(errno), KWS_INSTALL_HINT);
-    int rc = FC_OK;
-    struct stat st;
-    *data = NULL;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KWS_FILE_MAX) {
-        rc = fc_fail(err, FC_ERR_FORMAT, "%s: not a keyword front end file: %s", path,
-                     KWS_INSTALL_HINT);
-        goto out;
-    }
-    *len = (size_t)st.st_size;
-    *data = malloc(*len ? *len : 1);
-    if (*data == NULL) {
-        rc = fc_fail(err, FC_ERR_NOMEM, "%s: out of memory", path);
-        goto out;
-    }
-    if (fread(*data, 1, *len, f) != *len)
-        rc = fc_fail(err, FC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-out:
-    fclose(f);
-    return rc;
-}
-
 /* One record; false (with why) when it does not fit or makes no sense. */
-static bool parse_tensor(reader *r, kws_tensor *t, const char **why)
+static bool parse_tensor(kws_reader *r, kws_tensor *t, const char **why)
 {
     uint32_t name_len, ndim;
-    if (!rd_u32(r, &name_len) || name_len == 0 || name_len > KWS_NAME_MAX) {
+    if (!kws_read_u32(r, &name_len) || name_len == 0 || name_len > KWS_NAME_MAX) {
         *why = "bad tensor name length";
         return false;
     }
@@ -123,37 +72,25 @@ static bool parse_tensor(reader *r, kws_tensor *t, const char **why)
         }
     r->p += padded;
     r->left -= padded;
-    if (!rd_u32(r, &ndim) || ndim == 0 || ndim > KWS_TENSOR_MAX_DIMS) {
+    if (!kws_read_u32(r, &ndim) || ndim == 0 || ndim > KWS_TENSOR_MAX_DIMS) {
         *why = "bad tensor rank";
         return false;
     }
     t->ndim = (int)ndim;
     size_t count = 1;
     for (uint32_t i = 0; i < ndim; i++) {
-        if (!rd_u32(r, &t->dims[i]) || t->dims[i] == 0 || count > SIZE_MAX / 4 / t->dims[i]) {
+        if (!kws_read_u32(r, &t->dims[i]) || t->dims[i] == 0 || count > SIZE_MAX / 4 / t->dims[i]) {
             *why = "bad tensor shape";
             return false;
         }
         count *= t->dims[i];
     }
-    if (r->left < count * sizeof(float)) {
-        *why = "truncated in tensor data";
-        return false;
-    }
-    t->data = (const float *)(const void *)r->p;
-    for (size_t i = 0; i < count; i++)
-        if (!isfinite(t->data[i])) {
-            *why = "a value is not finite";
-            return false;
-        }
-    r->p += count * sizeof(float);
-    r->left -= count * sizeof(float);
-    return true;
+    return kws_read_floats(r, count, &t->data, why);
 }
 
 static int parse_file(kws_frontend *fe, const char *path, size_t len, fc_error *err)
 {
-    reader r = { fe->file, len };
+    kws_reader r = { fe->file, len };
     uint32_t version, n;
     const char *why = NULL;
     if (len < KWS_MAGIC_LEN || memcmp(r.p, KWS_MAGIC, KWS_MAGIC_LEN) != 0)
@@ -161,7 +98,7 @@ static int parse_file(kws_frontend *fe, const char *path, size_t len, fc_error *
     else {
         r.p += KWS_MAGIC_LEN;
         r.left -= KWS_MAGIC_LEN;
-        if (!rd_u32(&r, &version) || !rd_u32(&r, &n))
+        if (!kws_read_u32(&r, &version) || !kws_read_u32(&r, &n))
             why = "truncated header";
         else if (version != KWS_VERSION)
             why = "unknown version";
@@ -228,7 +165,7 @@ int kws_frontend_create(const char *path, kws_frontend **out, fc_error *err)
     if (path == NULL) {
         /* Not datapath_find: a file of that name in the working directory
          * must not stand in for the installed one. A missing file is
-         * reported by read_file, with this path. */
+         * reported by kws_file_load, with this path. */
         snprintf(found, sizeof found, "%s/%s/%s", datapath_dir(), KWS_FRONTEND_SUBDIR,
                  KWS_FRONTEND_FILE);
         path = found;
@@ -237,7 +174,7 @@ int kws_frontend_create(const char *path, kws_frontend **out, fc_error *err)
     if (fe == NULL)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory");
     size_t len = 0;
-    int rc = read_file(path, &fe->file, &len, err);
+    int rc = kws_file_load(path, "front end", KWS_INSTALL_HINT, &fe->file, &len, err);
     if (rc == FC_OK)
         rc = parse_file(fe, path, len, err);
     if (rc == FC_OK)

@@ -3,8 +3,8 @@
 #include "kws_head.h"
 
 #include "datapath.h"
+#include "internal/kws_file.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Weights are used in place, as the host's floats. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -26,8 +25,6 @@
 /* Bounds that no sensible head reaches (the trained one: 16, 64). */
 #define HEAD_CONTEXT_MAX 256
 #define HEAD_HIDDEN_MAX 4096
-/* The real file is 412 kB; anything past this is not one. */
-#define HEAD_FILE_MAX (64L * 1024 * 1024)
 #define HEAD_INSTALL_HINT "run 'make train' (training/README.md)"
 
 struct kws_head {
@@ -42,78 +39,16 @@ struct kws_head {
     double logits[KWS_HEAD_CLASSES];
 };
 
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} reader;
-
-static bool rd_u32(reader *r, uint32_t *v)
-{
-    if (r->left < sizeof *v)
-        return false;
-    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-         (uint32_t)r->p[3] << 24;
-    r->p += sizeof *v;
-    r->left -= sizeof *v;
-    return true;
-}
-
-/* n floats in place; false (with why) when truncated or not all finite. */
-static bool rd_floats(reader *r, size_t n, const float **out, const char **why)
-{
-    if (r->left / sizeof(float) < n) {
-        *why = "truncated in the weights";
-        return false;
-    }
-    const float *v = (const float *)(const void *)r->p;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i])) {
-            *why = "a value is not finite";
-            return false;
-        }
-    *out = v;
-    r->p += n * sizeof(float);
-    r->left -= n * sizeof(float);
-    return true;
-}
-
-static int read_file(const char *path, void **data, size_t *len, fc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return fc_fail(err, FC_ERR_MODEL, "%s: the keyword head is missing (%s): %s", path,
-                       strerror(errno), HEAD_INSTALL_HINT);
-    int rc = FC_OK;
-    struct stat st;
-    *data = NULL;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > HEAD_FILE_MAX) {
-        rc = fc_fail(err, FC_ERR_FORMAT, "%s: not a keyword head file: %s", path,
-                     HEAD_INSTALL_HINT);
-        goto out;
-    }
-    *len = (size_t)st.st_size;
-    *data = malloc(*len ? *len : 1);
-    if (*data == NULL) {
-        rc = fc_fail(err, FC_ERR_NOMEM, "%s: out of memory", path);
-        goto out;
-    }
-    if (fread(*data, 1, *len, f) != *len)
-        rc = fc_fail(err, FC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-out:
-    fclose(f);
-    return rc;
-}
-
 /* The fixed header up to the dims; NULL when fine, else why not. */
-static const char *parse_header(kws_head *h, reader *r)
+static const char *parse_header(kws_head *h, kws_reader *r)
 {
     uint32_t version, context, emb_dim, n_classes, n_layers;
     if (r->left < HEAD_MAGIC_LEN || memcmp(r->p, HEAD_MAGIC, HEAD_MAGIC_LEN) != 0)
         return "no FCKWSHD magic";
     r->p += HEAD_MAGIC_LEN;
     r->left -= HEAD_MAGIC_LEN;
-    if (!rd_u32(r, &version) || !rd_u32(r, &context) || !rd_u32(r, &emb_dim) ||
-        !rd_u32(r, &n_classes) || !rd_u32(r, &n_layers))
+    if (!kws_read_u32(r, &version) || !kws_read_u32(r, &context) || !kws_read_u32(r, &emb_dim) ||
+        !kws_read_u32(r, &n_classes) || !kws_read_u32(r, &n_layers))
         return "truncated header";
     if (version != HEAD_VERSION)
         return "unknown version";
@@ -126,7 +61,7 @@ static const char *parse_header(kws_head *h, reader *r)
     if (n_layers != HEAD_LAYERS)
         return "wrong number of layers";
     for (int l = 0; l <= HEAD_LAYERS; l++)
-        if (!rd_u32(r, &h->dims[l]))
+        if (!kws_read_u32(r, &h->dims[l]))
             return "truncated header";
     if (h->dims[0] != context * emb_dim || h->dims[HEAD_LAYERS] != n_classes)
         return "layer sizes do not match the header";
@@ -138,21 +73,21 @@ static const char *parse_header(kws_head *h, reader *r)
 }
 
 /* ln_eps, gamma, beta and the layers; NULL when fine, else why not. */
-static const char *parse_weights(kws_head *h, reader *r)
+static const char *parse_weights(kws_head *h, kws_reader *r)
 {
     const char *why = NULL;
     const float *eps;
-    if (!rd_floats(r, 1, &eps, &why))
+    if (!kws_read_floats(r, 1, &eps, &why))
         return "truncated header";
     if (!(*eps > 0.0f))
         return "LayerNorm epsilon is not positive";
     h->eps = *eps;
-    if (!rd_floats(r, KWS_EMBED_DIM, &h->gamma, &why) ||
-        !rd_floats(r, KWS_EMBED_DIM, &h->beta, &why))
+    if (!kws_read_floats(r, KWS_EMBED_DIM, &h->gamma, &why) ||
+        !kws_read_floats(r, KWS_EMBED_DIM, &h->beta, &why))
         return why;
     for (int l = 0; l < HEAD_LAYERS; l++)
-        if (!rd_floats(r, (size_t)h->dims[l + 1] * h->dims[l], &h->w[l], &why) ||
-            !rd_floats(r, h->dims[l + 1], &h->b[l], &why))
+        if (!kws_read_floats(r, (size_t)h->dims[l + 1] * h->dims[l], &h->w[l], &why) ||
+            !kws_read_floats(r, h->dims[l + 1], &h->b[l], &why))
             return why;
     if (r->left != 0)
         return "trailing bytes";
@@ -161,7 +96,7 @@ static const char *parse_weights(kws_head *h, reader *r)
 
 static int parse_file(kws_head *h, const char *path, size_t len, fc_error *err)
 {
-    reader r = { h->file, len };
+    kws_reader r = { h->file, len };
     const char *why = parse_header(h, &r);
     if (why == NULL)
         why = parse_weights(h, &r);
@@ -204,7 +139,7 @@ int kws_head_create(const char *path, kws_head **out, fc_error *err)
     if (h == NULL)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory");
     size_t len = 0;
-    int rc = read_file(path, &h->file, &len, err);
+    int rc = kws_file_load(path, "head", HEAD_INSTALL_HINT, &h->file, &len, err);
     if (rc == FC_OK)
         rc = parse_file(h, path, len, err);
     if (rc == FC_OK && alloc_work(h) != FC_OK)
