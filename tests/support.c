@@ -257,3 +257,41 @@ double support_run_words_voice(const char *routine_path, const char *const *word
         free(clips[k]);
     return end;
 }
+
+void *support_read_file(const char *path, const char *hint, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("%s is missing: %s", path, hint);
+    fseek(f, 0, SEEK_END);
+    long bytes = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    assert_true(bytes > 0);
+    void *buf = malloc((size_t)bytes);
+    assert_non_null(buf);
+    *len = (size_t)bytes;
+    assert_int_equal(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+void support_write_damaged(const char *src, const char *hint, const char *dst, size_t len,
+                           size_t at, const void *poke, size_t poke_len)
+{
+    size_t size;
+    unsigned char *whole = support_read_file(src, hint, &size);
+    len = len == SUPPORT_WHOLE ? size : len;
+    assert_true(len <= size && at <= len);
+    unsigned char *buf = malloc(len + poke_len);
+    assert_non_null(buf);
+    memcpy(buf, whole, len);
+    free(whole);
+    if (poke_len)
+        memcpy(buf + at, poke, poke_len);
+    size_t out_len = at + poke_len > len ? at + poke_len : len;
+    FILE *out = fopen(dst, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(buf, 1, out_len, out), out_len);
+    fclose(out);
+    free(buf);
+}

@@ -81,4 +81,16 @@ double support_run_words_voice(const char *routine_path, const char *const *word
                                const double *at, int n, const room_config *room, int candidate,
                                rendered *out);
 
+/* All of the file at path, for the caller to free; fails the test, with
+ * `hint` (e.g. "run 'make deps'"), when it cannot be read. */
+void *support_read_file(const char *path, const char *hint, size_t *len);
+
+#define SUPPORT_WHOLE ((size_t)-1) /* support_write_damaged: the whole file */
+
+/* Writes the first len bytes of src to dst (SUPPORT_WHOLE: all of it), with
+ * poke_len bytes from poke written at offset at (which may be the end:
+ * then they are appended). For the loaders' tests of broken files. */
+void support_write_damaged(const char *src, const char *hint, const char *dst, size_t len,
+                           size_t at, const void *poke, size_t poke_len);
+
 #endif

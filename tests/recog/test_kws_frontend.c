@@ -6,6 +6,7 @@
 #include "fc_clock.h"
 #include "fc_error.h"
 #include "kws_frontend.h"
+#include "support.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -168,36 +169,15 @@ static void test_api_edges(void **state)
     kws_frontend_destroy(fe);
 }
 
-#define WHOLE ((size_t)-1) /* write_damaged: the whole file */
+#define DEPS_HINT "run 'make deps'"
 
-/* Writes the first len bytes of the real file to path (WHOLE: all of it,
- * and len receives its size), with poke_len bytes from poke written at
- * offset at (which may be the end: then they are appended). */
+/* The real file, damaged as support_write_damaged() says, into path. */
 static void write_damaged(const char *path, size_t len, size_t at, const void *poke,
                           size_t poke_len)
 {
     char src[1024];
     snprintf(src, sizeof src, "%s/%s/%s", FC_SOURCE_DIR, KWS_FRONTEND_SUBDIR, KWS_FRONTEND_FILE);
-    FILE *in = fopen(src, "rb");
-    if (in == NULL)
-        fail_msg("%s is missing: run 'make deps'", src);
-    fseek(in, 0, SEEK_END);
-    size_t size = (size_t)ftell(in);
-    fseek(in, 0, SEEK_SET);
-    len = len == WHOLE ? size : len;
-    assert_true(len <= size && at <= len);
-    unsigned char *buf = malloc(len + poke_len);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, len, in), len);
-    fclose(in);
-    if (poke_len)
-        memcpy(buf + at, poke, poke_len);
-    size_t out_len = at + poke_len > len ? at + poke_len : len;
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(buf, 1, out_len, out), out_len);
-    fclose(out);
-    free(buf);
+    support_write_damaged(src, DEPS_HINT, path, len, at, poke, poke_len);
 }
 
 static void expect_error(const char *path, int code)
@@ -233,13 +213,13 @@ static void test_bad_files(void **state)
     expect_error(path, FC_ERR_FORMAT); /* truncated in the header */
     write_damaged(path, PART_SIZE, 0, NULL, 0);
     expect_error(path, FC_ERR_FORMAT); /* truncated in the data */
-    write_damaged(path, WHOLE, AT_MAGIC, "X", 1);
+    write_damaged(path, SUPPORT_WHOLE, AT_MAGIC, "X", 1);
     expect_error(path, FC_ERR_FORMAT); /* no magic */
-    write_damaged(path, WHOLE, AT_VERSION, &nine, sizeof nine);
+    write_damaged(path, SUPPORT_WHOLE, AT_VERSION, &nine, sizeof nine);
     expect_error(path, FC_ERR_FORMAT); /* unknown version */
-    write_damaged(path, WHOLE, AT_NAME_LEN, &huge_name, sizeof huge_name);
+    write_damaged(path, SUPPORT_WHOLE, AT_NAME_LEN, &huge_name, sizeof huge_name);
     expect_error(path, FC_ERR_FORMAT); /* a name longer than allowed */
-    write_damaged(path, WHOLE, AT_FIRST_DATA, &not_finite, sizeof not_finite);
+    write_damaged(path, SUPPORT_WHOLE, AT_FIRST_DATA, &not_finite, sizeof not_finite);
     expect_error(path, FC_ERR_FORMAT); /* a weight that is not finite */
     unlink(path);
 }
@@ -250,14 +230,10 @@ static void test_trailing_bytes(void **state)
     char path[64], src[1024];
     snprintf(path, sizeof path, "/tmp/fc_kws_frontend_t%d.bin", (int)getpid());
     snprintf(src, sizeof src, "%s/%s/%s", FC_SOURCE_DIR, KWS_FRONTEND_SUBDIR, KWS_FRONTEND_FILE);
-    FILE *in = fopen(src, "rb");
-    if (in == NULL)
-        fail_msg("%s is missing: run 'make deps'", src);
-    fseek(in, 0, SEEK_END);
-    size_t size = (size_t)ftell(in);
-    fclose(in);
+    size_t size;
+    free(support_read_file(src, DEPS_HINT, &size));
     static const uint32_t junk = 0;
-    write_damaged(path, WHOLE, size, &junk, sizeof junk);
+    write_damaged(path, SUPPORT_WHOLE, size, &junk, sizeof junk);
     expect_error(path, FC_ERR_FORMAT);
     unlink(path);
 }

@@ -6,6 +6,7 @@
 #include "fc_error.h"
 #include "kws_embed.h"
 #include "kws_head.h"
+#include "support.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -18,6 +19,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#define WHOLE SUPPORT_WHOLE   /* write_damaged: the whole file */
+#define SHORT ((size_t)-2) /* test_bad_files: all but the last float */
+#define REF_HINT "tests/recog/data/make_head_ref.py makes it"
 #define DATA_DIR FC_SOURCE_DIR "/tests/recog/data"
 #define REF_HEAD DATA_DIR "/head_small.bin"
 #define REF_INPUT DATA_DIR "/head_input.raw"
@@ -37,30 +41,13 @@ static kws_head *load_ref(void)
     return h;
 }
 
-static void *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("%s is missing", path);
-    fseek(f, 0, SEEK_END);
-    long bytes = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    assert_true(bytes > 0);
-    void *buf = malloc((size_t)bytes);
-    assert_non_null(buf);
-    *len = (size_t)bytes;
-    assert_int_equal(fread(buf, 1, *len, f), *len);
-    fclose(f);
-    return buf;
-}
-
 static void test_matches_reference(void **state)
 {
     (void)state;
     kws_head *h = load_ref();
     assert_int_equal(kws_head_context(h), REF_CONTEXT);
     size_t len;
-    float *emb = read_all(REF_INPUT, &len);
+    float *emb = support_read_file(REF_INPUT, REF_HINT, &len);
     assert_int_equal(len, REF_CONTEXT * KWS_EMBED_DIM * sizeof *emb);
     double ref[KWS_HEAD_CLASSES];
     FILE *f = fopen(REF_PROBS, "r");
@@ -105,31 +92,11 @@ static void test_api_edges(void **state)
     kws_head_destroy(h);
 }
 
-#define WHOLE ((size_t)-1) /* write_damaged: the whole file */
-#define SHORT ((size_t)-2) /* test_bad_files: all but the last float */
-
-/* Writes the first len bytes of the reference head to path (WHOLE: all of
- * it), with poke_len bytes from poke written at offset at (which may be
- * the end: then they are appended). */
+/* The reference head, damaged as support_write_damaged() says, into path. */
 static void write_damaged(const char *path, size_t len, size_t at, const void *poke,
                           size_t poke_len)
 {
-    size_t size;
-    unsigned char *src = read_all(REF_HEAD, &size);
-    len = len == WHOLE ? size : len;
-    assert_true(len <= size && at <= len);
-    unsigned char *buf = malloc(len + poke_len);
-    assert_non_null(buf);
-    memcpy(buf, src, len);
-    free(src);
-    if (poke_len)
-        memcpy(buf + at, poke, poke_len);
-    size_t out_len = at + poke_len > len ? at + poke_len : len;
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(buf, 1, out_len, out), out_len);
-    fclose(out);
-    free(buf);
+    support_write_damaged(REF_HEAD, REF_HINT, path, len, at, poke, poke_len);
 }
 
 static void expect_error(const char *path, int code)
@@ -160,7 +127,7 @@ static void test_bad_files(void **state)
     unlink(path);
     expect_error(path, FC_ERR_MODEL); /* missing */
     size_t size;
-    free(read_all(REF_HEAD, &size));
+    free(support_read_file(REF_HEAD, REF_HINT, &size));
     static const uint32_t nine = 9, zero = 0, emb_dim = KWS_EMBED_DIM + 1;
     static const float not_finite = NAN, negative = -1.0f, junk = 0.0f;
     static const struct {
