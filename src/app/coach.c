@@ -7,6 +7,7 @@
 #include "listener.h"
 #include "mixer.h"
 #include "runner.h"
+#include "setup.h"
 #include "status.h"
 #include "tts.h"
 
@@ -193,9 +194,7 @@ static bool finished(void *ctx, const runner_clock *clock)
 static int start_listener(run *r, fc_error *err)
 {
     const coach_config *cfg = r->cfg;
-    asr_config acfg = asr_config_default();
-    acfg.grammar_dir = cfg->grammar_dir;
-    acfg.user_conf = cfg->calibration;
+    hearing_config hcfg = setup_hearing(cfg->grammar_dir, cfg->calibration);
     /* Echo cancelling only where the microphone can hear the speaker:
      * on a clean microphone it would only distort the user's voice.
      * Files: the echo is aligned with the output by construction.
@@ -206,12 +205,10 @@ static int start_listener(run *r, fc_error *err)
     ecfg.ref_delay = rt ? -1 : 0;
     bool aec = audio_has_echo(r->audio);
     fc_error why = {0};
-    int rc = listener_create(&acfg, aec ? &ecfg : NULL, rt, rt ? (int)REF_ADVANCE : 0,
+    int rc = listener_create(&hcfg, aec ? &ecfg : NULL, rt, rt ? (int)REF_ADVANCE : 0,
                              &r->listener, &why);
     if (rc < 0)
-        return fc_fail(err, rc, "the recogniser could not start: %s; check %s and that the "
-                       "pocketsphinx-en-us package is installed", fc_error_message(&why),
-                       cfg->grammar_dir);
+        return setup_hearing_failed(rc, &why, cfg->grammar_dir, err);
     return FC_OK;
 }
 

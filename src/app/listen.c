@@ -4,6 +4,7 @@
 #include "fc_clock.h"
 #include "listener.h"
 #include "runner.h"
+#include "setup.h"
 
 #include <string.h>
 
@@ -53,18 +54,14 @@ static bool heard_enough(void *ctx, const runner_clock *clock)
 static int start(listening *l, fc_error *err)
 {
     const listen_config *cfg = l->cfg;
-    asr_config acfg = asr_config_default();
-    acfg.grammar_dir = cfg->grammar_dir;
-    acfg.user_conf = cfg->calibration;
+    hearing_config hcfg = setup_hearing(cfg->grammar_dir, cfg->calibration);
     fc_error why = {0};
     int rc;
     if ((rc = audio_open(&cfg->audio, &l->audio, err)) < 0)
         return rc;
-    if ((rc = listener_create(&acfg, NULL, audio_is_realtime(l->audio), 0, &l->listener,
+    if ((rc = listener_create(&hcfg, NULL, audio_is_realtime(l->audio), 0, &l->listener,
                               &why)) < 0)
-        return fc_fail(err, rc, "the recogniser could not start: %s; check %s and that the "
-                       "pocketsphinx-en-us package is installed", fc_error_message(&why),
-                       cfg->grammar_dir);
+        return setup_hearing_failed(rc, &why, cfg->grammar_dir, err);
     return eventlog_open(cfg->events_path, &l->log, err);
 }
 

@@ -38,6 +38,22 @@ void setup_grammar_dir(char *dst, size_t cap)
     snprintf(dst, cap, "%s/grammars", datapath_dir());
 }
 
+hearing_config setup_hearing(const char *grammar_dir, const char *calibration)
+{
+    hearing_config c = hearing_config_default();
+    c.asr.grammar_dir = grammar_dir;
+    c.asr.user_conf = calibration;
+    return c;
+}
+
+int setup_hearing_failed(int rc, const fc_error *why, const char *grammar_dir, fc_error *err)
+{
+    return fc_fail(err, rc, "the recogniser could not start: %s (the grammar and the keyword "
+                   "models are read from %s: 'make deps' installs the models; the acoustic "
+                   "model is the pocketsphinx-en-us package)", fc_error_message(why),
+                   grammar_dir);
+}
+
 int setup_calibration_path(char *dst, size_t cap)
 {
     const char *env = getenv("FLOORCOACH_CALIBRATION"), *xdg = getenv("XDG_CONFIG_HOME"),

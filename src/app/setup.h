@@ -6,6 +6,7 @@
 #define FLOORCOACH_SETUP_H
 
 #include "fc_error.h"
+#include "hearing.h"
 #include "routine.h"
 #include "voice.h"
 
@@ -21,6 +22,16 @@ int setup_voice(const char *name, voice_profile *out, fc_error *err);
 
 /* Any thread. The data folder's grammars/ into dst. */
 void setup_grammar_dir(char *dst, size_t cap);
+
+/* Any thread. The recogniser's settings for run and listen: the defaults
+ * (both detectors, fused), reading the grammar and the keyword models from
+ * grammar_dir and the calibration (may be NULL) after it. The strings are
+ * not copied. */
+hearing_config setup_hearing(const char *grammar_dir, const char *calibration);
+
+/* Any thread. Failing to start the recogniser (rc, why) as the user sees
+ * it: the detail, then where the pieces come from. */
+int setup_hearing_failed(int rc, const fc_error *why, const char *grammar_dir, fc_error *err);
 
 /* Any thread. Where calibration is saved: $FLOORCOACH_CALIBRATION, else
  * $XDG_CONFIG_HOME/floorcoach/calibration.conf, else under ~/.config.

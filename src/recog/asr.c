@@ -323,6 +323,11 @@ static int asr_load_searches(asr_t *a, const asr_paths *p, fc_error *err)
     return FC_OK;
 }
 
+const asr_settings *asr_settings_of(const asr_t *a)
+{
+    return &a->set;
+}
+
 int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
 {
     asr_config def = asr_config_default();

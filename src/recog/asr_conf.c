@@ -27,8 +27,11 @@ asr_settings asr_settings_default(void)
     s.min_word_frames = 15;
     s.max_word_frames = 150;
     s.verify = true;
-    for (int i = 0; i < FC_CMD_COUNT; i++)
+    for (int i = 0; i < FC_CMD_COUNT; i++) {
         s.min_llr[i] = DEFAULT_MIN_LLR;
+        for (int r = 0; r < ASR_KWS_RULES; r++)
+            s.kws[r][i] = NAN;
+    }
     strcpy(s.dict, "commands.dict");
     strcpy(s.grammar, "commands.gram");
     return s;
@@ -92,7 +95,26 @@ static int conf_set_text(asr_settings *s, const char *key, const char *val)
     return FC_OK;
 }
 
-/* bias.WORD / min_llr.WORD; 1 when key is neither. */
+/* kws.RULE.WORD; 1 when key is none. */
+static int conf_set_kws(asr_settings *s, const char *key, double d)
+{
+    static const char *const rules[ASR_KWS_RULES] = { "fire", "confirm", "unsure", "doubt" };
+    if (strncmp(key, "kws.", 4) != 0)
+        return 1;
+    for (int r = 0; r < ASR_KWS_RULES; r++) {
+        size_t len = strlen(rules[r]);
+        if (strncmp(key + 4, rules[r], len) == 0 && key[4 + len] == '.') {
+            fc_command w = fc_command_from_name(key + 5 + len);
+            if (w == FC_CMD_NONE || !(d >= 0.0 && d <= ASR_KWS_MAX))
+                return FC_ERR_FORMAT;
+            s->kws[r][w] = d;
+            return FC_OK;
+        }
+    }
+    return FC_ERR_FORMAT;
+}
+
+/* bias.WORD / min_llr.WORD / kws.RULE.WORD; 1 when key is none. */
 static int conf_set_word(asr_settings *s, const char *key, double d)
 {
     if (strncmp(key, "bias.", 5) == 0) {
@@ -109,7 +131,7 @@ static int conf_set_word(asr_settings *s, const char *key, double d)
         s->min_llr[w] = d;
         return FC_OK;
     }
-    return 1;
+    return conf_set_kws(s, key, d);
 }
 
 /* A numeric setting other than a per-word one. */

@@ -35,7 +35,7 @@ typedef struct {
 } slot;
 
 struct listener {
-    asr_t *asr;
+    hearing_t *hearing;
     echo_gate_t *gate; /* NULL: the microphone goes to the recogniser as it is */
     /* Engine side: played output by session sample, and the microphone
      * frame being filled. */
@@ -69,7 +69,7 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
     asr_heard heard[HEARD_PER_FRAME];
     if (l->gate != NULL)
         echo_gate_frame(l->gate, at, mic, ref, mic);
-    int got = asr_process(l->asr, at, mic, FC_FRAME, heard, HEARD_PER_FRAME);
+    int got = hearing_process(l->hearing, at, mic, FC_FRAME, heard, HEARD_PER_FRAME);
     if (got < 0)
         return got;
     int kept = 0;
@@ -136,10 +136,10 @@ static int start_thread(listener_t *l)
     return FC_OK;
 }
 
-static int start(listener_t *l, const asr_config *cfg, const aec_config *aec, fc_error *err)
+static int start(listener_t *l, const hearing_config *cfg, const aec_config *aec, fc_error *err)
 {
     int rc;
-    if ((rc = asr_create(cfg, &l->asr, err)) < 0)
+    if ((rc = hearing_create(cfg, &l->hearing, err)) < 0)
         return rc;
     if (aec && (rc = echo_gate_create(aec, &l->gate)) < 0)
         return rc;
@@ -148,7 +148,7 @@ static int start(listener_t *l, const asr_config *cfg, const aec_config *aec, fc
     return l->threaded ? start_thread(l) : FC_OK;
 }
 
-int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
+int listener_create(const hearing_config *cfg, const aec_config *aec, bool threaded,
                     int ref_advance, listener_t **out, fc_error *err)
 {
     int rc = FC_ERR_NOMEM;
@@ -189,7 +189,7 @@ void listener_destroy(listener_t *l)
     queue_destroy(l->audio_q);
     queue_destroy(l->heard_q);
     echo_gate_destroy(l->gate);
-    asr_destroy(l->asr);
+    hearing_destroy(l->hearing);
     free(l);
 }
 

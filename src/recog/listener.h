@@ -1,8 +1,8 @@
-/* listener: cleans the microphone (aec) and runs the recogniser beside
- * the session.
+/* listener: cleans the microphone (aec) and runs the recogniser (hearing.h:
+ * both detectors and their decision) beside the session.
  *
  * In real time it owns a thread: the engine pushes each captured block into
- * a lock-free ring and goes on, the thread runs asr_process() and posts what
+ * a lock-free ring and goes on, the thread runs hearing_process() and posts what
  * it heard into a lock-free queue that the engine polls. With files it runs
  * the recogniser inline instead, block by block, so a session from files
  * stays a pure function of its inputs. */
@@ -10,7 +10,7 @@
 #define FLOORCOACH_LISTENER_H
 
 #include "aec.h"
-#include "asr.h"
+#include "hearing.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,8 +25,9 @@ typedef struct listener listener_t;
  * are delivered, after its own buffering, so its count lags and the echo of
  * an output sample can arrive "before" it; the advance makes that delay
  * positive again, which is the only kind a canceller can model.
- * Returns 0 or a negative fc_err (FC_ERR_MODEL: model or grammar missing). */
-int listener_create(const asr_config *cfg, const aec_config *aec, bool threaded,
+ * Returns 0 or a negative fc_err (FC_ERR_MODEL: a model or the grammar
+ * missing, named in err). */
+int listener_create(const hearing_config *cfg, const aec_config *aec, bool threaded,
                     int ref_advance, listener_t **out, fc_error *err);
 /* Engine thread. Accepts NULL. Stops and joins the thread. */
 void listener_destroy(listener_t *l);

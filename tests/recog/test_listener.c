@@ -51,10 +51,12 @@ static int group_teardown(void **state)
 
 static listener_t *new_listener(bool threaded, const aec_config *aec)
 {
-    asr_config acfg = asr_config_default();
-    acfg.grammar_dir = FC_SOURCE_DIR "/grammars";
+    hearing_config hcfg = hearing_config_default();
+    hcfg.asr.grammar_dir = FC_SOURCE_DIR "/grammars";
     listener_t *l = NULL;
-    assert_int_equal(listener_create(&acfg, aec, threaded, 0, &l, NULL), 0);
+    fc_error err = {0};
+    if (listener_create(&hcfg, aec, threaded, 0, &l, &err) < 0)
+        fail_msg("%s", fc_error_message(&err));
     return l;
 }
 

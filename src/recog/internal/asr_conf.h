@@ -3,7 +3,8 @@
  *
  * asr.conf is `key = value` lines with `#` comments: the detector's
  * thresholds (vad_*, times in ms), the word length bounds, bias.WORD and
- * min_llr.WORD per command, verify, debug, the file names (dict, grammar,
+ * min_llr.WORD per command, the fused decision's kws.RULE.WORD thresholds
+ * (RULE fire, confirm, unsure or doubt: hearing.h), verify, debug, the file names (dict, grammar,
  * phone_lm, mllr; relative to the grammar directory) and ps.KEY = VALUE,
  * passed through to PocketSphinx as -KEY VALUE. The grammar directory's
  * file is read first, then the user's calibration over it, into one plain
@@ -18,6 +19,11 @@
 
 #include <stdbool.h>
 
+/* The fused decision's thresholds (hearing.h's hearing_tuning), as
+ * kws.RULE.WORD keys; NAN where the files do not set them. */
+enum { ASR_KWS_FIRE, ASR_KWS_CONFIRM, ASR_KWS_UNSURE, ASR_KWS_DOUBT, ASR_KWS_RULES };
+#define ASR_KWS_MAX 2.0 /* a threshold above 1 turns its rule off */
+
 #define ASR_CONF_MAX_PS_ARGS 32
 #define ASR_CONF_FILE_MAX 256   /* bytes of a file name, NUL included */
 #define ASR_CONF_PS_KEY_MAX 40  /* bytes of "-KEY", NUL included */
@@ -30,6 +36,7 @@ typedef struct {
     bool debug;                           /* explain every segment on stderr */
     double min_llr[FC_CMD_COUNT];         /* per-word verification threshold */
     double bias[FC_CMD_COUNT];            /* nats added to each command's grammar weight */
+    double kws[ASR_KWS_RULES][FC_CMD_COUNT]; /* kws.fire.stop = 0.9, ...; NAN: unset */
     char dict[ASR_CONF_FILE_MAX], grammar[ASR_CONF_FILE_MAX];
     char phone_lm[ASR_CONF_FILE_MAX], mllr[ASR_CONF_FILE_MAX]; /* "": the default / none */
     char ps_key[ASR_CONF_MAX_PS_ARGS][ASR_CONF_PS_KEY_MAX]; /* "-KEY" */
@@ -45,5 +52,9 @@ asr_settings asr_settings_default(void);
  * is no valid setting, named by path:line in err). On failure *s may hold
  * the settings of the lines before the bad one. */
 int asr_conf_read(asr_settings *s, const char *path, fc_error *err);
+
+typedef struct asr asr_t;
+/* Owner thread of a. The settings a was created with (asr.c). */
+const asr_settings *asr_settings_of(const asr_t *a);
 
 #endif
