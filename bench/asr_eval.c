@@ -1,12 +1,19 @@
 /* asr_eval: measure the command recogniser on the shared speech corpus.
  *
  *   asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB [--continuous]] [--grammars DIR]
- *            [--model DIR] [--dump FILE]
- *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE]
+ *            [--model DIR] [--dump FILE] [--detector fused|asr|kws] [--tune RULE[.WORD]=P]
+ *   asr_eval --synth DIR [--grammars DIR] [--model DIR] [--dump FILE] [...]
  *
  * Every clip listed in CORPUS_DIR/MANIFEST.tsv (of the chosen split) is
- * streamed through one asr instance in 10 ms chunks (FC_FRAME) on one session
- * clock, as the live listener would.  With --synth, every DIR/NAME_WORD.wav
+ * streamed through one recogniser (hearing.h: both detectors and their
+ * decision, as the coach runs them) in 10 ms chunks (FC_FRAME) on one
+ * session clock, as the live listener would. --detector asr runs
+ * PocketSphinx alone, --detector kws the learned detector alone, so each
+ * part's gain shows; --tune sets one of the decision's thresholds
+ * (hearing_tuning: fire, confirm, unsure, doubt), for one word or all, as
+ * asr.conf's kws.RULE.WORD keys do. A result marked unsure is a pause:
+ * it counts toward "quiet" (the coach stopped or paused) and toward the
+ * false pauses, never toward detection or false commands.  With --synth, every DIR/NAME_WORD.wav
  * (16 kHz mono) is a clip instead: a command clip when WORD is one of the
  * four commands, else a distractor. For voices the recogniser was never
  * tuned on, e.g. espeak-ng's, made by
@@ -48,6 +55,7 @@
 
 #include "aec.h"
 #include "asr.h"
+#include "hearing.h"
 #include "fc_clock.h"
 
 #include <sndfile.h>
@@ -72,6 +80,7 @@ enum kind { K_COMMAND, K_DISTRACTOR, K_NEAR, K_SPEECH, K_NOISE, K_OTHER };
 
 typedef struct {
     int n, hit, wrong;
+    int quiet; /* the coach went quiet: a sure stop or pain, or a pause */
 } word_stat;
 
 static double now_s(clockid_t c)
@@ -202,20 +211,21 @@ static void usage(void)
 {
     fprintf(stderr, "usage: asr_eval CORPUS_DIR [--split dev|test|all] [--snr DB [--continuous]] "
                     "[--denoise] [--whole] [--grammars DIR] [--model DIR] [--dump FILE]\n"
+                    "                [--detector fused|asr|kws] [--tune RULE[.WORD]=P ...]\n"
                     "       asr_eval --synth DIR [--grammars DIR] [--model DIR] "
                     "[--dump FILE]\n");
 }
 
 /* Everything counted over one run. */
 typedef struct {
-    asr_t *asr;
+    hearing_t *hear;
     FILE *dump;
     int16_t *pad;
     int64_t clock;
     word_stat ws[5];
-    int n_dis, fa_dis, n_near, det_near;
+    int n_dis, fa_dis, pause_dis, n_near, det_near;
     double hours[2];                     /* speech, noise */
-    int fa_cont[2], excused;
+    int fa_cont[2], pause_cont[2], excused;
     double *lat_e, *lat_a, *lat_c;
     int n_lat, cap_lat;
     double cpu_total, audio_total, cpu_cont, audio_cont, worst_call;
@@ -264,6 +274,14 @@ static void add_noise(eval *ev, int16_t *x, long n, double gain)
         ev->noise_pos = (ev->noise_pos + 1) % ev->noise_n;
         x[i] = (int16_t)fmax(-32768.0, fmin(32767.0, lrint(v)));
     }
+}
+
+static int count_sure(const asr_heard *det, int nd)
+{
+    int n = 0;
+    for (int j = 0; j < nd; j++)
+        n += !det[j].unsure;
+    return n;
 }
 
 /* Streams one clip (with its padding) through the recogniser and counts
@@ -321,13 +339,13 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
                 aec_process(ev->denoiser, in, in, clean);
                 in = clean;
             }
-            int got = asr_process(ev->asr, ev->clock, in, m, h, 8);
+            int got = hearing_process(ev->hear, ev->clock, in, m, h, 8);
             double w = now_s(CLOCK_MONOTONIC) - w0;
             if (w > ev->worst_call)
                 ev->worst_call = w;
             ev->clock += (int64_t)m;
             if (got < 0) {
-                fprintf(stderr, "asr_eval: asr_process failed (%d)\n", got);
+                fprintf(stderr, "asr_eval: hearing_process failed (%d)\n", got);
                 free(mixed);
                 return -1;
             }
@@ -343,7 +361,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
          * at once and never closes, that is the decoder without the VAD). */
         asr_heard h[8];
         ev->clock += 1;
-        int got = asr_process(ev->asr, ev->clock, NULL, 0, h, 8);
+        int got = hearing_process(ev->hear, ev->clock, NULL, 0, h, 8);
         for (int j = 0; j < got && nd < MAX_DET; j++) {
             det_cost[nd] = 0;
             det[nd++] = h[j];
@@ -357,9 +375,10 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     ev->files++;
 
     if (ev->dump != NULL) {
-        fprintf(ev->dump, "%s\t%s\t%s", file, cat, sp);
+        fprintf(ev->dump, "%s\t%s\t%s\t@%lld:%ld", file, cat, sp, (long long)clip_at, n);
         for (int j = 0; j < nd; j++)
-            fprintf(ev->dump, "\t%s:%.4f:%.3f:%.3f:%.3f", fc_command_name(det[j].word),
+            fprintf(ev->dump, "\t%s%s:%.4f:%.3f:%.3f:%.3f", det[j].unsure ? "?" : "",
+                    fc_command_name(det[j].word),
                     det[j].score, (det[j].start - clip_at) / (double)FC_RATE,
                     (det[j].end - clip_at) / (double)FC_RATE,
                     (det[j].t - clip_at) / (double)FC_RATE);
@@ -368,8 +387,11 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
 
     switch (k) {
     case K_COMMAND: {
-        int hit = -1, wrong = 0;
+        int hit = -1, wrong = 0, quiet = 0;
         for (int j = 0; j < nd; j++) {
+            quiet |= det[j].unsure || det[j].word == FC_CMD_STOP || det[j].word == FC_CMD_PAIN;
+            if (det[j].unsure)
+                continue; /* a pause, not an action */
             if (det[j].word == expect) {
                 if (hit < 0)
                     hit = j;
@@ -380,6 +402,7 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
         ev->ws[expect].n++;
         ev->ws[expect].hit += hit >= 0;
         ev->ws[expect].wrong += wrong;
+        ev->ws[expect].quiet += quiet;
         if (hit >= 0) {
             if (ev->n_lat == ev->cap_lat) {
                 ev->cap_lat = ev->cap_lat ? 2 * ev->cap_lat : 256;
@@ -402,7 +425,8 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
     }
     case K_DISTRACTOR:
         ev->n_dis++;
-        ev->fa_dis += nd > 0;
+        ev->fa_dis += count_sure(det, nd) > 0;
+        ev->pause_dis += count_sure(det, nd) == 0 && nd > 0;
         break;
     case K_NEAR:
         ev->n_near++;
@@ -418,6 +442,8 @@ static int eval_clip(eval *ev, const int16_t *x, long n, enum kind k, fc_command
             /* A command really spoken inside the sentence is no false alarm. */
             if (says_word(desc, fc_command_name(det[j].word)))
                 ev->excused++;
+            else if (det[j].unsure)
+                ev->pause_cont[c]++;
             else
                 ev->fa_cont[c]++;
         }
@@ -657,16 +683,18 @@ static void report(eval *ev, const char *what)
             printf("  detect %-7s   no clips\n", fc_command_name((fc_command)w));
             continue;
         }
-        printf("  detect %-7s %6.1f%%  (%d/%d)  wrong command %d\n",
-               fc_command_name((fc_command)w), 100.0 * s->hit / s->n, s->hit, s->n, s->wrong);
+        printf("  detect %-7s %6.1f%%  (%d/%d)  wrong command %d  quiet (stopped or paused) "
+               "%.1f%% (%d)\n", fc_command_name((fc_command)w), 100.0 * s->hit / s->n, s->hit,
+               s->n, s->wrong, 100.0 * s->quiet / s->n, s->quiet);
         cmd_n += s->n;
         cmd_wrong += s->wrong;
     }
     printf("  wrong-command rate       %6.2f%%  (%d/%d command clips)\n",
            cmd_n ? 100.0 * cmd_wrong / cmd_n : 0.0, cmd_wrong, cmd_n);
     if (ev->n_dis + ev->n_near > 0 || ev->hours[0] + ev->hours[1] > 0) {
-        printf("  distractor false accept  %6.2f%%  (%d/%d)\n",
-               ev->n_dis ? 100.0 * ev->fa_dis / ev->n_dis : 0.0, ev->fa_dis, ev->n_dis);
+        printf("  distractor false accept  %6.2f%%  (%d/%d); paused on %d\n",
+               ev->n_dis ? 100.0 * ev->fa_dis / ev->n_dis : 0.0, ev->fa_dis, ev->n_dis,
+               ev->pause_dis);
         printf("  near words fired         %d/%d (acceptable either way)\n",
                ev->det_near, ev->n_near);
         printf("  false commands / hour    speech %.2f (%d in %.3f h), noise %.2f (%d in %.3f h)"
@@ -675,6 +703,9 @@ static void report(eval *ev, const char *what)
                ev->hours[0],
                ev->hours[1] > 0 ? ev->fa_cont[1] / ev->hours[1] : 0.0, ev->fa_cont[1],
                ev->hours[1], ev->excused);
+        printf("  false pauses / hour      speech %.2f (%d), noise %.2f (%d)\n",
+               ev->hours[0] > 0 ? ev->pause_cont[0] / ev->hours[0] : 0.0, ev->pause_cont[0],
+               ev->hours[1] > 0 ? ev->pause_cont[1] / ev->hours[1] : 0.0, ev->pause_cont[1]);
     }
     int nl = ev->n_lat;
     double med_e = percentile(ev->lat_e, nl, 0.5), p95_e = percentile(ev->lat_e, nl, 0.95);
@@ -692,11 +723,46 @@ static void report(eval *ev, const char *what)
     printf("  peak RSS                 %.1f MB\n", ru.ru_maxrss / 1024.0);
 }
 
+static int parse_detector(const char *s, hearing_mode *m)
+{
+    static const char *const names[] = { "fused", "asr", "kws" };
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *m = (hearing_mode)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* --tune RULE[.WORD]=P: one of hearing_tuning's thresholds, for one word
+ * or (no .WORD) all four. */
+static int parse_tune(const char *s, hearing_tuning *t)
+{
+    char rule[32], word[32] = "";
+    double p;
+    if (sscanf(s, "%31[a-z].%31[a-z]=%lf", rule, word, &p) != 3 &&
+        sscanf(s, "%31[a-z]=%lf", rule, &p) != 2)
+        return -1;
+    double *v = !strcmp(rule, "fire")      ? t->fire
+                : !strcmp(rule, "confirm") ? t->confirm
+                : !strcmp(rule, "unsure")  ? t->unsure
+                : !strcmp(rule, "doubt")   ? t->doubt
+                                           : NULL;
+    fc_command w = fc_command_from_name(word);
+    if (v == NULL || (*word && w == FC_CMD_NONE))
+        return -1;
+    for (int i = FC_CMD_NEXT; i < FC_CMD_COUNT; i++)
+        if (!*word || i == (int)w)
+            v[i] = p;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *corpus = NULL, *split = "dev", *dump_path = NULL, *synth = NULL;
     double snr = NAN;
     int denoise = 0, whole = 0, continuous = 0;
+    hearing_config hcfg = hearing_config_default();
     asr_config cfg = asr_config_default();
     cfg.grammar_dir = "grammars";
 
@@ -719,6 +785,17 @@ int main(int argc, char **argv)
             whole = 1;
         else if (strcmp(argv[i], "--continuous") == 0)
             continuous = 1;
+        else if (strcmp(argv[i], "--detector") == 0 && i + 1 < argc) {
+            if (parse_detector(argv[++i], &hcfg.mode) < 0) {
+                usage();
+                return 1;
+            }
+        } else if (strcmp(argv[i], "--tune") == 0 && i + 1 < argc) {
+            if (parse_tune(argv[++i], &hcfg.tuning) < 0) {
+                usage();
+                return 1;
+            }
+        }
         else if (argv[i][0] != '-' && corpus == NULL)
             corpus = argv[i];
         else {
@@ -757,7 +834,8 @@ int main(int argc, char **argv)
         return 1;
     }
     fc_error err = {0};
-    int rc = asr_create(&cfg, &ev.asr, &err);
+    hcfg.asr = cfg;
+    int rc = hearing_create(&hcfg, &ev.hear, &err);
     if (rc < 0) {
         fprintf(stderr, "asr_eval: %s\n", fc_error_message(&err));
         if (ev.dump)
@@ -775,7 +853,7 @@ int main(int argc, char **argv)
     free(ev.pad);
     free(ev.noise);
     aec_destroy(ev.denoiser);
-    asr_destroy(ev.asr);
+    hearing_destroy(ev.hear);
 
     if (rc == 0) {
         char what[4200];
