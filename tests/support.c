@@ -17,6 +17,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+static const char *calibration;
+
+void support_set_calibration(const char *path)
+{
+    calibration = path;
+}
+
 void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out)
 {
@@ -39,6 +46,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     cfg.room = room;
     cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;
+    cfg.calibration = calibration;
     int rc = coach_run(&cfg, &out->reason, &err);
     if (rc < 0)
         fprintf(stderr, "%s\n", fc_error_message(&err));
@@ -155,22 +163,38 @@ asr_t *support_asr(const char *user_conf)
 
 /* Does the recogniser, on its own, hear `word` in this clip after `lead`
  * samples of silence? */
-int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead)
+/* Does the recogniser in `mode` hear `word`, surely, in the clip after
+ * `lead` samples of silence? */
+static int heard_by(hearing_mode mode, const char *word, const int16_t *pcm, size_t n,
+                    size_t lead)
 {
-    asr_t *asr = support_asr(NULL);
+    hearing_config cfg = hearing_config_default();
+    cfg.asr.grammar_dir = FC_SOURCE_DIR "/grammars";
+    cfg.mode = mode;
+    hearing_t *hear = NULL;
+    fc_error err = {0};
+    if (hearing_create(&cfg, &hear, &err) < 0)
+        fail_msg("the recogniser could not start: %s", fc_error_message(&err));
     size_t total = lead + n + FC_RATE;
-    int16_t *buf = calloc(total + 160, sizeof *buf);
+    int16_t *buf = calloc(total + FC_FRAME, sizeof *buf);
     memcpy(buf + lead, pcm, n * sizeof *pcm);
     int found = 0;
     asr_heard h[8];
-    for (size_t off = 0; off < total; off += 160) {
-        int got = asr_process(asr, (int64_t)off, buf + off, 160, h, 8);
+    for (size_t off = 0; off < total; off += FC_FRAME) {
+        int got = hearing_process(hear, (int64_t)off, buf + off, FC_FRAME, h, 8);
         for (int i = 0; i < got; i++)
-            found |= !strcmp(fc_command_name(h[i].word), word);
+            found |= !h[i].unsure && !strcmp(fc_command_name(h[i].word), word);
     }
     free(buf);
-    asr_destroy(asr);
+    hearing_destroy(hear);
     return found;
+}
+
+int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead)
+{
+    /* Both: the coach's decision, and PocketSphinx alone for its own tests. */
+    return heard_by(HEARING_FUSED, word, pcm, n, lead) &&
+           heard_by(HEARING_ASR, word, pcm, n, lead);
 }
 
 /* A borderline clip is heard or not depending on where it falls against

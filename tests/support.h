@@ -4,6 +4,7 @@
 #define FLOORCOACH_TEST_SUPPORT_H
 
 #include "asr.h"
+#include "hearing.h"
 #include "fc_clock.h"
 #include "room.h"
 #include "session.h"
@@ -27,6 +28,9 @@ typedef struct {
 void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out);
 void support_release(rendered *r);
+/* The recogniser's calibration (asr.conf keys) for the sessions support_run
+ * starts from now on; NULL: none (the default). */
+void support_set_calibration(const char *path);
 
 const char *ev_name(const json_t *o);
 double ev_t(const json_t *o);
@@ -43,7 +47,8 @@ int support_peak(const rendered *r, int64_t from, int64_t to);
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
                        const size_t *lens, const int64_t *at, int n);
 
-/* Does the recogniser alone hear `word` in the clip after `lead` samples of
+/* Do the recogniser (both detectors, fused, as the coach runs them) and
+ * PocketSphinx alone both hear `word` in the clip after `lead` samples of
  * silence? (A session from files with the same microphone hears the same.) */
 int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t lead);
 
@@ -52,9 +57,9 @@ int support_heard_after(const char *word, const int16_t *pcm, size_t n, size_t l
 asr_t *support_asr(const char *user_conf);
 
 /* A command synthesized in a user's voice: eSpeak NG variants unlike the
- * coach's, tried in a fixed order until the recogniser, on its own, hears the
- * word (fails the test if it hears it in none). These tests check what a
- * session does with a command it hears; how often it hears one is measured
+ * coach's, tried in a fixed order until both the coach's recogniser and
+ * PocketSphinx alone hear the word (support_heard_after; fails the test if
+ * none is). These tests check what a session does with a command it hears; how often it hears one is measured
  * by bench/asr_eval. Returns a malloc'd clip trimmed of silence, so its last
  * sample is the end of the word. */
 int16_t *support_synth(const char *word, size_t *n);

@@ -178,6 +178,50 @@ static void test_silence_and_narration_are_not_commands(void **state)
     support_release(&r);
 }
 
+/* A "stop" whose evidence is real but below the line for acting: the coach
+ * goes quiet and holds the count, says it paused, and waits; "next" takes
+ * the same hold again from one. The calibration moves the lines so that no
+ * "stop" is ever sure (kws.fire and kws.confirm above 1) and any evidence
+ * of one is grounds for a pause: the pipeline, not the engine alone, must
+ * carry the doubt through. */
+static void test_unsure_stop_pauses_and_next_resumes(void **state)
+{
+    (void)state;
+    char conf[128];
+    snprintf(conf, sizeof conf, "/tmp/fc_unsure_%d.conf", (int)getpid());
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("kws.fire.stop = 2\nkws.confirm.stop = 2\nkws.unsure.stop = 0.3\n"
+          "kws.doubt.stop = 0\n", f);
+    fclose(f);
+    support_set_calibration(conf);
+    const char *words[] = {"stop", "next"};
+    double hold = first_hold();
+    double at[] = {hold + 1.5, hold + 8};
+    rendered r;
+    double end = support_run_words(MINI, words, at, 2, NULL, &r);
+    support_set_calibration(NULL);
+    unlink(conf);
+    int u = ev_find(&r, "unsure", 0);
+    assert_true(u >= 0);
+    assert_string_equal(ev_str(r.ev[u], "word"), "stop");
+    assert_true(ev_t(r.ev[u]) - end <= MAX_REACTION);
+    int p = ev_find(&r, "pause", u);
+    assert_true(p > u);
+    assert_true(ev_find(&r, "heard", 0) > p); /* nothing was acted on before */
+    int s = expect_reply(&r, p, end, "I paused");
+    int h = ev_find(&r, "heard", s);
+    assert_true(h > s);
+    assert_string_equal(ev_str(r.ev[h], "word"), "next");
+    no_count_between(&r, u, h);
+    int hold2 = ev_find(&r, "hold", h);
+    assert_true(hold2 > h);
+    assert_int_equal((int)ev_num(r.ev[hold2], "rep"), 1); /* the same repetition */
+    assert_int_equal((int)ev_num(r.ev[ev_find(&r, "count", hold2)], "n"), 1);
+    assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
+    support_release(&r);
+}
+
 /* A real person saying `word`: the first dev-split recording of it in the
  * shared corpus that the recogniser hears on its own when placed `lead`
  * samples into the microphone (how many it hears is bench/asr_eval's
@@ -303,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_next_ends_hold_early),
         cmocka_unit_test(test_repeat_says_instruction_again),
         cmocka_unit_test(test_silence_and_narration_are_not_commands),
+        cmocka_unit_test(test_unsure_stop_pauses_and_next_resumes),
         cmocka_unit_test(test_real_voice_stop),
         cmocka_unit_test(test_real_voice_pain),
         cmocka_unit_test(test_real_voice_next),
