@@ -25,7 +25,9 @@
 /* Bounds that no sensible head reaches (the trained one: 16, 64). */
 #define HEAD_CONTEXT_MAX 256
 #define HEAD_HIDDEN_MAX 4096
-#define HEAD_INSTALL_HINT "run 'make train' (training/README.md)"
+#define HEAD_INSTALL_HINT                                                                      \
+    "it ships with floorcoach: reinstall it, or rebuild it with 'make train' "                   \
+    "(training/README.md)"
 
 struct kws_head {
     void *file; /* the whole file; the weights point into it */

@@ -92,6 +92,23 @@ expect 2 "calibration.conf:2: not a valid" "run names a broken calibration by fi
 expect 2 "other.conf: cannot open" "run names a missing --calibration file" -- "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/c3.wav" --no-keys --calibration "$T/other.conf"
 rm -f "$T/config/floorcoach/calibration.conf"
 
+# The keyword models: missing or damaged, listening refuses to start
+# (nothing is heard with half a recogniser), naming the file and the
+# command that installs it; without listening they are not needed.
+mkdir -p "$T/data/grammars/kws"
+for d in scripts voices; do ln -s "$SRC/$d" "$T/data/$d"; done
+for f in "$SRC"/grammars/*; do [ -f "$f" ] && ln -s "$f" "$T/data/grammars/"; done
+cp "$SRC/grammars/kws/head.bin" "$T/data/grammars/kws/"
+expect 2 "grammars/kws/kws-frontend.bin.*make deps" "run names a missing keyword front end" -- env FLOORCOACH_DATA="$T/data" "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/m.wav" --no-keys
+expect 2 "grammars/kws/kws-frontend.bin.*make deps" "listen names a missing keyword front end" -- env FLOORCOACH_DATA="$T/data" "$FC" listen --mic "$T/say.wav"
+head -c 5000 "$SRC/grammars/kws/kws-frontend.bin" >"$T/data/grammars/kws/kws-frontend.bin"
+expect 2 "kws-frontend.bin: .*make deps" "run names a damaged keyword front end" -- env FLOORCOACH_DATA="$T/data" "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/m.wav" --no-keys
+cp "$SRC/grammars/kws/kws-frontend.bin" "$T/data/grammars/kws/"
+rm "$T/data/grammars/kws/head.bin"
+expect 2 "grammars/kws/head.bin.*reinstall" "run names a missing keyword head" -- env FLOORCOACH_DATA="$T/data" "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --out "$T/m.wav" --no-keys
+expect 0 "" "without listening the keyword models are not needed" -- env FLOORCOACH_DATA="$T/data" "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/m.wav" --no-keys
+expect 0 "" "nor with --no-listen" -- env FLOORCOACH_DATA="$T/data" "$FC" run "$SRC/tests/routines/tiny.yaml" --mic "$T/say.wav" --no-listen --out "$T/m.wav" --no-keys
+
 # Keys stand in for the voice: "s" typed into stdin stops the session.
 printf 's' | "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/k.wav" --events "$T/k.jsonl" --keys
 if tail -n 1 "$T/k.jsonl" | grep -q '"event":"end","reason":"stopped"' &&

@@ -107,7 +107,7 @@ static void expect_error(const char *path, int code)
     assert_null(h);
     print_message("%s\n", fc_error_message(&err));
     assert_non_null(strstr(fc_error_message(&err), path));
-    assert_non_null(strstr(fc_error_message(&err), "run 'make train' (training/README.md)"));
+    assert_non_null(strstr(fc_error_message(&err), "rebuild it with 'make train' (training/README.md)"));
 }
 
 /* Offsets in the file (format in training/train_head.py). */
