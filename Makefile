@@ -47,7 +47,7 @@ bench: build
 # voices: training/README.md).
 CORPUS   ?= ../shared/corpus
 KWS_DATA ?= /tmp/kws-data
-SCALE    ?= 1
+SCALE    ?= 3
 train: deps
 	@sh packaging/install-deps.sh train
 	/usr/bin/python3 training/features.py

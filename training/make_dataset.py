@@ -3,6 +3,7 @@
 next / repeat / pain / stop / other.
 
 usage: make_dataset.py --corpus ../shared/corpus --out /tmp/kws-data [--scale N] [--seed S]
+       (--scale defaults to 3, the size the committed head was trained on)
 
 The output directory must be outside the repository (or git-ignored): it is
 made from corpus audio. Only the corpus's `split == dev` files are read
@@ -37,30 +38,39 @@ speech, 30 dB for recordings)
                  otherwise            -> not used (ambiguous)
   anything else (look-alike and frequent words, distractor clips, running
   speech, narration, the bed alone): other. Bed-only windows are kept with
-  probability 0.3.
+  probability 0.3 in train; val and unseen keep every window, so that
+  false fires can be counted per hour over runs of consecutive windows.
 
 Sources
   positives: "next", "repeat", "pain", "stop" from eSpeak NG (8 English
-    voices x variants m1-m7, f1-f5 and a few others, rate 120-220, pitch
-    25-75), flite (kal, kal16, awb, rms, slt; duration stretch and f0 varied),
+    voices x 74 variants: none, m1-m8, f1-f5 and 60 named ones; rate
+    110-240, pitch 20-80), flite (kal, kal16, awb, rms, slt; duration
+    stretch 0.75-1.45, f0 mean 80-220 Hz and f0 spread 5-40 varied),
     and the dev split's human command clips (next, repeat and pain, which are
     scarce, several times each with different augmentation).
   negatives: look-alikes (LOOKALIKES below) and grammars/competitors.txt's
-    words, rendered by the same engines; dev distractor clips; dev running
+    words, rendered by the same engines; dev distractor clips and the
+    near-miss clips (near/stopped); dev running
     speech (minus the clip with "stop" inside); the coach's narration
     (scripts/fai.yaml lines without a command word, espeak-ng en-us, the
     coach's voice); noise and silence (the bed between words).
   held out: festival (kal_diphone, ked_diphone, cmu_us_slt_arctic_hts) is
     never in train or val: its positives and look-alikes go to unseen.npz.
 
-Splits (by voice: no voice or speaker is in two splits)
+Splits (by voice: no voice or speaker is in two splits; the voice and
+speaker splits come from their own generators, seeded by --seed only, so
+they are the same at every --scale)
   train.npz  most espeak voice+variant pairs, flite kal, kal16, awb, slt, and
              80% of the dev speakers
   val.npz    20% of the espeak pairs, flite rms, 20% of the dev speakers
   unseen.npz festival only (held-out engine)
   each holds X (float16 [N,16,96]), y (int8; 0 next, 1 repeat, 2 pain,
   3 stop, 4 other), src (int8, index into SOURCES), d (float32 seconds, NaN
-  when no word), voice (str). meta.json records the counts and arguments.
+  when no word), voice (str), event (int32: the window's word, an index
+  into the split's events; -1 for bed windows), stream (int32: the stream
+  it was cut from) and k (int32: its decision index in that stream;
+  consecutive k are 80 ms apart). meta.json records the counts and
+  arguments.
 
 Reproducible: everything is drawn from numpy generators seeded by --seed
 (default 1); the synthesizers are deterministic.
@@ -93,8 +103,11 @@ NEG_BEFORE, NEG_AFTER = -0.20, 0.70
 
 ESPEAK_VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
                  "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
-ESPEAK_VARIANTS = [""] + ["m%d" % i for i in range(1, 8)] + ["f%d" % i for i in range(1, 6)] + \
-    ["Andy", "Annie", "Steph", "Zac", "grandma", "grandpa", "klatt", "klatt3", "croak", "Denis"]
+ESPEAK_VARIANTS = [""] + ["m%d" % i for i in range(1, 9)] + ["f%d" % i for i in range(1, 6)] + \
+    """Adam Alex Alicia Andrea Andy Annie Antonio Auntie Belinda Benjamin Boris Caleb David Denis Diogo Ed
+    Edward Gene Gustave Henrique Hugo Iven Iven2 Jacky John Lee Linda Marco Mario Max Michael Michel Miguel
+    Mike Mr_Serious Nguyen Pablo Paul Pedro Quincy Rob Robert Steph Steph2 Storm Tweaky Zac anika grandma
+    grandpa klatt klatt2 klatt3 klatt4 norbert sandro shelby travis victor croak""".split()
 FLITE_TRAIN = ["kal", "kal16", "awb", "slt"]
 FLITE_VAL = ["rms"]
 FESTIVAL = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
@@ -106,7 +119,12 @@ pen plain rain paint pane pin pan paying spain train brain main chain cane gain 
 pay pays painting painter penny plane plan bane
 repeal report retreat repair reheat receipt repent beat peat wheat rebate replete
 retire depart reap repeats repeating
-ouch ow okay yes no go so now stay wait ready more done""".split()
+ouch ow okay yes no go so now stay wait ready more done
+pop drop crop mop hop cop lot dot got not stamp stump strap strip stoke snap stopwatch-no stocks spots
+nexus checks decks tex lex rex hex knacks nicks knocks necktie next-to-none neat nets
+pang pine payne bain vein vain feign sane plains panes pains-no paying pan-handle penned
+delete complete compete defeat repel rebel reboot repute reset reread repeater-no receive""".split()
+LOOKALIKES = [w for w in LOOKALIKES if not w.endswith("-no")]
 
 
 def log(*a):
@@ -137,7 +155,8 @@ def synth(job):
                                   "--stdout", text], capture_output=True, check=True, timeout=60).stdout
         elif engine == "flite":
             out = subprocess.run(["flite", "-voice", voice, "--setf", "duration_stretch=%.2f" % prm["stretch"],
-                                  "--setf", "int_f0_target_mean=%d" % prm["f0"], "-t", text, "-o", "/dev/stdout"],
+                                  "--setf", "int_f0_target_mean=%d" % prm["f0"],
+                                  "--setf", "int_f0_target_stddev=%d" % prm["f0sd"], "-t", text, "-o", "/dev/stdout"],
                                  capture_output=True, check=True, timeout=60).stdout
         elif engine == "festival":
             with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
@@ -226,16 +245,22 @@ def narration_lines():
 
 
 class Event:
-    __slots__ = ("pcm", "cls", "src", "voice", "rel_db")
+    __slots__ = ("pcm", "cls", "src", "voice", "rel_db", "id")
 
     def __init__(self, pcm, cls, src, voice, rel_db=40.0):
         self.pcm, self.cls, self.src, self.voice, self.rel_db = pcm, cls, src, voice, rel_db
+        self.id = -1
 
 
-def plan_synth(rng, scale):
+def split_rng(seed, which):
+    """The generator for a split (1 voices, 2 speakers): independent of --scale."""
+    return np.random.default_rng([seed, which])
+
+
+def plan_synth(rng, scale, seed):
     """The synthesis jobs: list of (split, cls, src, job)."""
     pairs = [v + ("+" + var if var else "") for v in ESPEAK_VOICES for var in ESPEAK_VARIANTS]
-    order = rng.permutation(len(pairs))
+    order = split_rng(seed, 1).permutation(len(pairs))
     n_val = len(pairs) // 5
     val_pairs = [pairs[i] for i in order[:n_val]]
     train_pairs = [pairs[i] for i in order[n_val:]]
@@ -243,11 +268,12 @@ def plan_synth(rng, scale):
     jobs = []
 
     def esp(split, voices, text, cls, src):
-        prm = {"rate": int(rng.integers(120, 221)), "pitch": int(rng.integers(25, 76))}
+        prm = {"rate": int(rng.integers(110, 241)), "pitch": int(rng.integers(20, 81))}
         jobs.append((split, cls, src, ("espeak", voices[rng.integers(len(voices))], text, prm)))
 
     def fl(split, voices, text, cls, src):
-        prm = {"stretch": float(rng.uniform(0.8, 1.35)), "f0": int(rng.integers(85, 200))}
+        prm = {"stretch": float(rng.uniform(0.75, 1.45)), "f0": int(rng.integers(80, 221)),
+               "f0sd": int(rng.integers(5, 41))}
         jobs.append((split, cls, src, ("flite", voices[rng.integers(len(voices))], text, prm)))
 
     for c, w in enumerate(COMMANDS):
@@ -289,10 +315,10 @@ def plan_synth(rng, scale):
     return jobs
 
 
-def corpus_events(corpus, rng, scale):
+def corpus_events(corpus, rng, scale, seed):
     rows = read_manifest(corpus)
-    speakers = sorted({r["speaker"] for r in rows if r["category"].startswith(("commands", "distractors", "speech"))})
-    val_spk = set(rng.permutation(speakers)[:max(1, len(speakers) // 5)].tolist())
+    speakers = sorted({r["speaker"] for r in rows if r["category"].startswith(("commands", "distractors", "near", "speech"))})
+    val_spk = set(split_rng(seed, 2).permutation(speakers)[:max(1, len(speakers) // 5)].tolist())
     ev = {"train": [], "val": []}
     noise = []
     for r in rows:
@@ -308,7 +334,7 @@ def corpus_events(corpus, rng, scale):
             pcm = read_wav(path)
             for _ in range(max(1, reps if c != 3 else scale)):
                 ev[split].append(Event(pcm, c, "human", "human:" + r["speaker"], 30.0))
-        elif cat.startswith("distractors/"):
+        elif cat.startswith(("distractors/", "near/")):
             ev[split].append(Event(read_wav(path), OTHER, "distractor", "human:" + r["speaker"], 30.0))
         elif cat == "speech":
             if re.search(r"\b(stop|pain|next|repeat)", r["description"], re.I):
@@ -343,7 +369,7 @@ def build_stream(events, noise, narration, rng):
         level = 10 ** (rng.uniform(-38, -14) / 20) * 32768
         x *= level / active_rms(x, lo, hi)
         pieces.append((t, x))
-        marks.append((t + lo, t + hi, e.cls, e.src, e.voice, level))
+        marks.append((t + lo, t + hi, e.cls, e.src, e.voice, level, e.id))
         t += x.size + int(rng.uniform(0.9, 2.0) * RATE)
     n = t
     y = np.zeros(n)
@@ -376,7 +402,7 @@ def build_stream(events, noise, narration, rng):
     return np.clip(np.round(y), -32768, 32767).astype(np.int16), marks
 
 
-def label_stream(fe, pcm, marks, rng):
+def label_stream(fe, pcm, marks, rng, bed_keep=0.3):
     m = fe.mel(pcm)
     emb = fe.embeddings(m).numpy().astype(np.float16)
     out = []
@@ -385,10 +411,10 @@ def label_stream(fe, pcm, marks, rng):
         tau = (8 * k + 75) * 160 + 512
         i = np.searchsorted(starts, tau, side="right") - 1
         if i < 0:
-            if rng.random() < 0.3:
-                out.append((k, OTHER, SOURCES.index("bed"), np.nan, "bed"))
+            if rng.random() < bed_keep:
+                out.append((k, OTHER, SOURCES.index("bed"), np.nan, "bed", -1))
             continue
-        s, e, cls, src, voice, _ = marks[i]
+        s, e, cls, src, voice, _, eid = marks[i]
         d = (tau - e) / RATE
         if cls != OTHER:
             if POS_LO <= d <= POS_HI:
@@ -400,10 +426,10 @@ def label_stream(fe, pcm, marks, rng):
         else:
             lab = OTHER
         if lab == OTHER and d > 2.0:  # the word is out of the context: bed
-            if rng.random() >= 0.3:
+            if rng.random() >= bed_keep:
                 continue
-            src, voice = "bed", "bed"
-        out.append((k, lab, SOURCES.index(src), d, voice))
+            src, voice, eid = "bed", "bed", -1
+        out.append((k, lab, SOURCES.index(src), d, voice, eid))
     X = np.stack([emb[k - CONTEXT + 1:k + 1] for k, *_ in out]) if out else np.zeros((0, CONTEXT, 96), np.float16)
     return X, out
 
@@ -412,7 +438,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--scale", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
@@ -429,7 +455,7 @@ def main():
     fe = features.FrontEnd()
     t0 = time.time()
 
-    jobs = plan_synth(rng, args.scale)
+    jobs = plan_synth(rng, args.scale, args.seed)
     narr_text = narration_lines()
     narr_jobs = [("espeak", "en-us", s, {"rate": 160, "pitch": 50}) for s in narr_text]
     log("synthesizing %d words and %d narration lines with %d workers" % (len(jobs), len(narr_jobs), args.jobs))
@@ -444,7 +470,7 @@ def main():
             continue
         events[split].append(Event(pcm, cls, src, "%s:%s" % (job[0], job[1])))
     log("synthesis done (%d failed) in %.0f s" % (failed, time.time() - t0))
-    cev, noise, val_spk = corpus_events(args.corpus, rng, args.scale)
+    cev, noise, val_spk = corpus_events(args.corpus, rng, args.scale, args.seed)
     for s in ("train", "val"):
         events[s] += cev[s]
     # narration as events too (the coach's voice, in the clear): train and val
@@ -457,13 +483,21 @@ def main():
             "val_speakers": val_spk, "narration_lines": len(narr), "splits": {}}
     for split in ("train", "val", "unseen"):
         ev = events[split]
+        for i, e in enumerate(ev):
+            e.id = i
         order = rng.permutation(len(ev))
-        Xs, ys, srcs, ds, voices = [], [], [], [], []
+        Xs, ys, srcs, ds, voices, eids, streams, ks = [], [], [], [], [], [], [], []
         per = 24
+        # val and unseen keep every bed window, so false fires can be counted
+        # per hour over contiguous windows
+        bed_keep = 0.3 if split == "train" else 1.0
         for b in range(0, len(order), per):
             pcm, marks = build_stream([ev[i] for i in order[b:b + per]], noise, narr, rng)
-            X, lab = label_stream(fe, pcm, marks, rng)
+            X, lab = label_stream(fe, pcm, marks, rng, bed_keep)
             Xs.append(X)
+            eids += [l[5] for l in lab]
+            streams += [b // per] * len(lab)
+            ks += [l[0] for l in lab]
             ys += [l[1] for l in lab]
             srcs += [l[2] for l in lab]
             ds += [l[3] for l in lab]
@@ -471,7 +505,8 @@ def main():
         X = np.concatenate(Xs)
         y = np.array(ys, np.int8)
         np.savez(os.path.join(out, split + ".npz"), X=X, y=y, src=np.array(srcs, np.int8),
-                 d=np.array(ds, np.float32), voice=np.array(voices))
+                 d=np.array(ds, np.float32), voice=np.array(voices), event=np.array(eids, np.int32),
+                 stream=np.array(streams, np.int32), k=np.array(ks, np.int32))
         counts = {CLASSES[c]: int((y == c).sum()) for c in range(5)}
         by_src = {SOURCES[s]: int((np.array(srcs) == s).sum()) for s in range(len(SOURCES))}
         meta["splits"][split] = {"events": len(ev), "windows": int(y.size), "classes": counts, "sources": by_src}
