@@ -747,6 +747,8 @@ static int parse_tune(const char *s, hearing_tuning *t)
                 : !strcmp(rule, "confirm") ? t->confirm
                 : !strcmp(rule, "unsure")  ? t->unsure
                 : !strcmp(rule, "doubt")   ? t->doubt
+                : !strcmp(rule, "probe")   ? t->probe
+                : !strcmp(rule, "fire_talking") ? t->fire_talking
                                            : NULL;
     fc_command w = fc_command_from_name(word);
     if (v == NULL || (*word && w == FC_CMD_NONE))

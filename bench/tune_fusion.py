@@ -4,7 +4,8 @@
 usage:
   FLOORCOACH_TRACE=/tmp/trace.txt build/bench/asr_eval CORPUS --split dev \
       [--snr 10 --continuous] --dump /tmp/dump.tsv
-  bench/tune_fusion.py /tmp/dump.tsv /tmp/trace.txt [--grid] [--set RULE[.WORD]=P ...]
+  bench/tune_fusion.py /tmp/dump.tsv /tmp/trace.txt [--mode fused|asr|kws] [--grid]
+      [--set RULE[.WORD]=P ...] [--speakers KWS_DATA/meta.json --corpus CORPUS]
 
 The trace holds both detectors' raw output over the whole run (every
 keyword score and every decoder result); the dump says where each clip lies
@@ -34,13 +35,14 @@ PAD_BEFORE, PAD_AFTER = RATE // 2, RATE
 
 
 def defaults():
-    t = {r: {w: 2.0 for w in WORDS} for r in ("fire", "confirm", "unsure", "doubt")}
+    t = {r: {w: 2.0 for w in WORDS} for r in ("fire", "confirm", "unsure", "doubt", "probe")}
     for w in WORDS:
         t["fire"][w] = 0.9
-        t["confirm"][w] = 0.2
+        t["probe"][w] = 2.0
+        t["confirm"][w] = 0.4
     for w in ("stop", "pain"):
-        t["unsure"][w] = 0.5
-        t["doubt"][w] = 0.02
+        t["unsure"][w] = 0.8
+        t["doubt"][w] = 0.1
     return t
 
 
@@ -50,20 +52,26 @@ def load(dump_path, trace_path):
         f = line.rstrip("\n").split("\t")
         at, n = f[3][1:].split(":")
         clips.append((f[0], f[1], int(at), int(n)))
-    events = []
+    events, probes = [], {}
     for line in open(trace_path):
         f = line.split()
-        if f[0] == "k":
+        if f[0] == "p":
+            probes[(int(f[1]), f[2])] = f[3]
+        elif f[0] == "k":
             events.append((int(f[1]), 0, [float(x) for x in f[2:6]]))
         else:
             events.append((int(f[4]), 1, (f[1], int(f[2]), int(f[3]), int(f[4]))))
     events.sort(key=lambda e: (e[0], e[1]))
-    return clips, events
+    return clips, events, probes
 
 
-def replay(events, t):
-    """hearing.c's decision over the whole trace: [(time, word, unsure)]."""
+def replay(events, probes, t, mode="fused"):
+    """hearing.c's decision over the whole trace: [(time, word, unsure)].
+    mode asr: the decoder's results as they are; kws: the detector alone."""
     out, hist, pend = [], [], []
+    probed, denied = {w: False for w in WORDS}, {w: False for w in WORDS}
+    if mode == "asr":
+        return [(e[2][3], e[2][0], False) for e in events if e[1] == 1]
     last = {"word": None, "sure": False, "end": 0}
 
     def report(word, end, when, unsure):
@@ -95,16 +103,26 @@ def replay(events, t):
                 hist.pop(0)
             for i, w in enumerate(WORDS):
                 p = payload[i]
-                sure = p >= t["fire"][w]
-                if sure or p >= t["unsure"][w]:
-                    report(w, time - KWS_END_LAG, time, not sure)
-        else:
+                if p < t["probe"][w] and p < t["fire"][w] and p < t["unsure"][w]:
+                    probed[w] = denied[w] = False
+                    continue
+                if t["probe"][w] <= p < t["fire"][w] and not probed[w]:
+                    # Only the probes the traced run made are known: any
+                    # other counts as a no.
+                    said = probes.get((time, w)) if mode == "fused" else None
+                    probed[w] = True
+                    denied[w] = said != w
+                if p >= t["fire"][w] or (probed[w] and not denied[w]):
+                    report(w, time - KWS_END_LAG, time, False)
+                elif p >= t["unsure"][w]:
+                    report(w, time - KWS_END_LAG, time, True)
+        elif mode == "fused":
             pend.append(payload)
         pend = [a for a in pend if not judge(a, False, time)]
     return out
 
 
-def score(clips, decided):
+def score(clips, decided, speakers=None):
     decided.sort()
     stats = {w: [0, 0, 0, 0] for w in WORDS}  # n, hit, wrong, quiet
     dis = [0, 0, 0]
@@ -122,6 +140,9 @@ def score(clips, decided):
             got.append(decided[k])
             k += 1
         kind = cat.split("/")[0]
+        if speakers is not None and kind in ("commands", "distractors") and \
+                SPEAKER.get(file) not in speakers:
+            continue
         if kind == "commands":
             w = cat.split("/")[1]
             s = stats[w]
@@ -169,22 +190,37 @@ def apply(t, spec):
         t[rule][w] = float(val)
 
 
+SPEAKER = {}
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=("fused", "asr", "kws"), default="fused")
+    ap.add_argument("--speakers", help="meta.json of make_dataset.py: score only its "
+                    "val_speakers' word clips (dev speakers the head never trained on); "
+                    "needs --corpus")
+    ap.add_argument("--corpus")
     ap.add_argument("dump")
     ap.add_argument("trace")
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--grid", action="store_true")
     a = ap.parse_args()
-    clips, events = load(a.dump, a.trace)
+    clips, events, probes = load(a.dump, a.trace)
+    speakers = None
+    if a.speakers:
+        import json
+        speakers = set(json.load(open(a.speakers))["val_speakers"])
+        for line in open(a.corpus + "/MANIFEST.tsv"):
+            f = line.split("\t")
+            SPEAKER[f[0]] = f[3]
     base = defaults()
     for s in a.set:
         apply(base, s)
-    print("base:", summary(score(clips, replay(events, base))))
+    print("base:", summary(score(clips, replay(events, probes, base, a.mode), speakers)))
     if not a.grid:
         return
     for fire, unsure, confirm, doubt in itertools.product(
-            (0.8, 0.9, 0.95, 0.98), (0.5, 0.7, 0.8, 2.0), (0.1, 0.2, 0.4), (0.02, 0.1, 2.0)):
+            (0.8, 0.9, 0.95, 0.98), (0.3, 0.5, 0.7, 0.8, 2.0), (0.1, 0.2, 0.4), (0.02, 0.1, 2.0)):
         if unsure != 2.0 and unsure >= fire:
             continue
         t = defaults()
@@ -197,7 +233,8 @@ def main():
             t["unsure"][w] = unsure
             t["doubt"][w] = doubt
         print("fire %.2f unsure %.2f confirm %.2f doubt %.2f: %s" % (
-            fire, unsure, confirm, doubt, summary(score(clips, replay(events, t)))))
+            fire, unsure, confirm, doubt,
+            summary(score(clips, replay(events, probes, t, a.mode), speakers))))
         sys.stdout.flush()
 
 

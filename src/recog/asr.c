@@ -554,6 +554,22 @@ static int asr_decide(asr_t *a, const vad_segment *seg)
     return FC_OK;
 }
 
+int asr_decode_window(asr_t *asr, const int16_t *pcm, int n_frames, fc_command *word)
+{
+    int sf = 0, ef = -1;
+    double score = 0.0;
+    if (asr == NULL || pcm == NULL || n_frames <= 0 || word == NULL)
+        return FC_ERR_ARG;
+    *word = FC_CMD_NONE;
+    if (asr_decode(asr, "cmd", pcm, n_frames) < 0)
+        return FC_ERR_MODEL;
+    fc_command w = asr_best_command(asr, &sf, &ef, &score);
+    int dur = ef - sf + 1;
+    if (w != FC_CMD_NONE && dur >= asr->set.min_word_frames && dur <= asr->set.max_word_frames)
+        *word = w;
+    return FC_OK;
+}
+
 int asr_process(asr_t *asr, int64_t at, const int16_t *pcm, size_t n,
                 asr_heard *heard, int max)
 {

@@ -56,6 +56,15 @@ void asr_destroy(asr_t *asr);
 int asr_process(asr_t *asr, int64_t at, const int16_t *pcm, size_t n,
                 asr_heard *heard, int max);
 
+/* Owner thread. The decoder's word for n_frames whole frames of pcm taken
+ * as one utterance, whatever the voice detector made of them: the other
+ * detector's way to ask "is this a command?" about a stretch it points
+ * at (hearing.c). *word is the command the grammar explains it with, or
+ * FC_CMD_NONE (another word, or a command outside the length bounds).
+ * Leaves the stream's own segmentation untouched. Returns 0, FC_ERR_ARG or
+ * FC_ERR_MODEL. */
+int asr_decode_window(asr_t *asr, const int16_t *pcm, int n_frames, fc_command *word);
+
 /* Any thread. Reads a settings file (asr.conf syntax) without starting a
  * recogniser, so a broken one is reported by file and line: 0, FC_ERR_IO
  * or FC_ERR_FORMAT, with one line in err. */

@@ -98,7 +98,8 @@ static int conf_set_text(asr_settings *s, const char *key, const char *val)
 /* kws.RULE.WORD; 1 when key is none. */
 static int conf_set_kws(asr_settings *s, const char *key, double d)
 {
-    static const char *const rules[ASR_KWS_RULES] = { "fire", "confirm", "unsure", "doubt" };
+    static const char *const rules[ASR_KWS_RULES] = { "fire",  "confirm", "unsure",
+                                                        "doubt", "probe",   "fire_talking" };
     if (strncmp(key, "kws.", 4) != 0)
         return 1;
     for (int r = 0; r < ASR_KWS_RULES; r++) {

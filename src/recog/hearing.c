@@ -28,6 +28,10 @@
 #define KWS_WORD_LEN (FC_RATE / 2)           /* 500 ms */
 /* Reports of one word this close (by word end) are one utterance. */
 #define REFRACTORY FC_RATE                   /* 1 s */
+/* The stretch the decoder is asked about when the detector points at a
+ * word: its decision point and the 1.5 s before, which holds any command
+ * word with its lead-in (the head's firing span is 30-300 ms after it). */
+#define PROBE_SAMPLES (FC_RATE * 3 / 2)
 
 struct hearing {
     hearing_mode mode;
@@ -45,6 +49,15 @@ struct hearing {
     fc_command last_word;
     bool last_sure;
     int64_t last_end;
+    /* The latest audio, for the decoder's probes: probe_audio[i % size]
+     * is session sample i, for i in [probe_end - probe_have, probe_end). */
+    int16_t probe_audio[PROBE_SAMPLES];
+    int64_t probe_end, probe_have;
+    int16_t probe_buf[PROBE_SAMPLES];
+    /* Per word, while its probability stays at or above the probe line:
+     * asked already, and the decoder said no. */
+    bool probed[FC_CMD_COUNT], denied[FC_CMD_COUNT];
+    bool talking;               /* hearing_set_talking */
     /* Results of the current call. */
     asr_heard *out;
     int n_out, max_out;
@@ -57,14 +70,18 @@ hearing_config hearing_config_default(void)
     c.asr = asr_config_default();
     c.kws = kws_config_default();
     c.mode = HEARING_FUSED;
+    /* Chosen on the dev split, quiet and with noise continuous at 10 and
+     * 5 dB (bench/README.md, "Tuning the decision"). */
     for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++) {
         c.tuning.fire[w] = 0.9;
-        c.tuning.confirm[w] = 0.2;
+        c.tuning.probe[w] = 2.0; /* off: bench/README.md, "Probing the decoder" */
+        c.tuning.confirm[w] = 0.4;
+        c.tuning.fire_talking[w] = c.tuning.fire[w];
         c.tuning.unsure[w] = 2.0;
         c.tuning.doubt[w] = 2.0;
     }
-    c.tuning.unsure[FC_CMD_STOP] = c.tuning.unsure[FC_CMD_PAIN] = 0.5;
-    c.tuning.doubt[FC_CMD_STOP] = c.tuning.doubt[FC_CMD_PAIN] = 0.02;
+    c.tuning.unsure[FC_CMD_STOP] = c.tuning.unsure[FC_CMD_PAIN] = 0.8;
+    c.tuning.doubt[FC_CMD_STOP] = c.tuning.doubt[FC_CMD_PAIN] = 0.1;
     return c;
 }
 
@@ -72,7 +89,8 @@ hearing_config hearing_config_default(void)
  * replace the given ones. */
 static void take_file_tuning(hearing_tuning *t, const asr_settings *s)
 {
-    double *rule[ASR_KWS_RULES] = { t->fire, t->confirm, t->unsure, t->doubt };
+    double *rule[ASR_KWS_RULES] = { t->fire,  t->confirm, t->unsure,
+                                    t->doubt, t->probe,   t->fire_talking };
     for (int r = 0; r < ASR_KWS_RULES; r++)
         for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++)
             if (!isnan(s->kws[r][w]))
@@ -135,6 +153,11 @@ void hearing_destroy(hearing_t *h)
     free(h);
 }
 
+void hearing_set_talking(hearing_t *h, bool talking)
+{
+    h->talking = talking;
+}
+
 void hearing_reset(hearing_t *h)
 {
     if (h->asr != NULL)
@@ -145,6 +168,9 @@ void hearing_reset(hearing_t *h)
     h->n_hist = 0;
     h->n_pend = 0;
     h->last_word = FC_CMD_NONE;
+    h->probe_have = 0;
+    memset(h->probed, 0, sizeof h->probed);
+    memset(h->denied, 0, sizeof h->denied);
 }
 
 /* Reports r unless it repeats the last report: the same word, ending
@@ -167,19 +193,67 @@ static double prob(const kws_score *s, fc_command w)
     return s->p[w - FC_CMD_NEXT];
 }
 
-/* The detector alone: a score past a word's fire (or unsure) line. */
-static void judge_score(hearing_t *h, const kws_score *s)
+static void keep_audio(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h->probe_audio[(uint64_t)(at + (int64_t)i) % PROBE_SAMPLES] = pcm[i];
+    h->probe_end = at + (int64_t)n;
+    h->probe_have += (int64_t)n;
+    if (h->probe_have > PROBE_SAMPLES)
+        h->probe_have = PROBE_SAMPLES;
+}
+
+/* Asks the decoder what the audio up to decision point t says. Returns 0
+ * with *word (FC_CMD_NONE without a decoder), or FC_ERR_MODEL. */
+static int probe(hearing_t *h, int64_t t, fc_command *word)
+{
+    int64_t from = h->probe_end - h->probe_have, to = t < h->probe_end ? t : h->probe_end;
+    int64_t start = to - PROBE_SAMPLES > from ? to - PROBE_SAMPLES : from;
+    int frames = (int)((to - start) / FC_FRAME);
+    *word = FC_CMD_NONE;
+    if (h->asr == NULL || frames <= 0)
+        return FC_OK;
+    start = to - (int64_t)frames * FC_FRAME;
+    for (int64_t i = start; i < to; i++)
+        h->probe_buf[i - start] = h->probe_audio[(uint64_t)i % PROBE_SAMPLES];
+    return asr_decode_window(h->asr, h->probe_buf, frames, word);
+}
+
+/* The detector's score: past a word's fire line it is heard; past the
+ * probe line the decoder is asked once about the stretch, and its yes is
+ * enough; when it says no, a stop or pain past the unsure line pauses. */
+static int judge_score(hearing_t *h, const kws_score *s)
 {
     for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++) {
         double p = prob(s, (fc_command)w);
-        bool sure = p >= h->tune.fire[w];
-        if (!sure && p < h->tune.unsure[w])
-            continue;
+        const double fire = h->talking ? h->tune.fire_talking[w] : h->tune.fire[w];
+        const double line = h->tune.probe[w];
         asr_heard r = { .word = (fc_command)w, .end = s->t - KWS_END_LAG, .t = s->t,
-                        .score = p, .unsure = !sure };
+                        .score = p, .unsure = false };
         r.start = r.end - KWS_WORD_LEN;
-        report(h, &r);
+        if (p < fire && p < line && p < h->tune.unsure[w]) {
+            h->probed[w] = h->denied[w] = false;
+            continue;
+        }
+        if (p < fire && p >= line && !h->probed[w]) {
+            fc_command said;
+            int rc = probe(h, s->t, &said);
+            if (rc < 0)
+                return rc;
+            if (h->trace != NULL)
+                fprintf(h->trace, "p %lld %s %s\n", (long long)s->t,
+                        fc_command_name((fc_command)w), fc_command_name(said));
+            h->probed[w] = true;
+            h->denied[w] = said != (fc_command)w;
+        }
+        if (p >= fire || (h->probed[w] && !h->denied[w])) {
+            report(h, &r);
+        } else if (p >= h->tune.unsure[w]) {
+            r.unsure = true;
+            report(h, &r);
+        }
     }
+    return FC_OK;
 }
 
 /* The detector's strongest p(w) around a decoded word's end, and whether
@@ -243,16 +317,15 @@ static void settle(hearing_t *h, bool now)
 static int run_kws(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
 {
     kws_score s[SCORES_AT_ONCE];
-    int got = kws_push(h->kws, at, pcm, n, s, SCORES_AT_ONCE);
-    for (int i = 0; i < got; i++) {
+    int rc = FC_OK, got = kws_push(h->kws, at, pcm, n, s, SCORES_AT_ONCE);
+    for (int i = 0; i < got && rc == FC_OK; i++) {
         h->hist[h->n_hist++ % HISTORY] = s[i];
         if (h->trace != NULL)
             fprintf(h->trace, "k %lld %.4f %.4f %.4f %.4f\n", (long long)s[i].t, s[i].p[0],
                     s[i].p[1], s[i].p[2], s[i].p[3]);
-        if (h->mode == HEARING_FUSED || h->mode == HEARING_KWS)
-            judge_score(h, &s[i]);
+        rc = judge_score(h, &s[i]);
     }
-    return got < 0 ? got : FC_OK;
+    return got < 0 ? got : rc;
 }
 
 static int run_asr(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
@@ -274,6 +347,7 @@ static int run_asr(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
 static int run_piece(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
 {
     int rc = FC_OK;
+    keep_audio(h, at, pcm, n);
     if (h->kws != NULL && (rc = run_kws(h, at, pcm, n)) < 0)
         return rc;
     if (h->asr != NULL && (rc = run_asr(h, at, pcm, n)) < 0)
@@ -299,6 +373,7 @@ int hearing_process(hearing_t *h, int64_t at, const int16_t *pcm, size_t n, asr_
         if (h->kws != NULL)
             kws_reset(h->kws);
         h->n_hist = 0;
+        h->probe_have = 0;
     }
     h->next_sample = at + (int64_t)n;
     for (size_t off = 0; off < n && rc == FC_OK; off += PIECE) {

@@ -8,13 +8,21 @@
  *  - fire: p(w) >= fire[w] is heard at once, whatever the decoder says or
  *    has not yet said (the detector does not need the voice detector to
  *    find the word, and it decides 30-300 ms after the word's end);
+ *  - probe: when p(w) first reaches probe[w] (below fire), the decoder is
+ *    asked about the last 1.5 s as one utterance (asr_decode_window),
+ *    whatever its voice detector made of them; if it says w, w is heard,
+ *    so the pair hears words in noise that neither is sure of alone;
  *  - confirm: a word the decoder heard is believed when the detector's
  *    p(w) reached confirm[w] around the word's end, and dropped otherwise,
  *    so the decoder alone never acts on noise, echo or a look-alike;
  *  - unsure, for "stop" and "pain" only: when the evidence is real but below
- *    the line for acting (the detector's p(w) >= unsure[w], or the decoder
- *    heard w and the detector gave it at least doubt[w]), the word is
- *    reported with asr_heard.unsure, and the coach pauses;
+ *    the line for acting (the detector's p(w) >= unsure[w] and the probe
+ *    said no, or the decoder heard w and the detector gave it at least
+ *    doubt[w]), the word is reported with asr_heard.unsure, and the coach
+ *    pauses;
+ *  - context: while the coach's own voice is in what the detector hears
+ *    (hearing_set_talking), its line for acting alone is fire_talking[w]:
+ *    the residual echo of the narration is what fools it most;
  *  - one utterance gives one result: after a report, the same word from
  *    either detector within REFRACTORY is the same utterance.
  * HEARING_ASR and HEARING_KWS run one detector alone (for the bench: each
@@ -40,6 +48,8 @@ typedef struct {
     double confirm[FC_CMD_COUNT];
     double unsure[FC_CMD_COUNT];  /* stop and pain only; > 1 disables */
     double doubt[FC_CMD_COUNT];   /* stop and pain only; > 1 disables */
+    double probe[FC_CMD_COUNT];   /* > 1 disables */
+    double fire_talking[FC_CMD_COUNT]; /* fire, while the coach talks */
 } hearing_tuning;
 
 typedef struct {
@@ -69,6 +79,11 @@ void hearing_destroy(hearing_t *h);
  * afresh. */
 int hearing_process(hearing_t *h, int64_t at, const int16_t *pcm, size_t n, asr_heard *out,
                     int max);
+
+/* Owner thread. Whether the coach has been talking within the detector's
+ * context (the listener knows, from what was played); applies from the
+ * next call of hearing_process. */
+void hearing_set_talking(hearing_t *h, bool talking);
 
 /* Owner thread. Forgets the stream in both detectors. */
 void hearing_reset(hearing_t *h);

@@ -8,6 +8,7 @@
 #include "listener.h"
 
 #include "echo_gate.h"
+#include "energy.h"
 #include "fc_clock.h"
 #include "fc_error.h"
 #include "queue.h"
@@ -24,6 +25,11 @@
 #define AUDIO_SLOTS 400    /* 4 s of audio the recogniser may fall behind by (rounded up) */
 #define HEARD_PER_FRAME 8  /* words one frame can settle, at most */
 #define REF_HISTORY 32768  /* samples of played output kept: 2 s, a power of two */
+/* Output this loud (energy_db: 30 dB above digital silence, about -60
+ * dBFS) is the coach talking; for as long as the keyword detector's
+ * context (2 s) after it, its echo may be in what it judges. */
+#define TALK_DB 30.0
+#define TALK_HOLD (2 * FC_RATE)
 
 /* One frame of audio on its way to the recogniser. Each carries its own
  * session time, so audio dropped when the recogniser falls behind never
@@ -37,6 +43,7 @@ typedef struct {
 struct listener {
     hearing_t *hearing;
     echo_gate_t *gate; /* NULL: the microphone goes to the recogniser as it is */
+    int64_t talked;    /* the last frame the coach was heard talking in, -1: none */
     /* Engine side: played output by session sample, and the microphone
      * frame being filled. */
     int16_t ref_hist[REF_HISTORY];
@@ -67,8 +74,13 @@ struct listener {
 static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref)
 {
     asr_heard heard[HEARD_PER_FRAME];
-    if (l->gate != NULL)
+    if (l->gate != NULL) {
         echo_gate_frame(l->gate, at, mic, ref, mic);
+        /* Without an echo path the microphone never hears the coach. */
+        if (energy_db(energy_mean_square(ref, FC_FRAME, false)) > TALK_DB)
+            l->talked = at;
+        hearing_set_talking(l->hearing, l->talked >= 0 && at - l->talked < TALK_HOLD);
+    }
     int got = hearing_process(l->hearing, at, mic, FC_FRAME, heard, HEARD_PER_FRAME);
     if (got < 0)
         return got;
@@ -158,6 +170,7 @@ int listener_create(const hearing_config *cfg, const aec_config *aec, bool threa
         return fc_fail(err, rc, "out of memory starting the listener");
     l->threaded = threaded;
     l->ref_advance = ref_advance;
+    l->talked = -1;
     l->debug = getenv("FLOORCOACH_DEBUG") != NULL;
     if ((rc = start(l, cfg, aec, err)) < 0) {
         fc_fail_default(err, rc, "the listener could not start: %s", fc_strerror(rc));

@@ -4,7 +4,7 @@
  * asr.conf is `key = value` lines with `#` comments: the detector's
  * thresholds (vad_*, times in ms), the word length bounds, bias.WORD and
  * min_llr.WORD per command, the fused decision's kws.RULE.WORD thresholds
- * (RULE fire, confirm, unsure or doubt: hearing.h), verify, debug, the file names (dict, grammar,
+ * (RULE fire, confirm, unsure, doubt, probe or fire_talking: hearing.h), verify, debug, the file names (dict, grammar,
  * phone_lm, mllr; relative to the grammar directory) and ps.KEY = VALUE,
  * passed through to PocketSphinx as -KEY VALUE. The grammar directory's
  * file is read first, then the user's calibration over it, into one plain
@@ -21,7 +21,15 @@
 
 /* The fused decision's thresholds (hearing.h's hearing_tuning), as
  * kws.RULE.WORD keys; NAN where the files do not set them. */
-enum { ASR_KWS_FIRE, ASR_KWS_CONFIRM, ASR_KWS_UNSURE, ASR_KWS_DOUBT, ASR_KWS_RULES };
+enum {
+    ASR_KWS_FIRE,
+    ASR_KWS_CONFIRM,
+    ASR_KWS_UNSURE,
+    ASR_KWS_DOUBT,
+    ASR_KWS_PROBE,
+    ASR_KWS_FIRE_TALKING,
+    ASR_KWS_RULES
+};
 #define ASR_KWS_MAX 2.0 /* a threshold above 1 turns its rule off */
 
 #define ASR_CONF_MAX_PS_ARGS 32
