@@ -74,8 +74,10 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
         out->ev[out->n_ev++] = o;
     }
     fclose(fp);
-    unlink(wav);
-    unlink(log);
+    if (getenv("FC_TEST_KEEP") == NULL) { /* keep them to look at a failure */
+        unlink(wav);
+        unlink(log);
+    }
 }
 
 void support_release(rendered *r)

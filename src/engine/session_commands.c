@@ -4,20 +4,36 @@
 
 /* ---- commands ---- */
 
+/* Where in its exercise the session is: the repetition being held or
+ * counted, and the seconds into a hold (0 and 0 elsewhere). */
+static void step_context(const session_t *s, int64_t at, int *rep, int *seconds)
+{
+    const plan_item *it = ses_current(s);
+    int counting = s->mode == MODE_PLAN && s->started;
+    int holding = counting && it->kind == PLAN_HOLD;
+    *rep = holding || (counting && it->kind == PLAN_REPS) ? s->hold_rep : 0;
+    *seconds = holding ? (int)((at - s->t0) / s->cfg.sample_rate) : 0;
+}
+
 static void on_pain(session_t *s, int64_t at)
 {
     const plan_item *it = ses_current(s);
     int e = s->mode == MODE_PLAN || s->mode == MODE_INTERJECT ? it->exercise : s->cur_exercise;
-    int counting = s->mode == MODE_PLAN && s->started;
-    int holding = counting && it->kind == PLAN_HOLD;
+    int rep, seconds;
 
+    step_context(s, at, &rep, &seconds);
+    if (s->paused) {
+        /* Pain confirmed after a pause: it struck where the pause cut in. */
+        rep = s->pause_rep;
+        seconds = s->pause_seconds;
+    }
     s->paused = false;
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAIN, at);
     a->exercise = e;
-    a->n = holding || (counting && it->kind == PLAN_REPS) ? s->hold_rep : 0;
+    a->n = rep;
     a->of = s->hold_of;
-    a->seconds = holding ? (int)((at - s->t0) / s->cfg.sample_rate) : 0;
+    a->seconds = seconds;
     s->n_lines = 0;
     if (e >= 0) {
         const routine_exercise *ex = &s->routine->exercises[e];
@@ -150,6 +166,7 @@ static void on_pause(session_t *s, fc_command word, int64_t at)
     if (s->mode == MODE_PLAN && (it->kind == PLAN_SUMMARY || it->kind == PLAN_END))
         return; /* already closing */
     s->resume_pc = resume_point(s, it);
+    step_context(s, at, &s->pause_rep, &s->pause_seconds);
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAUSE, at);
     a->text = fc_command_name(word);

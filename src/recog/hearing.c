@@ -76,10 +76,11 @@ hearing_config hearing_config_default(void)
         c.tuning.fire[w] = 0.9;
         c.tuning.probe[w] = 2.0; /* off: bench/README.md, "Probing the decoder" */
         c.tuning.confirm[w] = 0.4;
-        c.tuning.fire_talking[w] = c.tuning.fire[w];
         c.tuning.unsure[w] = 2.0;
         c.tuning.doubt[w] = 2.0;
     }
+    for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++)
+        c.tuning.fire_talking[w] = c.tuning.fire[w];
     c.tuning.unsure[FC_CMD_STOP] = c.tuning.unsure[FC_CMD_PAIN] = 0.8;
     c.tuning.doubt[FC_CMD_STOP] = c.tuning.doubt[FC_CMD_PAIN] = 0.1;
     return c;

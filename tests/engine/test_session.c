@@ -604,6 +604,29 @@ static void test_pause_then_stop_and_unsure_others(void **state)
     assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
 }
 
+/* An unsure "pain" pauses; the same pain heard surely a moment later is
+ * reported where the pause cut in (the hold's repetition and second), not
+ * as pain in the pause itself. */
+static void test_pain_confirmed_during_pause(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    int64_t t = tr->now;
+    session_post_unsure(s, FC_CMD_PAIN, t);
+    run_until(s, tr, t + FC_RATE / 20);
+    assert_true(find(tr, SESSION_ACT_PAUSE, before) > before);
+    session_post_command(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 30);
+    int p = find(tr, SESSION_ACT_PAIN, before);
+    assert_true(p > before);
+    assert_int_equal(tr->a[p].exercise, 0);
+    assert_int_equal(tr->a[p].n, 1);
+    assert_int_equal(tr->a[p].seconds, 3);
+    assert_true(find_text(tr, "Come back slowly", p) > p);
+}
+
 int main(void)
 {
 #define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
@@ -631,6 +654,7 @@ int main(void)
         IN_HOLD(test_unsure_stop_pauses_and_next_resumes),
         IN_HOLD(test_pause_without_answer_ends_session),
         IN_HOLD(test_pause_then_stop_and_unsure_others),
+        IN_HOLD(test_pain_confirmed_during_pause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,7 @@ struct session {
     session_end_reason end_reason;
 
     bool paused;       /* the wait for a command follows a pause, not pain */
+    int pause_rep, pause_seconds; /* where the pause cut in (step_context) */
     struct { fc_command cmd; bool unsure; int64_t t; } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
