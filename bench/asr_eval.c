@@ -748,7 +748,6 @@ static int parse_tune(const char *s, hearing_tuning *t)
                 : !strcmp(rule, "unsure")  ? t->unsure
                 : !strcmp(rule, "doubt")   ? t->doubt
                 : !strcmp(rule, "probe")   ? t->probe
-                : !strcmp(rule, "fire_talking") ? t->fire_talking
                                            : NULL;
     fc_command w = fc_command_from_name(word);
     if (v == NULL || (*word && w == FC_CMD_NONE))

@@ -29,8 +29,9 @@ asr_settings asr_settings_default(void)
     s.verify = true;
     for (int i = 0; i < FC_CMD_COUNT; i++) {
         s.min_llr[i] = DEFAULT_MIN_LLR;
-        for (int r = 0; r < ASR_KWS_RULES; r++)
-            s.kws[r][i] = NAN;
+        for (int set = 0; set < ASR_KWS_SETS; set++)
+            for (int r = 0; r < ASR_KWS_RULES; r++)
+                s.kws[set][r][i] = NAN;
     }
     strcpy(s.dict, "commands.dict");
     strcpy(s.grammar, "commands.gram");
@@ -95,20 +96,25 @@ static int conf_set_text(asr_settings *s, const char *key, const char *val)
     return FC_OK;
 }
 
-/* kws.RULE.WORD; 1 when key is none. */
+/* kws.[talking.]RULE.WORD; 1 when key is none. */
 static int conf_set_kws(asr_settings *s, const char *key, double d)
 {
-    static const char *const rules[ASR_KWS_RULES] = { "fire",  "confirm", "unsure",
-                                                        "doubt", "probe",   "fire_talking" };
+    static const char *const rules[ASR_KWS_RULES] = { "fire", "confirm", "unsure", "doubt",
+                                                        "probe" };
+    static const char talking[] = "talking.";
     if (strncmp(key, "kws.", 4) != 0)
         return 1;
+    key += 4;
+    int set = strncmp(key, talking, sizeof talking - 1) == 0 ? ASR_KWS_TALKING : ASR_KWS_QUIET;
+    if (set == ASR_KWS_TALKING)
+        key += sizeof talking - 1;
     for (int r = 0; r < ASR_KWS_RULES; r++) {
         size_t len = strlen(rules[r]);
-        if (strncmp(key + 4, rules[r], len) == 0 && key[4 + len] == '.') {
-            fc_command w = fc_command_from_name(key + 5 + len);
+        if (strncmp(key, rules[r], len) == 0 && key[len] == '.') {
+            fc_command w = fc_command_from_name(key + 1 + len);
             if (w == FC_CMD_NONE || !(d >= 0.0 && d <= ASR_KWS_MAX))
                 return FC_ERR_FORMAT;
-            s->kws[r][w] = d;
+            s->kws[set][r][w] = d;
             return FC_OK;
         }
     }

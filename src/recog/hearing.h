@@ -20,9 +20,11 @@
  *    said no, or the decoder heard w and the detector gave it at least
  *    doubt[w]), the word is reported with asr_heard.unsure, and the coach
  *    pauses;
- *  - context: while the coach's own voice is in what the detector hears
- *    (hearing_set_talking), its line for acting alone is fire_talking[w]:
- *    the residual echo of the narration is what fools it most;
+ *  - context: while the coach's own voice may be in the microphone
+ *    (hearing_set_talking), a second set of thresholds applies: its
+ *    residual echo, mixed with household noise, is heard as "stop" or
+ *    "pain" by the decoder with weak support from the detector, so then the
+ *    decoder needs more support and weak evidence gives no pause;
  *  - one utterance gives one result: after a report, the same word from
  *    either detector within REFRACTORY is the same utterance.
  * HEARING_ASR and HEARING_KWS run one detector alone (for the bench: each
@@ -49,14 +51,14 @@ typedef struct {
     double unsure[FC_CMD_COUNT];  /* stop and pain only; > 1 disables */
     double doubt[FC_CMD_COUNT];   /* stop and pain only; > 1 disables */
     double probe[FC_CMD_COUNT];   /* > 1 disables */
-    double fire_talking[FC_CMD_COUNT]; /* fire, while the coach talks */
 } hearing_tuning;
 
 typedef struct {
     asr_config asr;
     kws_config kws;
     hearing_mode mode;
-    hearing_tuning tuning;
+    hearing_tuning tuning;   /* while the coach is quiet */
+    hearing_tuning talking;  /* while it talks */
 } hearing_config;
 
 typedef struct hearing hearing_t;

@@ -25,32 +25,36 @@ static room_config echo_room(const char *spec, bool reverb)
     return room;
 }
 
-static int count_heard(const rendered *r)
+static int count_events(const rendered *r, const char *name)
 {
     int n = 0;
-    for (int i = ev_find(r, "heard", 0); i >= 0; i = ev_find(r, "heard", i + 1)) {
-        fprintf(stderr, "  self-trigger: '%s' at %.3f\n", ev_str(r->ev[i], "word"), ev_t(r->ev[i]));
+    for (int i = ev_find(r, name, 0); i >= 0; i = ev_find(r, name, i + 1)) {
+        fprintf(stderr, "  self-trigger: %s '%s' at %.3f\n", name, ev_str(r->ev[i], "word"),
+                ev_t(r->ev[i]));
         n++;
     }
     return n;
 }
 
-/* The whole routine, its own voice echoed back as loud as itself, and
- * louder, with and without reflections: no command may be heard. */
+/* The whole routine, its own voice echoed back louder than itself, late
+ * and with reflections: no command may be heard, and no pause taken. (Both
+ * detectors listen to every sample of the 34 minutes, so one room here;
+ * bench/self_trigger.sh runs the issue's rooms with and without household
+ * noise.) */
 static void test_no_self_trigger(void **state)
 {
     (void)state;
     const struct {
         const char *echo;
         bool reverb;
-    } rooms[] = {{"0@20", false}, {"6@35", false}, {"0@20", true}, {"6@35", true}};
+    } rooms[] = {{"6@35", true}};
     for (size_t k = 0; k < sizeof rooms / sizeof rooms[0]; k++) {
         room_config room = echo_room(rooms[k].echo, rooms[k].reverb);
         rendered r;
         support_run(SELF_TRIGGER_ROUTINE, "default", NULL, &room, &r);
         fprintf(stderr, "  echo %s%s: %zu events\n", rooms[k].echo, rooms[k].reverb ? " reverb" : "",
                 r.n_ev);
-        assert_int_equal(count_heard(&r), 0);
+        assert_int_equal(count_events(&r, "heard") + count_events(&r, "unsure"), 0);
         assert_string_equal(ev_str(r.ev[r.n_ev - 1], "reason"), "completed");
         support_release(&r);
     }

@@ -15,7 +15,8 @@ else
   bad "cmake --install failed: $(tail -n 3 "$T/install.log")"
 fi
 FC="$T/prefix/bin/floorcoach"
-for d in scripts/fai.yaml voices/calm.yaml grammars/asr.conf grammars/commands.gram; do
+for d in scripts/fai.yaml voices/calm.yaml grammars/asr.conf grammars/commands.gram \
+         grammars/kws/kws-frontend.bin grammars/kws/head.bin; do
   if [ -f "$T/prefix/share/floorcoach/$d" ]; then ok "installed $d"; else bad "missing $d"; fi
 done
 cd "$T"
@@ -32,8 +33,13 @@ else
 fi
 "$FC" say stop --voice calm --out "$T/stop.wav"
 if "$FC" listen --mic "$T/stop.wav" >"$T/h.jsonl" 2>"$T/err"; then
-  ok "the installed program loads its grammars"
+  ok "the installed program loads its grammars and keyword models"
 else
   bad "installed listen: $(cat "$T/err")"
+fi
+if ls "$T/prefix/share/floorcoach/grammars/kws/"*.onnx >/dev/null 2>&1; then
+  bad "the ONNX originals were installed (only the converted file is used)"
+else
+  ok "only the converted keyword front end is installed"
 fi
 finish

@@ -6,6 +6,7 @@
 #include "fc_error.h"
 #include "internal/asr_conf.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +129,30 @@ static void test_bias_and_times_out_of_range(void **state)
     assert_int_equal(asr_conf_check(f->path, NULL), FC_ERR_FORMAT);
 }
 
+/* The fused decision's thresholds: per word, for the quiet and the talking
+ * set, between 0 and ASR_KWS_MAX; anything else names its line. */
+static void test_kws_thresholds(void **state)
+{
+    conf_file *f = *state;
+    write_conf(f, "kws.fire.stop = 0.95\nkws.talking.confirm.pain = 0.7\nkws.probe.next = 2\n");
+    asr_settings s = asr_settings_default();
+    assert_int_equal(asr_conf_read(&s, f->path, NULL), FC_OK);
+    assert_true(s.kws[ASR_KWS_QUIET][ASR_KWS_FIRE][FC_CMD_STOP] == 0.95);
+    assert_true(s.kws[ASR_KWS_TALKING][ASR_KWS_CONFIRM][FC_CMD_PAIN] == 0.7);
+    assert_true(s.kws[ASR_KWS_QUIET][ASR_KWS_PROBE][FC_CMD_NEXT] == 2.0);
+    assert_true(isnan(s.kws[ASR_KWS_QUIET][ASR_KWS_CONFIRM][FC_CMD_PAIN])); /* unset */
+    assert_true(isnan(s.kws[ASR_KWS_TALKING][ASR_KWS_FIRE][FC_CMD_STOP]));
+    static const char *const bad[] = { "kws.fire.neck = 0.5\n", "kws.fire.stop = 2.5\n",
+                                       "kws.fire.stop = -0.1\n", "kws.loud.stop = 0.5\n",
+                                       "kws.talking.fire = 0.5\n", "kws.talking.stop = 0.5\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fc_error err = {0};
+        write_conf(f, bad[i]);
+        assert_int_equal(asr_conf_check(f->path, &err), FC_ERR_FORMAT);
+        assert_non_null(strstr(err.detail, ":1:"));
+    }
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -143,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_good_file, make_path, remove_file),
         cmocka_unit_test(test_shipped_file_is_valid),
+        cmocka_unit_test_setup_teardown(test_kws_thresholds, make_path, remove_file),
         cmocka_unit_test_setup_teardown(test_unknown_key_names_file_and_line, make_path,
                                         remove_file),
         cmocka_unit_test_setup_teardown(test_bias_and_times_out_of_range, make_path,

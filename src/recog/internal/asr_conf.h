@@ -4,7 +4,8 @@
  * asr.conf is `key = value` lines with `#` comments: the detector's
  * thresholds (vad_*, times in ms), the word length bounds, bias.WORD and
  * min_llr.WORD per command, the fused decision's kws.RULE.WORD thresholds
- * (RULE fire, confirm, unsure, doubt, probe or fire_talking: hearing.h), verify, debug, the file names (dict, grammar,
+ * (RULE fire, confirm, unsure, doubt or probe: hearing.h; and
+ * kws.talking.RULE.WORD for while the coach talks), verify, debug, the file names (dict, grammar,
  * phone_lm, mllr; relative to the grammar directory) and ps.KEY = VALUE,
  * passed through to PocketSphinx as -KEY VALUE. The grammar directory's
  * file is read first, then the user's calibration over it, into one plain
@@ -27,9 +28,11 @@ enum {
     ASR_KWS_UNSURE,
     ASR_KWS_DOUBT,
     ASR_KWS_PROBE,
-    ASR_KWS_FIRE_TALKING,
     ASR_KWS_RULES
 };
+/* Two sets: kws.RULE.WORD while the coach is quiet, kws.talking.RULE.WORD
+ * while its voice may be in the microphone. */
+enum { ASR_KWS_QUIET, ASR_KWS_TALKING, ASR_KWS_SETS };
 #define ASR_KWS_MAX 2.0 /* a threshold above 1 turns its rule off */
 
 #define ASR_CONF_MAX_PS_ARGS 32
@@ -44,7 +47,7 @@ typedef struct {
     bool debug;                           /* explain every segment on stderr */
     double min_llr[FC_CMD_COUNT];         /* per-word verification threshold */
     double bias[FC_CMD_COUNT];            /* nats added to each command's grammar weight */
-    double kws[ASR_KWS_RULES][FC_CMD_COUNT]; /* kws.fire.stop = 0.9, ...; NAN: unset */
+    double kws[ASR_KWS_SETS][ASR_KWS_RULES][FC_CMD_COUNT]; /* kws.fire.stop = 0.9, ...; NAN: unset */
     char dict[ASR_CONF_FILE_MAX], grammar[ASR_CONF_FILE_MAX];
     char phone_lm[ASR_CONF_FILE_MAX], mllr[ASR_CONF_FILE_MAX]; /* "": the default / none */
     char ps_key[ASR_CONF_MAX_PS_ARGS][ASR_CONF_PS_KEY_MAX]; /* "-KEY" */
