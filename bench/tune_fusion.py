@@ -179,14 +179,10 @@ def summary(res):
 
 
 def apply(t, spec):
-    rule, _, rest = spec.partition(".")
-    if "=" in rule:
-        rule, val = rule.split("=")
-        words = WORDS
-    else:
-        word, val = rest.split("=")
-        words = [word]
-    for w in words:
+    """RULE[.WORD]=P, as asr_eval's --tune."""
+    key, val = spec.split("=")
+    rule, _, word = key.partition(".")
+    for w in ([word] if word else WORDS):
         t[rule][w] = float(val)
 
 
