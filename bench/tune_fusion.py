@@ -140,6 +140,9 @@ def score(clips, decided, speakers=None):
             got.append(decided[k])
             k += 1
         kind = cat.split("/")[0]
+        if kind == "synth":  # asr_eval --synth: a command word, or a distractor
+            kind = "commands" if cat.split("/")[1] in WORDS else "distractors"
+            cat = "commands/" + cat.split("/")[1]
         if speakers is not None and kind in ("commands", "distractors") and \
                 SPEAKER.get(file) not in speakers:
             continue
