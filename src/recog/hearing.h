@@ -11,13 +11,14 @@
  *  - probe: when p(w) first reaches probe[w] (below fire), the decoder is
  *    asked about the last 1.5 s as one utterance (asr_decode_window),
  *    whatever its voice detector made of them; if it says w, w is heard,
- *    so the pair hears words in noise that neither is sure of alone;
+ *    so the pair hears words in noise that neither is sure of alone (off
+ *    as shipped: the decode costs too much reaction time, bench/README.md);
  *  - confirm: a word the decoder heard is believed when the detector's
  *    p(w) reached confirm[w] around the word's end, and dropped otherwise,
  *    so the decoder alone never acts on noise, echo or a look-alike;
  *  - unsure, for "stop" and "pain" only: when the evidence is real but below
- *    the line for acting (the detector's p(w) >= unsure[w] and the probe
- *    said no, or the decoder heard w and the detector gave it at least
+ *    the line for acting (the detector's p(w) >= unsure[w] and no probe
+ *    said yes, or the decoder heard w and the detector gave it at least
  *    doubt[w]), the word is reported with asr_heard.unsure, and the coach
  *    pauses;
  *  - context: while the coach's own voice may be in the microphone
