@@ -1,5 +1,7 @@
 #include "internal/kws_file.h"
 
+#include "datapath.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,4 +63,13 @@ int kws_file_load(const char *path, const char *what, const char *hint, void **d
 out:
     fclose(f);
     return rc;
+}
+
+const char *kws_file_path(const char *path, const char *subdir, const char *file, char *buf,
+                          size_t cap)
+{
+    if (path != NULL)
+        return path;
+    snprintf(buf, cap, "%s/%s/%s", datapath_dir(), subdir, file);
+    return buf;
 }

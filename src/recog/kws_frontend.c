@@ -162,14 +162,7 @@ int kws_frontend_create(const char *path, kws_frontend **out, fc_error *err)
 {
     char found[PATH_MAX];
     *out = NULL;
-    if (path == NULL) {
-        /* Not datapath_find: a file of that name in the working directory
-         * must not stand in for the installed one. A missing file is
-         * reported by kws_file_load, with this path. */
-        snprintf(found, sizeof found, "%s/%s/%s", datapath_dir(), KWS_FRONTEND_SUBDIR,
-                 KWS_FRONTEND_FILE);
-        path = found;
-    }
+    path = kws_file_path(path, KWS_FRONTEND_SUBDIR, KWS_FRONTEND_FILE, found, sizeof found);
     kws_frontend *fe = calloc(1, sizeof *fe);
     if (fe == NULL)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory");

@@ -130,13 +130,7 @@ int kws_head_create(const char *path, kws_head **out, fc_error *err)
     if (out == NULL)
         return fc_fail(err, FC_ERR_ARG, "kws_head_create: no output handle");
     *out = NULL;
-    if (path == NULL) {
-        /* Not datapath_find: a file of that name in the working directory
-         * must not stand in for the installed one. */
-        snprintf(found, sizeof found, "%s/%s/%s", datapath_dir(), KWS_HEAD_SUBDIR,
-                 KWS_HEAD_FILE);
-        path = found;
-    }
+    path = kws_file_path(path, KWS_HEAD_SUBDIR, KWS_HEAD_FILE, found, sizeof found);
     kws_head *h = calloc(1, sizeof *h);
     if (h == NULL)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory");

@@ -38,4 +38,11 @@ bool kws_read_floats(kws_reader *r, size_t n, const float **out, const char **wh
 int kws_file_load(const char *path, const char *what, const char *hint, void **data,
                   size_t *len, fc_error *err);
 
+/* path, or when NULL the installed file subdir/file under the data
+ * directory, written into buf (cap bytes). Not datapath_find: a file of
+ * that name in the working directory must not stand in for the installed
+ * one; a missing file is then reported by kws_file_load with this path. */
+const char *kws_file_path(const char *path, const char *subdir, const char *file, char *buf,
+                          size_t cap);
+
 #endif
