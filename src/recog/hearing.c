@@ -58,6 +58,7 @@ struct hearing {
      * asked already, and the decoder said no. */
     bool probed[FC_CMD_COUNT], denied[FC_CMD_COUNT];
     bool talking;               /* hearing_set_talking */
+    bool probing;               /* some probe line is on: keep the audio for it */
     /* Results of the current call. */
     asr_heard *out;
     int n_out, max_out;
@@ -131,6 +132,9 @@ int hearing_create(const hearing_config *cfg, hearing_t **out, fc_error *err)
         goto fail;
     for (int set = 0; set < ASR_KWS_SETS && h->asr != NULL; set++)
         take_file_tuning(&h->set[set], asr_settings_of(h->asr)->kws[set]);
+    for (int set = 0; set < ASR_KWS_SETS; set++)
+        for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++)
+            h->probing |= h->set[set].probe[w] <= 1.0;
     kws_config kcfg = cfg->kws;
     char dir[4096];
     if (kcfg.dir == NULL && cfg->asr.grammar_dir != NULL) {
@@ -360,7 +364,8 @@ static int run_asr(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
 static int run_piece(hearing_t *h, int64_t at, const int16_t *pcm, size_t n)
 {
     int rc = FC_OK;
-    keep_audio(h, at, pcm, n);
+    if (h->probing)
+        keep_audio(h, at, pcm, n);
     if (h->kws != NULL && (rc = run_kws(h, at, pcm, n)) < 0)
         return rc;
     if (h->asr != NULL && (rc = run_asr(h, at, pcm, n)) < 0)
