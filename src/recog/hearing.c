@@ -83,12 +83,18 @@ hearing_config hearing_config_default(void)
     c.tuning.unsure[FC_CMD_STOP] = c.tuning.unsure[FC_CMD_PAIN] = 0.8;
     c.tuning.doubt[FC_CMD_STOP] = c.tuning.doubt[FC_CMD_PAIN] = 0.1;
     /* Chosen on the whole routine with its echo at 0 dB and each dev
-     * noise recording (bench/README.md, "While the coach talks"). */
+     * noise recording (bench/README.md, "While the coach talks"): the
+     * decoder hears "stop" and "pain" in the residual echo plus noise with
+     * the detector below 0.4, so while the coach talks that is no evidence;
+     * a decoded word needs 0.8 to act on, and one the detector gave
+     * 0.4-0.8 (a user talking over the coach, heard less clearly) pauses:
+     * never ignored. The detector alone never took the echo for a command,
+     * so its own lines stay. */
     c.talking = c.tuning;
-    for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++) {
+    for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++)
         c.talking.confirm[w] = 0.8;
-        c.talking.unsure[w] = c.talking.doubt[w] = 2.0;
-    }
+    c.talking.doubt[FC_CMD_STOP] = c.tuning.confirm[FC_CMD_STOP];
+    c.talking.doubt[FC_CMD_PAIN] = c.tuning.confirm[FC_CMD_PAIN];
     return c;
 }
 

@@ -25,7 +25,8 @@
  *    (hearing_set_talking), a second set of thresholds applies: its
  *    residual echo, mixed with household noise, is heard as "stop" or
  *    "pain" by the decoder with weak support from the detector, so then the
- *    decoder needs more support and weak evidence gives no pause;
+ *    decoder needs more support to act, the weakest support gives no
+ *    pause, and what lies between still pauses;
  *  - one utterance gives one result: after a report, the same word from
  *    either detector within REFRACTORY is the same utterance.
  * HEARING_ASR and HEARING_KWS run one detector alone (for the bench: each

@@ -6,6 +6,7 @@
  *  - The coach's own narration with household-like noise running under it
  *    never makes a command; look-alike words in several voices must not
  *    either (not met yet: run apart, expected to fail).
+ *  - A stop heard less clearly while the coach talks pauses, not ignored.
  *  - A missing keyword model stops the recogniser with an error that names
  *    the file and the command that installs it. */
 #include "fc_clock.h"
@@ -243,6 +244,46 @@ static void test_lookalikes_in_noise(void **state)
     assert_int_equal(sure, 0);
 }
 
+/* A test voice saying "stop" (support.c's second: the detector is least
+ * sure of it, about 0.55-0.7): the decoder hears it and the detector's
+ * support is enough to act on while the coach is quiet. While it talks
+ * (its echo may be what the decoder heard) that is not enough to act on,
+ * but a stop is never ignored: it pauses. */
+#define UNSURE_STOP_VOICE 1
+static void test_stop_over_the_coach_pauses(void **state)
+{
+    (void)state;
+    size_t len;
+    int16_t *clip = support_synth_candidate("stop", UNSURE_STOP_VOICE, &len);
+    assert_non_null(clip);
+    size_t total = LEAD + len + TAIL;
+    int16_t *x = malloc(total * sizeof *x);
+    assert_non_null(x);
+    hiss(x, total, 30.0);
+    for (size_t i = 0; i < len; i++)
+        x[LEAD + i] = (int16_t)(x[LEAD + i] + clip[i]);
+    hearing_t *h = open_hearing();
+    asr_heard got[MAX_HEARD];
+    for (int talking = 0; talking <= 1; talking++) {
+        hearing_reset(h);
+        hearing_set_talking(h, talking);
+        int k = hear(h, x, total, got, MAX_HEARD);
+        for (int i = 0; i < k; i++)
+            fprintf(stderr, "  talking %d: %s '%s' at %.2f s (p %.2f)\n", talking,
+                    got[i].unsure ? "pause for" : "heard", fc_command_name(got[i].word),
+                    got[i].t / (double)FC_RATE, got[i].score);
+        assert_int_equal(k, 1);
+        assert_int_equal(got[0].word, FC_CMD_STOP);
+        if (got[0].score < 0.4 || got[0].score >= 0.8)
+            fail_msg("the detector gave this stop %.2f: choose a voice it is unsure of",
+                     got[0].score);
+        assert_int_equal(got[0].unsure, talking);
+    }
+    hearing_destroy(h);
+    free(x);
+    free(clip);
+}
+
 static void test_missing_model(void **state)
 {
     (void)state;
@@ -271,6 +312,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unseen_voices_heard),
         cmocka_unit_test(test_narration_in_noise),
         cmocka_unit_test(test_lookalikes_in_noise),
+        cmocka_unit_test(test_stop_over_the_coach_pauses),
         cmocka_unit_test(test_missing_model),
     };
     if (argc > 1)
