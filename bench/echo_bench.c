@@ -10,8 +10,9 @@
  *  - ERLE after convergence: echo return loss enhancement of the canceller
  *    (and of canceller plus residual suppression) on the routine's output;
  *  - barge-in: a user's "stop" or "pain" (eSpeak NG voices unlike the
- *    coach's) spoken over narration or counting at echo 0 dB: detection
- *    rate and reaction (end of word to the coach's reply) median and max;
+ *    coach's) spoken over narration or counting at echo 0 dB: how often
+ *    the coach goes quiet on it (the word heard, or paused on), and the
+ *    reaction (end of word to the coach's reply) median and max;
  *  - cost: CPU seconds per audio second of the listening pipeline.
  * Figures, not pass/fail. */
 #include "aec.h"
@@ -24,6 +25,7 @@
 #include "voice.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <math.h>
 #include <sndfile.h>
@@ -72,12 +74,17 @@ static const char *name(json_t *o) { return json_string_value(json_object_get(o,
 static double num(json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
 static routine_t *routine;
+/* A barge-in trial ends this long after the word (the reply comes within
+ * a second): a miss costs seconds, not the rest of the routine. */
+#define TRIAL_AFTER_S 4.0
 static voice_profile coach_voice;
 static char wav[64], log_path[64];
 static const char *grammar_dir; /* NULL: the data folder's grammars/ */
 
-/* Runs the routine; returns 0 and fills *ev, or -1. */
-static int run(const char *mic, const room_config *room, events *ev, double *cpu)
+/* Runs the routine (to its end, or to limit_s seconds when > 0); returns
+ * 0 and fills *ev, or -1. */
+static int run(const char *mic, const room_config *room, double limit_s, events *ev,
+               double *cpu)
 {
     fc_error err = {0};
     coach_config cfg = coach_config_default();
@@ -87,6 +94,7 @@ static int run(const char *mic, const room_config *room, events *ev, double *cpu
     if (mic)
         cfg.audio.in = audio_file(mic);
     cfg.room = room;
+    cfg.limit_s = limit_s;
     cfg.events_path = log_path;
     static char grammars[PATH_MAX];
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
@@ -221,7 +229,7 @@ int main(int argc, char **argv)
     /* The baseline: the routine without listening, for the pipeline's cost. */
     events ev;
     double cpu_base, cpu;
-    if (run(NULL, NULL, &ev, &cpu_base) < 0)
+    if (run(NULL, NULL, 0, &ev, &cpu_base) < 0)
         return 2;
     double length = session_length(&ev), narration = narration_length(&ev);
     events_free(&ev);
@@ -241,7 +249,7 @@ int main(int argc, char **argv)
                          withnoise ? " noise" : "");
                 if (withnoise && room_parse_noise(noise, &room) < 0)
                     return 2;
-                if (run(NULL, &room, &ev, &cpu) < 0)
+                if (run(NULL, &room, 0, &ev, &cpu) < 0)
                     return 2;
                 int heard = count_heard(&ev);
                 double l = session_length(&ev);
@@ -256,11 +264,11 @@ int main(int argc, char **argv)
             }
 
     /* Barge-in: over narration and over counting, at echo 0 dB. */
-    if (run(NULL, NULL, &ev, NULL) < 0)
+    if (run(NULL, NULL, 0, &ev, NULL) < 0)
         return 2;
     const char *voices[] = {"en-us+m3", "en-us+f2", "en-us+f4", "en-gb-x-rp", "en+f3"};
     const char *words[] = {"stop", "pain"};
-    int detected = 0, over_count = 0, done = 0;
+    int detected = 0, paused = 0, over_count = 0, done = 0;
     double *reaction = calloc((size_t)trials, sizeof *reaction);
     srand(12345);
     char mic[64];
@@ -301,17 +309,21 @@ int main(int argc, char **argv)
             return 2;
         }
         events tr;
-        if (run(mic, &room, &tr, NULL) < 0)
+        if (run(mic, &room, end + TRIAL_AFTER_S, &tr, NULL) < 0)
             return 2;
         done++;
         over_count += on_count;
+        /* The first command after the word began: the word itself (heard,
+         * or paused on: the coach goes quiet either way), or not. */
         for (size_t i = 0; i < tr.n; i++) {
-            if (strcmp(name(tr.ev[i]), "heard"))
+            bool unsure = !strcmp(name(tr.ev[i]), "unsure");
+            if (strcmp(name(tr.ev[i]), "heard") && !unsure)
                 continue;
             if (num(tr.ev[i], "t") < end - 1.5)
                 continue; /* a self-trigger before the word, counted above */
             const char *w = json_string_value(json_object_get(tr.ev[i], "word"));
             if (!strcmp(w, word)) {
+                paused += unsure;
                 for (size_t j = i; j < tr.n; j++)
                     if (!strcmp(name(tr.ev[j]), "say")) {
                         reaction[detected++] = num(tr.ev[j], "t") - end;
@@ -325,8 +337,10 @@ int main(int argc, char **argv)
     events_free(&ev);
     unlink(mic);
     qsort(reaction, (size_t)detected, sizeof *reaction, cmp_double);
-    printf("\nbarge-in at echo %s: %d/%d detected (%.1f%%; %d over counting, %d over narration)\n",
-           barge_echo, detected, done, 100.0 * detected / (done ? done : 1), over_count, done - over_count);
+    printf("\nbarge-in at echo %s: %d/%d quiet (%.1f%%: %d heard, %d paused on; "
+           "%d over counting, %d over narration)\n",
+           barge_echo, detected, done, 100.0 * detected / (done ? done : 1), detected - paused,
+           paused, over_count, done - over_count);
     if (detected)
         printf("reaction, end of word to reply: median %.0f ms, max %.0f ms\n",
                1000 * reaction[detected / 2], 1000 * reaction[detected - 1]);

@@ -174,7 +174,8 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
         session_progress p = session_get_progress(r->session);
         status_update(r->status, &p, clock->now, FC_RATE);
     }
-    if (r->cfg->interrupted && *r->cfg->interrupted && !r->ended)
+    bool over = r->cfg->limit_s > 0 && clock->now >= (int64_t)(r->cfg->limit_s * FC_RATE);
+    if (((r->cfg->interrupted && *r->cfg->interrupted) || over) && !r->ended)
         session_post_interrupt(r->session, clock->now);
     fc_command cmd;
     while (r->keys && keys_poll(r->keys, &cmd) == 1)

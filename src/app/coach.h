@@ -27,6 +27,7 @@ typedef struct {
     const char *grammar_dir;    /* recogniser data; NULL: do not listen */
     const char *calibration;    /* the user's calibration file (asr_config.user_conf); NULL: none */
     volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
+    double limit_s;             /* > 0: end as interrupted at this session time (benches) */
 } coach_config;
 
 /* Any thread. */
