@@ -1,0 +1,276 @@
+/* yamlcheck: see internal/yamlcheck.h. */
+#include "internal/yamlcheck.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One problem's message, before its file:line:col. */
+#define PROBLEM_MAX 512
+
+void *yc_pool_keep(yc_pool *p, void *ptr)
+{
+    if (!ptr)
+        return NULL;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        void **grown = realloc(p->ptrs, cap * sizeof *grown);
+        if (!grown) {
+            free(ptr);
+            return NULL;
+        }
+        p->ptrs = grown;
+        p->cap = cap;
+    }
+    p->ptrs[p->n++] = ptr;
+    return ptr;
+}
+
+void yc_pool_free(yc_pool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->ptrs[i]);
+    free(p->ptrs);
+    p->ptrs = NULL;
+    p->n = p->cap = 0;
+}
+
+void yc_report_add(routine_report *report, const char *fmt, ...)
+{
+    if (!report)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = NULL;
+    if (vasprintf(&line, fmt, ap) < 0)
+        line = NULL;
+    va_end(ap);
+    if (!line)
+        return;
+    char **grown = realloc(report->lines, (report->n + 1) * sizeof *grown);
+    if (!grown) {
+        free(line);
+        return;
+    }
+    report->lines = grown;
+    report->lines[report->n++] = line;
+}
+
+
+void yc_problem(yc_loader *ld, const yaml_node_t *node, const char *fmt, ...)
+{
+    char msg[PROBLEM_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    yc_report_add(ld->report, "%s:%zu:%zu: %s", ld->path,
+               node ? node->start_mark.line + 1 : 1,
+               node ? node->start_mark.column + 1 : 1, msg);
+    ld->errors++;
+}
+
+yaml_node_t *yc_node(yc_loader *ld, int index)
+{
+    return yaml_document_get_node(ld->doc, index);
+}
+
+const char *yc_scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+size_t yc_seq_len(const yaml_node_t *n)
+{
+    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+yaml_node_t *yc_seq_item(yc_loader *ld, const yaml_node_t *n, size_t i)
+{
+    return yc_node(ld, n->data.sequence.items.start[i]);
+}
+
+char *yc_keep_str(yc_loader *ld, const char *s)
+{
+    char *copy = yc_pool_keep(ld->mem, strdup(s));
+    if (!copy)
+        ld->oom = 1;
+    return copy;
+}
+
+void *yc_keep_array(yc_loader *ld, size_t n, size_t size)
+{
+    void *a = yc_pool_keep(ld->mem, calloc(n ? n : 1, size));
+    if (!a)
+        ld->oom = 1;
+    return a;
+}
+
+static int is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+/* A text yc_field must be a non-empty scalar: narration that is silently empty
+ * would leave the user on the floor wondering what to do. */
+const char *yc_text(yc_loader *ld, yaml_node_t *n, const char *key)
+{
+    const char *s = yc_scalar(n);
+    if (!s) {
+        yc_problem(ld, n, "'%s' must be text", key);
+        return NULL;
+    }
+    if (is_blank(s)) {
+        yc_problem(ld, n, "'%s' is empty", key);
+        return NULL;
+    }
+    return yc_keep_str(ld, s);
+}
+
+int yc_int(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi, int *out)
+{
+    const char *s = yc_scalar(n);
+    char *end = NULL;
+    long v = 0;
+    if (s) {
+        errno = 0;
+        v = strtol(s, &end, 10);
+    }
+    if (!s || !*s || *end || errno) {
+        yc_problem(ld, n, "'%s' must be a whole number", key);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        yc_problem(ld, n, "'%s' is %ld; it must be between %d and %d", key, v, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int yc_number(yc_loader *ld, yaml_node_t *n, const char *key, double lo, double hi,
+                      double *out)
+{
+    const char *s = yc_scalar(n);
+    char *end = NULL;
+    double v = 0;
+    if (s)
+        v = strtod(s, &end);
+    if (!s || !*s || *end) {
+        yc_problem(ld, n, "'%s' must be a number", key);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        yc_problem(ld, n, "'%s' is %g; it must be between %g and %g", key, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int yc_range(yc_loader *ld, yaml_node_t *n, const char *key, int *lo, int *hi)
+{
+    const char *s = yc_scalar(n);
+    int a = 0, b = 0, used = 0;
+    if (!s || sscanf(s, "%d-%d%n", &a, &b, &used) != 2 || s[used] || a < 0 || b < a) {
+        yc_problem(ld, n, "'%s' must be a range MIN-MAX such as 15-30", key);
+        return -1;
+    }
+    *lo = a;
+    *hi = b;
+    return 0;
+}
+
+int yc_bool(yc_loader *ld, yaml_node_t *n, const char *key, bool *out)
+{
+    const char *s = yc_scalar(n);
+    if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) {
+        *out = true;
+        return 0;
+    }
+    if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) {
+        *out = false;
+        return 0;
+    }
+    yc_problem(ld, n, "'%s' must be true or false", key);
+    return -1;
+}
+
+/* A list of sentences; a single string is accepted as a list of one. */
+int yc_lines(yc_loader *ld, yaml_node_t *n, const char *key, const char *const **out,
+                     size_t *count)
+{
+    if (n->type == YAML_SCALAR_NODE) {
+        const char **a = yc_keep_array(ld, 1, sizeof *a);
+        const char *s = yc_text(ld, n, key);
+        if (!a || !s)
+            return -1;
+        a[0] = s;
+        *out = a;
+        *count = 1;
+        return 0;
+    }
+    if (n->type != YAML_SEQUENCE_NODE) {
+        yc_problem(ld, n, "'%s' must be a list of sentences", key);
+        return -1;
+    }
+    size_t len = yc_seq_len(n);
+    if (len == 0) {
+        yc_problem(ld, n, "'%s' is an empty list", key);
+        return -1;
+    }
+    const char **a = yc_keep_array(ld, len, sizeof *a);
+    if (!a)
+        return -1;
+    int bad = 0;
+    for (size_t i = 0; i < len; i++) {
+        a[i] = yc_text(ld, yc_seq_item(ld, n, i), key);
+        if (!a[i])
+            bad = 1;
+    }
+    *out = a;
+    *count = len;
+    return bad ? -1 : 0;
+}
+
+
+/* Collects a mapping's values by key name and flags keys nobody asked for,
+ * so a typo like "hold_secnds" is an error rather than a silent default. */
+int yc_fields(yc_loader *ld, yaml_node_t *map, const char *what, yc_field *fields, size_t n)
+{
+    if (!map || map->type != YAML_MAPPING_NODE) {
+        yc_problem(ld, map, "%s must be a mapping of keys to values", what);
+        return -1;
+    }
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = yc_node(ld, p->key);
+        const char *name = yc_scalar(k);
+        size_t i;
+        for (i = 0; name && i < n; i++)
+            if (!strcmp(name, fields[i].name))
+                break;
+        if (!name || i == n) {
+            yc_problem(ld, k, "unknown key '%s' in %s", name ? name : "?", what);
+            continue;
+        }
+        if (fields[i].value)
+            yc_problem(ld, k, "'%s' is given twice", name);
+        fields[i].key = k;
+        fields[i].value = yc_node(ld, p->value);
+    }
+    return 0;
+}
+
+yaml_node_t *yc_need(yc_loader *ld, yaml_node_t *map, yc_field *f, const char *what)
+{
+    if (!f->value)
+        yc_problem(ld, map, "%s has no '%s'", what, f->name);
+    return f->value;
+}
+
