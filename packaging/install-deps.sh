@@ -11,6 +11,7 @@ PACKAGES="build-essential cmake pkg-config
   libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev
   libcmocka-dev
   libxnnpack-dev libpthreadpool-dev
+  nettle-dev
   pulseaudio pulseaudio-utils libasound2-plugins
   python3-onnx python3-numpy
   festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts"

@@ -24,6 +24,15 @@ void support_set_calibration(const char *path)
     calibration = path;
 }
 
+static const char *prescription;
+static bool cleared;
+
+void support_set_prescription(const char *path, bool given_clearance)
+{
+    prescription = path;
+    cleared = given_clearance;
+}
+
 void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out)
 {
@@ -36,8 +45,16 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     routine_report rep = {0};
     assert_int_equal(routine_load(routine_path, &r, &rep, NULL), FC_OK);
     routine_report_clear(&rep);
+    prescription_t *rx = NULL;
+    if (prescription) {
+        fc_error rx_err = {0};
+        if (prescription_load(prescription, r, &rx, NULL, &rx_err) < 0)
+            fail_msg("%s", fc_error_message(&rx_err));
+    }
     coach_config cfg = coach_config_default();
     cfg.routine = r;
+    cfg.prescription = rx;
+    cfg.cleared = cleared;
     snprintf(vpath, sizeof vpath, "%s/voices/%s.yaml", FC_SOURCE_DIR, voice);
     assert_int_equal(voice_load(vpath, &cfg.voice, NULL), FC_OK);
     cfg.audio.out = audio_file(wav);
@@ -51,6 +68,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     if (rc < 0)
         fprintf(stderr, "%s\n", fc_error_message(&err));
     assert_int_equal(rc, FC_OK);
+    prescription_destroy(rx);
     routine_destroy(r);
 
     SF_INFO info;

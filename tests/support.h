@@ -10,6 +10,7 @@
 #include "session.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,9 @@ void support_release(rendered *r);
 /* The recogniser's calibration (asr.conf keys) for the sessions support_run
  * starts from now on; NULL: none (the default). */
 void support_set_calibration(const char *path);
+/* The prescription (NULL: none) and whether clearance is given beforehand
+ * (run --cleared), for the sessions support_run starts from now on. */
+void support_set_prescription(const char *path, bool given_clearance);
 
 const char *ev_name(const json_t *o);
 double ev_t(const json_t *o);

@@ -82,10 +82,19 @@ static int perform_audio(run *r, const session_action *a)
     if (rc < 0)
         return rc;
     switch (a->kind) {
-    case SESSION_ACT_SAY: return events_say(r->log, a->at, a->text, a->at + len);
+    case SESSION_ACT_SAY: return events_say(r->log, a->at, a->text, a->at + len, a->position);
     case SESSION_ACT_COUNT: return events_count(r->log, a->at, a->n);
     default: return events_rep(r->log, a->at, a->n, a->of);
     }
+}
+
+/* Silences what was scheduled from `at` on; when something was playing
+ * then, the log gets its real end. */
+static int cut(run *r, int64_t at)
+{
+    bool playing = mixer_end(r->mixer) > at;
+    mixer_cut(r->mixer, at);
+    return playing ? events_cut(r->log, at) : FC_OK;
 }
 
 static int perform(run *r, const session_action *a)
@@ -102,9 +111,12 @@ static int perform(run *r, const session_action *a)
         return events_hold(r->log, a->at, a->seconds, a->n, a->of);
     case SESSION_ACT_WAIT:
         return events_wait(r->log, a->at, a->text);
+    case SESSION_ACT_WAITED:
+        return events_waited(r->log, a->at, a->text);
+    case SESSION_ACT_CLEARANCE:
+        return events_clearance(r->log, a->at, a->source);
     case SESSION_ACT_CUT:
-        mixer_cut(r->mixer, a->at);
-        return FC_OK;
+        return cut(r, a->at);
     case SESSION_ACT_PAUSE:
         return events_pause(r->log, a->at, a->text);
     case SESSION_ACT_PAIN:
@@ -178,8 +190,11 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     if (((r->cfg->interrupted && *r->cfg->interrupted) || over) && !r->ended)
         session_post_interrupt(r->session, clock->now);
     fc_command cmd;
-    while (r->keys && keys_poll(r->keys, &cmd) == 1)
-        session_post_command(r->session, cmd, clock->now);
+    while (r->keys && keys_poll(r->keys, &cmd) == 1) {
+        if ((rc = events_key(r->log, clock->now, cmd)) < 0)
+            return fc_fail(err, rc, "cannot write the event log");
+        session_post_key(r->session, cmd, clock->now);
+    }
     if ((rc = take_heard(r, err)) < 0)
         return rc;
     return drain(r, clock->now + FC_FRAME, err);
@@ -213,6 +228,25 @@ static int start_listener(run *r, fc_error *err)
     return FC_OK;
 }
 
+static int start_record(run *r)
+{
+    const coach_config *cfg = r->cfg;
+    prescription_t *own = NULL;
+    int rc = cfg->prescription ? FC_OK : prescription_default(cfg->routine, &own);
+    events_session s = {
+        .routine = cfg->routine,
+        .prescription = cfg->prescription ? cfg->prescription : own,
+        .voice = cfg->voice.name,
+        .calibration = cfg->grammar_dir ? cfg->calibration : NULL,
+        .clearance = !cfg->routine->requires_clearance ? "not required"
+                     : cfg->cleared ? "given beforehand" : "asked",
+    };
+    if (rc == FC_OK)
+        rc = events_start_session(r->log, &s);
+    prescription_destroy(own);
+    return rc;
+}
+
 /* Everything the session needs, in an order that checks the user's inputs
  * before the log is created, so bad input leaves no half-written record. */
 static int open_run(run *r, fc_error *err)
@@ -220,6 +254,8 @@ static int open_run(run *r, fc_error *err)
     const coach_config *cfg = r->cfg;
     session_config scfg = session_config_default();
     scfg.sample_rate = FC_RATE;
+    scfg.prescription = cfg->prescription;
+    scfg.cleared = cfg->cleared;
     audio_config au = cfg->audio;
     int rc;
     if ((rc = session_create(cfg->routine, &scfg, &r->session)) < 0 ||
@@ -244,8 +280,7 @@ static int open_run(run *r, fc_error *err)
         return fc_fail(err, rc, "out of memory setting up keys");
     if (cfg->show_status)
         r->status = status_create(stderr);
-    if ((rc = events_start_session(r->log, cfg->routine,
-                                   cfg->grammar_dir ? cfg->calibration : NULL)) < 0)
+    if ((rc = start_record(r)) < 0)
         return fc_fail(err, rc, "%s: cannot write the event log", cfg->events_path);
     return FC_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "audio.h"
 #include "fc_error.h"
+#include "prescription.h"
 #include "room.h"
 #include "routine.h"
 #include "session.h"
@@ -18,6 +19,8 @@
 
 typedef struct {
     const routine_t *routine;
+    const prescription_t *prescription; /* the therapist's doses; NULL: the routine's own */
+    bool cleared;               /* clearance given beforehand (--cleared): not asked */
     voice_profile voice;
     audio_config audio;
     const room_config *room;    /* simulate a room on a non-device microphone; NULL: none */

@@ -85,3 +85,24 @@ fail:
     json_decref(obj);
     return rc;
 }
+
+eventlog_list *eventlog_list_new(void)
+{
+    return json_array();
+}
+
+int eventlog_list_add(eventlog_list *list, const char *fields, ...)
+{
+    char fmt[256];
+    snprintf(fmt, sizeof fmt, "{%s}", fields);
+    va_list ap;
+    va_start(ap, fields);
+    json_t *obj = json_vpack_ex(NULL, 0, fmt, ap);
+    va_end(ap);
+    return obj && json_array_append_new(list, obj) == 0 ? FC_OK : FC_ERR_NOMEM;
+}
+
+void eventlog_list_free(eventlog_list *list)
+{
+    json_decref(list);
+}

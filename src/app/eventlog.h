@@ -23,4 +23,15 @@ void eventlog_close(eventlog_t *log);
  * NULL. Returns 0 or FC_ERR_IO. */
 int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...);
 
+/* A list of objects, for a field that is one (a start's doses). Any
+ * thread. Passed to eventlog_write with "s:o", which takes it over. */
+typedef struct json_t eventlog_list;
+/* NULL when out of memory. */
+eventlog_list *eventlog_list_new(void);
+/* Appends one object of fields (as eventlog_write's). Returns 0 or
+ * FC_ERR_NOMEM. */
+int eventlog_list_add(eventlog_list *list, const char *fields, ...);
+/* A list not handed to eventlog_write. Accepts NULL. */
+void eventlog_list_free(eventlog_list *list);
+
 #endif

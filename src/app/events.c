@@ -1,16 +1,74 @@
+#define _POSIX_C_SOURCE 200809L /* localtime_r */
+
 #include "events.h"
 
+#include "digest.h"
 #include "fc_clock.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 /* The heard score keeps three decimals, like the times. */
 #define SCORE_SCALE 1000.0
 
-int events_start_session(eventlog_t *log, const routine_t *routine, const char *calibration)
+/* Now, or $SOURCE_DATE_EPOCH, as local time with its offset:
+ * 2026-12-01T15:04:06+01:00. */
+static void wall_clock(char *buf, size_t cap)
 {
-    return eventlog_write(log, 0, "start", "s:s, s:s, s:s?", "routine", routine->title, "file",
-                          routine->path, "calibration", calibration);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    time_t now = epoch && *epoch ? (time_t)strtoll(epoch, NULL, 10) : time(NULL);
+    struct tm tm;
+    char zone[8] = "+0000";
+    localtime_r(&now, &tm);
+    size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(zone, sizeof zone, "%z", &tm);
+    snprintf(buf + n, cap - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+/* The doses the session runs, one object per exercise that runs. */
+static eventlog_list *doses(const routine_t *r, const prescription_t *rx)
+{
+    eventlog_list *list = eventlog_list_new();
+    int rc = list ? FC_OK : FC_ERR_NOMEM;
+    for (size_t e = 0; rc == FC_OK && e < r->n_exercises; e++) {
+        const routine_dose *d = &rx->doses[e];
+        if (!d->run)
+            continue;
+        if (r->exercises[e].kind == ROUTINE_HOLD)
+            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:b", "exercise", r->exercises[e].name,
+                                   "hold_seconds", d->hold_seconds, "repetitions",
+                                   d->repetitions, "progression", d->progression);
+        else
+            rc = eventlog_list_add(list, "s:s, s:i, s:b", "exercise", r->exercises[e].name,
+                                   "repetitions", d->repetitions, "progression", d->progression);
+    }
+    if (rc < 0) {
+        eventlog_list_free(list);
+        return NULL;
+    }
+    return list;
+}
+
+int events_start_session(eventlog_t *log, const events_session *s)
+{
+    char date[40], routine_sha[FC_SHA256_HEX], rx_sha[FC_SHA256_HEX];
+    const prescription_t *rx = s->prescription;
+    eventlog_list *d = doses(s->routine, rx);
+    if (!d)
+        return FC_ERR_NOMEM;
+    wall_clock(date, sizeof date);
+    fc_sha256_file(s->routine->path, routine_sha);
+    if (!rx->path || fc_sha256_file(rx->path, rx_sha) < 0)
+        rx_sha[0] = '\0';
+    return eventlog_write(log, 0, "start",
+                          "s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:s, s:s?, s:s",
+                          "date", date, "version", FC_VERSION, "routine", s->routine->title,
+                          "file", s->routine->path, "sha256", routine_sha, "prescription",
+                          rx->path, "prescription_sha256", rx_sha[0] ? rx_sha : NULL,
+                          "frequency", rx->frequency, "doses", d, "voice", s->voice,
+                          "calibration", s->calibration, "clearance", s->clearance);
 }
 
 int events_exercise(eventlog_t *log, int64_t at, const char *name, const char *side, int index)
@@ -19,9 +77,17 @@ int events_exercise(eventlog_t *log, int64_t at, const char *name, const char *s
                           "index", index);
 }
 
-int events_say(eventlog_t *log, int64_t at, const char *text, int64_t until)
+int events_say(eventlog_t *log, int64_t at, const char *text, int64_t until, bool position)
 {
+    if (position)
+        return eventlog_write(log, at, "say", "s:s, s:f, s:b", "text", text, "until",
+                              fc_seconds(until), "position", 1);
     return eventlog_write(log, at, "say", "s:s, s:f", "text", text, "until", fc_seconds(until));
+}
+
+int events_cut(eventlog_t *log, int64_t at)
+{
+    return eventlog_write(log, at, "cut", "");
 }
 
 int events_hold(eventlog_t *log, int64_t at, int seconds, int rep, int of)
@@ -45,6 +111,27 @@ int events_wait(eventlog_t *log, int64_t at, const char *what)
     return eventlog_write(log, at, "wait", "s:s", "for", what);
 }
 
+int events_waited(eventlog_t *log, int64_t at, const char *how)
+{
+    return eventlog_write(log, at, "waited", "s:s", "by", how);
+}
+
+static const char *source_name(session_source by)
+{
+    return by == SESSION_SOURCE_KEY ? "key" : "voice";
+}
+
+int events_clearance(eventlog_t *log, int64_t at, session_source by)
+{
+    return eventlog_write(log, at, "clearance", "s:s", "by", source_name(by));
+}
+
+int events_key(eventlog_t *log, int64_t at, fc_command word)
+{
+    return eventlog_write(log, at, "heard", "s:s, s:s", "word", fc_command_name(word), "source",
+                          "key");
+}
+
 int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *side, int rep,
                 int second)
 {
@@ -54,9 +141,10 @@ int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *s
 
 int events_heard(eventlog_t *log, const asr_heard *h)
 {
-    return eventlog_write(log, h->t, h->unsure ? "unsure" : "heard", "s:s, s:f, s:f, s:f", "word",
-                          fc_command_name(h->word), "start", fc_seconds(h->start), "end",
-                          fc_seconds(h->end), "score", round(h->score * SCORE_SCALE) / SCORE_SCALE);
+    return eventlog_write(log, h->t, h->unsure ? "unsure" : "heard", "s:s, s:s, s:f, s:f, s:f",
+                          "word", fc_command_name(h->word), "source", "voice", "start",
+                          fc_seconds(h->start), "end", fc_seconds(h->end), "score",
+                          round(h->score * SCORE_SCALE) / SCORE_SCALE);
 }
 
 int events_pause(eventlog_t *log, int64_t at, const char *word)

@@ -9,21 +9,41 @@
 #include "asr.h"
 #include "calibrate.h"
 #include "eventlog.h"
+#include "prescription.h"
 #include "routine.h"
 #include "session.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A coaching session began. calibration: the user's file, or NULL. */
-int events_start_session(eventlog_t *log, const routine_t *routine, const char *calibration);
+/* What the start of a session records, for the therapist reading it. */
+typedef struct {
+    const routine_t *routine;
+    const prescription_t *prescription; /* the doses used (path NULL: the routine's own) */
+    const char *voice;        /* the voice profile's name */
+    const char *calibration;  /* the user's file, or NULL */
+    const char *clearance;    /* "not required", "asked" or "given beforehand" */
+} events_session;
+
+/* A coaching session began: also the wall-clock date (ISO 8601 with its
+ * offset; $SOURCE_DATE_EPOCH, when set, stands for now, so that two runs
+ * give the same record), the program's version and the files' sha256. */
+int events_start_session(eventlog_t *log, const events_session *s);
 int events_exercise(eventlog_t *log, int64_t at, const char *name, const char *side, int index);
-/* A line spoken from at to until. */
-int events_say(eventlog_t *log, int64_t at, const char *text, int64_t until);
+/* A line spoken from at to until; position: the exercise's position step. */
+int events_say(eventlog_t *log, int64_t at, const char *text, int64_t until, bool position);
+/* What was playing is cut at `at` (a command came): its real end. */
+int events_cut(eventlog_t *log, int64_t at);
 int events_hold(eventlog_t *log, int64_t at, int seconds, int rep, int of);
 int events_count(eventlog_t *log, int64_t at, int n);
 int events_rep(eventlog_t *log, int64_t at, int n, int of);
 int events_wait(eventlog_t *log, int64_t at, const char *what);
+/* A wait point ended: how ("next", "timeout"). */
+int events_waited(eventlog_t *log, int64_t at, const char *how);
+/* The user confirmed the therapist's clearance, by voice or key. */
+int events_clearance(eventlog_t *log, int64_t at, session_source by);
+/* A command typed on the keyboard (heard ones: events_heard). */
+int events_key(eventlog_t *log, int64_t at, fc_command word);
 int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *side, int rep,
                 int second);
 /* A command the recogniser heard: `heard`, or `unsure` for a safety word

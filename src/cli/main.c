@@ -73,6 +73,11 @@ static void usage_run(FILE *fp)
             "  --no-listen        do not listen for voice commands\n"
             "  --calibration FILE use this calibration ('floorcoach calibrate') instead of\n"
             "                     the saved one; --no-calibration: use neither\n"
+            "  --prescription FILE  the therapist's doses and choices for this routine\n"
+            "                     (scripts/README.md); default: the routine's own\n"
+            "  --cleared          the therapist has cleared you for a routine that asks\n"
+            "                     for it: do not ask (without it, the coach asks and waits\n"
+            "                     for \"next\", and runs no exercise without one)\n"
             "\n"
             "Simulated room (for testing without a speaker and microphone):\n"
             "  --echo GAIN_DB[@DELAY_MS]  add the coach's own output to the microphone,\n"
@@ -121,10 +126,11 @@ static void usage_listen(FILE *fp)
 static void usage_check(FILE *fp)
 {
     fprintf(fp,
-            "usage: floorcoach check ROUTINE...\n"
+            "usage: floorcoach check ROUTINE... [--prescription FILE]\n"
             "\n"
-            "Validates routine scripts. Prints file:line:col: message for each problem\n"
-            "and exits 1 if there is any, 0 if all are valid.\n");
+            "Validates routine scripts, and a prescription against them. Prints\n"
+            "file:line:col: message for each problem and exits 1 if there is any, 0 if\n"
+            "all are valid.\n");
 }
 
 static void usage_say(FILE *fp)
@@ -159,14 +165,39 @@ static int fail(const char *who, const fc_error *err)
     return EXIT_BAD_INPUT;
 }
 
+/* Prints a loader's problems, one per line. */
+static void print_report(FILE *fp, routine_report *report)
+{
+    for (size_t i = 0; i < report->n; i++)
+        fprintf(fp, "%s\n", report->lines[i]);
+    routine_report_clear(report);
+}
+
+/* NULL path: the routine's own doses. NULL on failure, having said why. */
+static prescription_t *load_prescription(const char *path, const routine_t *r)
+{
+    prescription_t *rx = NULL;
+    routine_report report = {0};
+    fc_error err = {0};
+    int rc = path ? prescription_load(path, r, &rx, &report, &err)
+                  : prescription_default(r, &rx);
+    if (rc < 0) {
+        print_report(stderr, &report);
+        if (!path)
+            fc_fail(&err, rc, "out of memory");
+        fail("floorcoach", &err);
+    }
+    routine_report_clear(&report);
+    return rx;
+}
+
 static routine_t *load_routine(const char *name)
 {
     routine_t *r = NULL;
     routine_report report = {0};
     fc_error err = {0};
     if (setup_routine(name, &r, &report, &err) < 0) {
-        for (size_t i = 0; i < report.n; i++)
-            fprintf(stderr, "%s\n", report.lines[i]);
+        print_report(stderr, &report);
         fail("floorcoach", &err);
     }
     routine_report_clear(&report);
@@ -176,7 +207,8 @@ static routine_t *load_routine(const char *name)
 /* What `run` was asked for, before anything is looked up. */
 typedef struct {
     const char *voice, *calibration, *out_file, *mic, *in_dev, *out_dev, *events;
-    bool use_saved, listen, use_room;
+    const char *prescription;
+    bool use_saved, listen, use_room, cleared;
     int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
     room_config room;
 } run_args;
@@ -208,6 +240,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"no-listen", no_argument, 0, 'L'},   {"echo", required_argument, 0, 'E'},
         {"noise", required_argument, 0, 'N'}, {"reverb", no_argument, 0, 'R'},
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
+        {"prescription", required_argument, 0, 'P'}, {"cleared", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
@@ -231,6 +264,8 @@ static int parse_run(int argc, char **argv, run_args *a)
         case 'R': a->room.reverb = true; break;
         case 'C': a->calibration = optarg; break;
         case 'X': a->use_saved = false; break;
+        case 'P': a->prescription = optarg; break;
+        case 'c': a->cleared = true; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -275,11 +310,19 @@ static int cmd_run(int argc, char **argv)
     routine_t *routine = load_routine(optind < argc ? argv[optind] : "fai");
     if (!routine)
         return EXIT_BAD_INPUT;
+    prescription_t *rx = load_prescription(a.prescription, routine);
+    if (!rx) {
+        routine_destroy(routine);
+        return EXIT_BAD_INPUT;
+    }
     if (setup_voice(a.voice, &cfg.voice, &err) < 0) {
+        prescription_destroy(rx);
         routine_destroy(routine);
         return fail("floorcoach", &err);
     }
     cfg.routine = routine;
+    cfg.prescription = rx;
+    cfg.cleared = a.cleared;
     cfg.interrupted = &interrupted;
     cfg.show_status = true;
     if (a.keys == 1 || (a.keys == -1 && isatty(STDIN_FILENO)))
@@ -289,10 +332,42 @@ static int cmd_run(int argc, char **argv)
 
     session_end_reason reason;
     int rc = coach_run(&cfg, &reason, &err);
+    prescription_destroy(rx);
     routine_destroy(routine);
     if (rc < 0)
         return fail("floorcoach", &err);
     return reason == SESSION_END_INTERRUPTED ? 130 : 0;
+}
+
+/* One routine, and the prescription (may be NULL) against it; prints
+ * every problem to stdout. Returns 1 when there is one. */
+static int check_one(const char *name, const char *rx_path)
+{
+    routine_t *r = NULL;
+    prescription_t *rx = NULL;
+    routine_report report = {0};
+    char path[PATH_MAX];
+    int problems = 0;
+    if (datapath_find("scripts", name, path, sizeof path) < 0)
+        snprintf(path, sizeof path, "%s", name); /* let the loader say what is wrong */
+    if (routine_load(path, &r, &report, NULL) < 0) {
+        problems = 1;
+        print_report(stdout, &report);
+    } else {
+        printf("%s: ok (%zu exercises)\n", path, r->n_exercises);
+    }
+    if (r && rx_path) {
+        if (prescription_load(rx_path, r, &rx, &report, NULL) < 0) {
+            problems = 1;
+            print_report(stdout, &report);
+        } else {
+            printf("%s: ok for %s (%zu exercises run)\n", rx_path, path,
+                   prescription_exercises_run(rx));
+        }
+    }
+    prescription_destroy(rx);
+    routine_destroy(r);
+    return problems;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -305,22 +380,22 @@ static int cmd_check(int argc, char **argv)
         usage_check(stderr);
         return EXIT_BAD_INPUT;
     }
-    int problems = 0;
+    const char *rx_path = NULL;
+    int problems = 0, routines = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--prescription") && i + 1 < argc)
+            rx_path = argv[++i];
     for (int i = 1; i < argc; i++) {
-        routine_t *r = NULL;
-        routine_report report = {0};
-        char path[PATH_MAX];
-        if (datapath_find("scripts", argv[i], path, sizeof path) < 0)
-            snprintf(path, sizeof path, "%s", argv[i]); /* let the loader say what is wrong */
-        if (routine_load(path, &r, &report, NULL) < 0) {
-            problems = 1;
-            for (size_t j = 0; j < report.n; j++)
-                printf("%s\n", report.lines[j]);
-        } else {
-            printf("%s: ok (%zu exercises)\n", path, r->n_exercises);
+        if (!strcmp(argv[i], "--prescription") && i + 1 < argc) {
+            i++;
+            continue;
         }
-        routine_report_clear(&report);
-        routine_destroy(r);
+        routines++;
+        problems |= check_one(argv[i], rx_path);
+    }
+    if (routines == 0) {
+        usage_check(stderr);
+        return EXIT_BAD_INPUT;
     }
     return problems ? EXIT_PROBLEMS : 0;
 }

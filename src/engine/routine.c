@@ -57,7 +57,7 @@ static void load_step(yc_loader *ld, yaml_node_t *n, routine_step *step)
 
 enum {
     EX_NAME, EX_PURPOSE, EX_KIND, EX_HOLD, EX_HOLD_RANGE, EX_REPS, EX_REP_RANGE, EX_REP_SECONDS,
-    EX_REST, EX_SIDES, EX_STEPS, EX_PAIN, EX_AVOID, EX_COUNT
+    EX_REST, EX_SIDES, EX_STEPS, EX_PAIN, EX_AVOID, EX_PROGRESSION, EX_ALTERNATIVE, EX_COUNT
 };
 
 /* A count and the range it is prescribed in (repetitions in
@@ -159,13 +159,14 @@ static void load_steps(yc_loader *ld, yaml_node_t *steps, routine_exercise *ex)
 
 /* Every problem of an exercise is reported, not just the first, so one
  * `check` lists them all; `what` names the exercise in them. */
-static void load_exercise(yc_loader *ld, yaml_node_t *n, routine_exercise *ex, size_t index)
+static void load_exercise(yc_loader *ld, yaml_node_t *n, routine_exercise *ex, size_t index,
+                          yaml_node_t **alternative)
 {
     yc_field f[EX_COUNT] = {
         {"name", 0, 0}, {"purpose", 0, 0}, {"kind", 0, 0}, {"hold_seconds", 0, 0},
         {"hold_range", 0, 0}, {"repetitions", 0, 0}, {"repetition_range", 0, 0},
         {"rep_seconds", 0, 0}, {"rest_seconds", 0, 0}, {"sides", 0, 0}, {"steps", 0, 0},
-        {"pain", 0, 0}, {"avoid", 0, 0},
+        {"pain", 0, 0}, {"avoid", 0, 0}, {"progression", 0, 0}, {"alternative_to", 0, 0},
     };
     char what[64];
     snprintf(what, sizeof what, "exercise %zu", index + 1);
@@ -195,6 +196,40 @@ static void load_exercise(yc_loader *ld, yaml_node_t *n, routine_exercise *ex, s
         yc_lines(ld, f[EX_PAIN].value, "pain", &ex->pain, &ex->n_pain);
     if (f[EX_AVOID].value)
         yc_lines(ld, f[EX_AVOID].value, "avoid", &ex->avoid, &ex->n_avoid);
+    if (f[EX_PROGRESSION].value)
+        yc_lines(ld, f[EX_PROGRESSION].value, "progression", &ex->progression,
+                 &ex->n_progression);
+    *alternative = f[EX_ALTERNATIVE].value;
+}
+
+/* alternative_to names an earlier exercise, itself no alternative: the
+ * session runs one exercise of each such group (the first, unless the
+ * prescription chooses another). Names are unique, so that a prescription
+ * can name an exercise. */
+static void link_exercises(yc_loader *ld, yaml_node_t *list, routine_exercise *a,
+                           yaml_node_t **alternative, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        a[i].alternative_to = -1;
+        for (size_t j = 0; j < i && a[i].name; j++)
+            if (a[j].name && !strcmp(a[i].name, a[j].name))
+                yc_problem(ld, yc_seq_item(ld, list, i), "two exercises are named '%s'",
+                           a[i].name);
+        if (!alternative[i])
+            continue;
+        const char *target = yc_scalar(alternative[i]);
+        size_t j = 0;
+        while (target && j < i && !(a[j].name && !strcmp(a[j].name, target)))
+            j++;
+        if (!target || j == i)
+            yc_problem(ld, alternative[i],
+                       "'alternative_to' must name an exercise that comes before this one");
+        else if (a[j].alternative_to >= 0)
+            yc_problem(ld, alternative[i], "'%s' is itself an alternative: name '%s' instead",
+                       target, a[a[j].alternative_to].name);
+        else
+            a[i].alternative_to = (int)j;
+    }
 }
 
 enum { RT_TITLE, RT_INTRO, RT_CLEARANCE, RT_CLOSING, RT_EXERCISES, RT_COUNT };
@@ -240,10 +275,12 @@ static void load_routine(yc_loader *ld, yaml_node_t *root, routine_t *r)
         return;
     }
     routine_exercise *a = yc_keep_array(ld, len, sizeof *a);
-    if (!a)
+    yaml_node_t **alternative = yc_keep_array(ld, len, sizeof *alternative);
+    if (!a || !alternative)
         return;
     for (size_t i = 0; i < len; i++)
-        load_exercise(ld, yc_seq_item(ld, list, i), &a[i], i);
+        load_exercise(ld, yc_seq_item(ld, list, i), &a[i], i, &alternative[i]);
+    link_exercises(ld, list, a, alternative, len);
     r->exercises = a;
     r->n_exercises = len;
 }

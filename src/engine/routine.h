@@ -35,6 +35,9 @@ typedef struct {
     size_t n_pain;
     const char *const *avoid;
     size_t n_avoid;
+    const char *const *progression;         /* harder variants, said only when prescribed */
+    size_t n_progression;
+    int alternative_to;                     /* index of the exercise this may replace, -1: none */
     int line;                               /* where it starts in the file */
 } routine_exercise;
 

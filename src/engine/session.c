@@ -15,13 +15,14 @@
 
 session_config session_config_default(void)
 {
-    session_config c = {FC_RATE, DEFAULT_GAP_MS, DEFAULT_ANSWER_TIMEOUT_S};
+    session_config c = {FC_RATE, DEFAULT_GAP_MS, DEFAULT_ANSWER_TIMEOUT_S, NULL, false};
     return c;
 }
 
 const char *session_end_reason_name(session_end_reason r)
 {
-    static const char *const names[] = {"completed", "stopped", "interrupted", "error"};
+    static const char *const names[] = {"completed", "stopped", "interrupted", "error",
+                                        "not_cleared"};
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "error";
 }
 
@@ -39,7 +40,15 @@ int session_create(const routine_t *routine, const session_config *cfg, session_
     s->pained = calloc(routine->n_exercises + 1, sizeof *s->pained);
     if (!s->done || !s->pained)
         goto fail;
-    if ((rc = plan_create(routine, &s->plan)) < 0)
+    s->rx = s->cfg.prescription;
+    if (!s->rx) {
+        prescription_t *mine = NULL;
+        if ((rc = prescription_default(routine, &mine)) < 0)
+            goto fail;
+        s->rx = mine;
+        s->own_rx = true;
+    }
+    if ((rc = plan_create(routine, s->rx, !s->cfg.cleared, &s->plan)) < 0)
         goto fail;
     s->mode = MODE_PLAN;
     *out = s;
@@ -54,6 +63,8 @@ void session_destroy(session_t *s)
     if (!s)
         return;
     plan_destroy(s->plan);
+    if (s->own_rx)
+        prescription_destroy((prescription_t *)s->rx);
     free(s->done);
     free(s->pained);
     free(s);
@@ -118,15 +129,17 @@ void ses_add_line(session_t *s, const char *line)
         s->lines[s->n_lines++] = line;
 }
 
-/* Closes the session with `first` and the summary. */
-static void interject_closing(session_t *s, int64_t at, session_end_reason reason,
-                              plan_line first)
+/* first: PLAN_LINE_COUNT for none. Without clearance nothing ran, so
+ * there is nothing to sum up. */
+void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line first)
 {
     s->n_lines = 0;
     s->end_reason = reason;
     plan_summary(s->plan, s->done, s->pained, s->summary, sizeof s->summary);
-    ses_add_line(s, plan_line_text(first));
-    ses_add_line(s, s->summary);
+    if (first < PLAN_LINE_COUNT)
+        ses_add_line(s, plan_line_text(first));
+    if (reason != SESSION_END_NOT_CLEARED)
+        ses_add_line(s, s->summary);
     ses_interject(s, at, AFTER_END);
 }
 
@@ -146,6 +159,7 @@ void ses_enter(session_t *s, int pc, int64_t at)
     s->started = 0;
     s->sub = 0;
     s->hold_seconds = 0;
+    s->reminded = false;
 }
 
 void ses_cut(session_t *s, int64_t at)
@@ -161,8 +175,8 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak)
 {
     ses_cut(s, at);
     if (speak) {
-        interject_closing(s, at, reason,
-                          reason == SESSION_END_STOPPED ? PLAN_LINE_STOPPING : PLAN_LINE_FINISHING);
+        ses_closing(s, at, reason,
+                    reason == SESSION_END_STOPPED ? PLAN_LINE_STOPPING : PLAN_LINE_FINISHING);
     } else {
         s->n_lines = 0;
         s->end_reason = reason;
@@ -178,7 +192,7 @@ static int64_t session_next_due(const session_t *s)
 {
     if (s->mode == MODE_ENDED)
         return INT64_MAX;
-    if (s->mode == MODE_PAIN_WAIT)
+    if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT)
         return s->t0;
     if (s->mode == MODE_PLAN && s->started) {
         const plan_item *it = ses_current(s);
@@ -186,7 +200,9 @@ static int64_t session_next_due(const session_t *s)
             return s->t0 + (int64_t)s->sub * s->cfg.sample_rate;
         if (it->kind == PLAN_REPS)
             return s->t0 + secs(s, it->tempo * (s->sub - 1));
-        return s->t0; /* WAIT and REST deadlines */
+        if (it->kind == PLAN_WAIT && !s->reminded && it->seconds > REMIND_AFTER_S)
+            return s->t0 - secs(s, it->seconds - REMIND_AFTER_S);
+        return s->t0; /* WAIT, REST and CLEARANCE deadlines */
     }
     return s->next_at;
 }
@@ -203,17 +219,37 @@ static void step_exercise(session_t *s, const plan_item *it, int64_t due)
     s->next_at = due;
 }
 
-/* A wait point or a rest: it begins, then its deadline (or "next") ends it. */
+/* A wait point or a rest: it begins, then its deadline (or "next") ends it.
+ * A long wait point reminds the user once what to say. */
 static void step_pause(session_t *s, const plan_item *it, int64_t due)
 {
+    if (s->started && due < s->t0) {
+        s->reminded = true;
+        push_audio(s, SESSION_ACT_SAY, due, plan_line_text(PLAN_LINE_WAIT_REMINDER));
+        return;
+    }
     if (s->started) {
+        if (it->kind == PLAN_WAIT)
+            ses_push(s, SESSION_ACT_WAITED, due)->text = "timeout";
         ses_enter(s, s->pc + 1, due);
         return;
     }
-    if (it->kind == PLAN_WAIT) {
-        session_action *a = ses_push(s, SESSION_ACT_WAIT, due);
-        a->text = "next";
+    if (it->kind == PLAN_WAIT)
+        ses_push(s, SESSION_ACT_WAIT, due)->text = "next";
+    s->started = 1;
+    s->t0 = due + secs(s, it->seconds);
+}
+
+/* The clearance question has been asked: a "next" goes on
+ * (session_commands.c); silence until the deadline ends the session. */
+static void step_clearance(session_t *s, const plan_item *it, int64_t due)
+{
+    if (s->started) {
+        ses_push(s, SESSION_ACT_WAITED, due)->text = "timeout";
+        ses_closing(s, due, SESSION_END_NOT_CLEARED, PLAN_LINE_NOT_CLEARED);
+        return;
     }
+    ses_push(s, SESSION_ACT_WAIT, due)->text = "clearance";
     s->started = 1;
     s->t0 = due + secs(s, it->seconds);
 }
@@ -277,13 +313,16 @@ static void step_plan(session_t *s, int64_t due)
     case PLAN_SAY:
         /* Said; once its pause is over (session_said), on to the next. */
         if (!s->started)
-            push_audio(s, SESSION_ACT_SAY, due, it->text);
+            push_audio(s, SESSION_ACT_SAY, due, it->text)->position = it->position;
         else
             ses_enter(s, s->pc + 1, due);
         break;
     case PLAN_WAIT:
     case PLAN_REST:
         step_pause(s, it, due);
+        break;
+    case PLAN_CLEARANCE:
+        step_clearance(s, it, due);
         break;
     case PLAN_HOLD:
         step_hold(s, it, due);
@@ -321,6 +360,11 @@ static void step_interject(session_t *s, int64_t due)
         s->mode = MODE_PAIN_WAIT;
         s->t0 = due + secs(s, s->cfg.answer_timeout_s);
         break;
+    case AFTER_HURT:
+        ses_push(s, SESSION_ACT_WAIT, due)->text = "pain";
+        s->mode = MODE_HURT_WAIT;
+        s->t0 = due + secs(s, HURT_WAIT_S);
+        break;
     case AFTER_END:
         push_end(s, due, s->end_reason);
         break;
@@ -338,7 +382,11 @@ static void step(session_t *s, int64_t due)
         break;
     case MODE_PAIN_WAIT:
         /* Nobody answered: ending is the safe choice after pain. */
-        interject_closing(s, due, SESSION_END_STOPPED, PLAN_LINE_NO_ANSWER);
+        ses_closing(s, due, SESSION_END_STOPPED, PLAN_LINE_NO_ANSWER);
+        break;
+    case MODE_HURT_WAIT:
+        /* Silence: the stop was only a stop. */
+        ses_closing(s, due, s->end_reason, PLAN_LINE_COUNT);
         break;
     case MODE_ENDED:
         break;
@@ -398,12 +446,13 @@ int session_said(session_t *s, int64_t samples)
     return FC_OK;
 }
 
-static int post(session_t *s, fc_command cmd, bool unsure, int64_t t)
+static int post(session_t *s, fc_command cmd, bool unsure, session_source source, int64_t t)
 {
     if (s->n_cmds == MAX_CMDS)
         return FC_ERR_FULL;
     s->cmds[s->n_cmds].cmd = cmd;
     s->cmds[s->n_cmds].unsure = unsure;
+    s->cmds[s->n_cmds].source = source;
     s->cmds[s->n_cmds].t = t;
     s->n_cmds++;
     return FC_OK;
@@ -411,12 +460,17 @@ static int post(session_t *s, fc_command cmd, bool unsure, int64_t t)
 
 int session_post_command(session_t *s, fc_command cmd, int64_t t)
 {
-    return post(s, cmd, false, t);
+    return post(s, cmd, false, SESSION_SOURCE_VOICE, t);
+}
+
+int session_post_key(session_t *s, fc_command cmd, int64_t t)
+{
+    return post(s, cmd, false, SESSION_SOURCE_KEY, t);
 }
 
 int session_post_unsure(session_t *s, fc_command word, int64_t t)
 {
-    return post(s, word, true, t);
+    return post(s, word, true, SESSION_SOURCE_VOICE, t);
 }
 
 static int64_t effective(const session_t *s, int64_t t) { return t > s->now ? t : s->now; }
@@ -445,12 +499,13 @@ int session_post_error(session_t *s, int64_t t)
 
 /* Takes the first posted command when it is due before `until`. */
 static int take_command(session_t *s, int64_t until, fc_command *cmd, bool *unsure,
-                        int64_t *at)
+                        session_source *source, int64_t *at)
 {
     if (s->n_cmds == 0 || effective(s, s->cmds[0].t) >= until)
         return 0;
     *cmd = s->cmds[0].cmd;
     *unsure = s->cmds[0].unsure;
+    *source = s->cmds[0].source;
     *at = effective(s, s->cmds[0].t);
     memmove(s->cmds, s->cmds + 1, (size_t)(s->n_cmds - 1) * sizeof s->cmds[0]);
     s->n_cmds--;
@@ -462,6 +517,7 @@ int session_poll(session_t *s, int64_t until, session_action *out)
     for (;;) {
         fc_command cmd;
         bool unsure;
+        session_source source;
         int64_t at;
         if (s->act_n > 0) {
             *out = s->actions[s->act_head];
@@ -471,8 +527,8 @@ int session_poll(session_t *s, int64_t until, session_action *out)
         }
         if (s->awaiting_said)
             return FC_ERR_STATE;
-        if (take_command(s, until, &cmd, &unsure, &at)) {
-            ses_handle_command(s, cmd, unsure, at);
+        if (take_command(s, until, &cmd, &unsure, &source, &at)) {
+            ses_handle_command(s, cmd, unsure, source, at);
             continue;
         }
         if (s->mode == MODE_ENDED)
@@ -504,7 +560,7 @@ session_progress session_get_progress(const session_t *s)
     p.hold_start = s->t0;
     for (size_t e = 0; e < s->routine->n_exercises; e++)
         p.exercises_done += s->done[e];
-    p.exercises_total = (int)s->routine->n_exercises;
+    p.exercises_total = (int)prescription_exercises_run(s->rx);
     p.ended = s->mode == MODE_ENDED;
     return p;
 }

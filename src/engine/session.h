@@ -14,6 +14,7 @@
 #define FLOORCOACH_SESSION_H
 
 #include "command.h"
+#include "prescription.h"
 #include "routine.h"
 
 #include <stdbool.h>
@@ -24,7 +25,11 @@ typedef enum {
     SESSION_END_STOPPED,
     SESSION_END_INTERRUPTED,
     SESSION_END_ERROR,
+    SESSION_END_NOT_CLEARED, /* clearance was asked for and not given: no exercise ran */
 } session_end_reason;
+
+/* Where a command came from. */
+typedef enum { SESSION_SOURCE_VOICE, SESSION_SOURCE_KEY } session_source;
 
 typedef enum {
     SESSION_ACT_EXERCISE, /* exercise, side */
@@ -32,7 +37,9 @@ typedef enum {
     SESSION_ACT_HOLD,     /* seconds, n (rep), of; `at` is the hold's start */
     SESSION_ACT_COUNT,    /* n; text; audio */
     SESSION_ACT_REP,      /* n, of; text; audio */
-    SESSION_ACT_WAIT,     /* text: what for ("next", "command") */
+    SESSION_ACT_WAIT,     /* text: what for ("next", "command", "clearance", "pain") */
+    SESSION_ACT_WAITED,   /* a wait point is over; text: how ("next", "timeout") */
+    SESSION_ACT_CLEARANCE, /* the user confirmed clearance; source: how */
     SESSION_ACT_CUT,      /* silence everything scheduled from `at` on */
     SESSION_ACT_PAIN,     /* exercise, side, n (rep), seconds (into the hold) */
     SESSION_ACT_PAUSE,    /* text: the word heard without certainty ("stop", "pain") */
@@ -44,6 +51,8 @@ typedef struct {
     int64_t at;           /* session sample where it takes effect */
     const char *text;     /* valid until the next poll */
     bool cue;             /* audio: speak in the distinct cue style */
+    bool position;        /* SAY: the exercise's position step */
+    session_source source; /* CLEARANCE */
     int64_t max_samples;  /* audio: must end within this many samples (0: any) */
     int n, of, seconds;
     int exercise;         /* index into the routine, -1 outside exercises */
@@ -55,6 +64,8 @@ typedef struct {
     int sample_rate;       /* samples per second of the clock, 16000 */
     int gap_ms;            /* pause after each spoken line */
     int answer_timeout_s;  /* after pain: how long to wait for next/repeat/stop */
+    const prescription_t *prescription; /* doses and choices; NULL: the routine's own */
+    bool cleared;          /* clearance given beforehand (run --cleared): not asked */
 } session_config;
 
 /* Progress, for the status line and the closing summary. */
@@ -84,6 +95,8 @@ void session_destroy(session_t *s);
 /* A command heard or typed at sample t. It takes effect at t, or at the
  * earliest sample not yet handed out by session_poll if that is later. */
 int session_post_command(session_t *s, fc_command cmd, int64_t t);
+/* The same, from a key: the same effect, only the record differs. */
+int session_post_key(session_t *s, fc_command cmd, int64_t t);
 /* "stop" or "pain" heard at sample t, but not surely enough to act on. The
  * coach never ignores that: it cuts what it says, holds the count, says so
  * ("I paused...") and waits for next (go on: the current step again) or

@@ -6,7 +6,7 @@
 
 /* Where in its exercise the session is: the repetition being held or
  * counted, and the seconds into a hold (0 and 0 elsewhere). */
-static void step_context(const session_t *s, int64_t at, int *rep, int *seconds)
+void ses_step_context(const session_t *s, int64_t at, int *rep, int *seconds)
 {
     const plan_item *it = ses_current(s);
     int counting = s->mode == MODE_PLAN && s->started;
@@ -21,7 +21,7 @@ static void on_pain(session_t *s, int64_t at)
     int e = s->mode == MODE_PLAN || s->mode == MODE_INTERJECT ? it->exercise : s->cur_exercise;
     int rep, seconds;
 
-    step_context(s, at, &rep, &seconds);
+    ses_step_context(s, at, &rep, &seconds);
     if (s->paused) {
         /* Pain confirmed after a pause: it struck where the pause cut in. */
         rep = s->pause_rep;
@@ -44,14 +44,34 @@ static void on_pain(session_t *s, int64_t at)
         ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_COME_BACK));
         ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_ADVICE));
     }
-    ses_add_line(s, plan_line_text(PLAN_LINE_ASK_AFTER_PAIN));
+    /* Before any exercise there is none to skip or to try again. */
+    ses_add_line(s, plan_line_text(e >= 0 ? PLAN_LINE_ASK_AFTER_PAIN
+                                          : PLAN_LINE_ASK_AFTER_PAIN_INTRO));
     s->resume_pc = e >= 0 ? it->block_start : s->pc;
     ses_interject(s, at, AFTER_ASK);
 }
 
-static void on_next(session_t *s, int64_t at)
+/* "next" answers the clearance question, while it is asked or after. */
+static bool clearance_answer(session_t *s, session_source source, int64_t at)
 {
     const plan_item *it = ses_current(s);
+    int wait = it->kind == PLAN_CLEARANCE ? s->pc : s->pc + 1;
+    if (s->mode != MODE_PLAN || wait >= plan_length(s->plan) ||
+        plan_at(s->plan, wait)->kind != PLAN_CLEARANCE)
+        return false;
+    ses_cut(s, at);
+    if (it->kind == PLAN_CLEARANCE)
+        ses_push(s, SESSION_ACT_WAITED, at)->text = "next";
+    ses_push(s, SESSION_ACT_CLEARANCE, at)->source = source;
+    ses_enter(s, wait + 1, at);
+    return true;
+}
+
+static void on_next(session_t *s, session_source source, int64_t at)
+{
+    const plan_item *it = ses_current(s);
+    if (clearance_answer(s, source, at))
+        return;
     switch (s->mode) {
     case MODE_PAIN_WAIT:
         if (s->paused) {
@@ -83,8 +103,11 @@ static void on_next(session_t *s, int64_t at)
         if (s->awaiting_said || it->kind == PLAN_SAY || it->kind == PLAN_HOLD ||
             it->kind == PLAN_REPS)
             ses_cut(s, at);
+        if (it->kind == PLAN_WAIT && s->started)
+            ses_push(s, SESSION_ACT_WAITED, at)->text = "next";
         ses_enter(s, s->pc + 1, at);
         return;
+    case MODE_HURT_WAIT: /* handled in ses_handle_command */
     case MODE_ENDED:
         return;
     }
@@ -128,20 +151,24 @@ static void on_repeat_in_plan(session_t *s, int64_t at)
 
 static void on_repeat(session_t *s, int64_t at)
 {
+    const plan_item *it = ses_current(s);
     switch (s->mode) {
     case MODE_PAIN_WAIT:
         ses_enter(s, s->resume_pc, at);
         return;
     case MODE_INTERJECT:
-        if (s->after == AFTER_END)
-            return;
+        if (s->after == AFTER_END || s->after == AFTER_HURT)
+            return; /* the closing is short and must be heard whole */
         ses_cut(s, at);
         s->line_idx = 0;
         s->next_at = at;
         return;
     case MODE_PLAN:
+        if (it->kind == PLAN_SUMMARY || it->kind == PLAN_END)
+            return; /* as above: the summary is said whole */
         on_repeat_in_plan(s, at);
         return;
+    case MODE_HURT_WAIT:
     case MODE_ENDED:
         return;
     }
@@ -166,7 +193,7 @@ static void on_pause(session_t *s, fc_command word, int64_t at)
     if (s->mode == MODE_PLAN && (it->kind == PLAN_SUMMARY || it->kind == PLAN_END))
         return; /* already closing */
     s->resume_pc = resume_point(s, it);
-    step_context(s, at, &s->pause_rep, &s->pause_seconds);
+    ses_step_context(s, at, &s->pause_rep, &s->pause_seconds);
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAUSE, at);
     a->text = fc_command_name(word);
@@ -176,10 +203,63 @@ static void on_pause(session_t *s, fc_command word, int64_t at)
     ses_interject(s, at, AFTER_ASK);
 }
 
-void ses_handle_command(session_t *s, fc_command cmd, bool unsure, int64_t at)
+/* After "stop", the closing asks once whether something hurt: a "pain"
+ * then is recorded where the stop cut in, and named in the summary. */
+static void on_stop(session_t *s, int64_t at)
+{
+    /* Right after pain was reported, the question would only repeat it. */
+    bool after_pain = !s->paused && (s->mode == MODE_PAIN_WAIT ||
+                                     (s->mode == MODE_INTERJECT && s->after == AFTER_ASK));
+    if (after_pain || (s->mode == MODE_PLAN && ses_current(s)->kind == PLAN_SUMMARY)) {
+        ses_finish(s, at, SESSION_END_STOPPED, 1);
+        return;
+    }
+    s->stop_exercise = s->cur_exercise;
+    s->stop_side = s->cur_side;
+    ses_step_context(s, at, &s->stop_rep, &s->stop_seconds);
+    if (s->paused) {
+        s->stop_rep = s->pause_rep;
+        s->stop_seconds = s->pause_seconds;
+    }
+    ses_cut(s, at);
+    s->n_lines = 0;
+    s->end_reason = SESSION_END_STOPPED;
+    ses_add_line(s, plan_line_text(PLAN_LINE_STOPPING));
+    ses_add_line(s, plan_line_text(PLAN_LINE_ASK_IF_HURT));
+    ses_interject(s, at, AFTER_HURT);
+}
+
+static void pain_after_stop(session_t *s, int64_t at)
+{
+    ses_cut(s, at);
+    session_action *a = ses_push(s, SESSION_ACT_PAIN, at);
+    a->exercise = s->stop_exercise;
+    a->side = s->stop_side;
+    a->n = s->stop_rep;
+    a->seconds = s->stop_seconds;
+    if (s->stop_exercise >= 0)
+        s->pained[s->stop_exercise] = 1;
+    else
+        s->pained[s->routine->n_exercises] = 1; /* before any exercise */
+    ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
+}
+
+void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
+                        int64_t at)
 {
     if (s->mode == MODE_ENDED)
         return;
+    bool hurt_ask = s->mode == MODE_HURT_WAIT ||
+                    (s->mode == MODE_INTERJECT && s->after == AFTER_HURT);
+    if (hurt_ask) {
+        /* Pain, sure or not: the session is ending either way, so record
+         * it. A sure stop or next: on to the summary. */
+        if (cmd == FC_CMD_PAIN)
+            pain_after_stop(s, at);
+        else if (!unsure && (cmd == FC_CMD_STOP || cmd == FC_CMD_NEXT))
+            ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
+        return;
+    }
     if (s->mode == MODE_INTERJECT && s->after == AFTER_END)
         return; /* already closing: nothing more to do */
     if (unsure) {
@@ -189,13 +269,13 @@ void ses_handle_command(session_t *s, fc_command cmd, bool unsure, int64_t at)
     }
     switch (cmd) {
     case FC_CMD_STOP:
-        ses_finish(s, at, SESSION_END_STOPPED, 1);
+        on_stop(s, at);
         break;
     case FC_CMD_PAIN:
         on_pain(s, at);
         break;
     case FC_CMD_NEXT:
-        on_next(s, at);
+        on_next(s, source, at);
         break;
     case FC_CMD_REPEAT:
         on_repeat(s, at);

@@ -54,14 +54,31 @@ done
 expect 0 "" "say renders to a file" -- "$FC" say Hello there --out "$T/say.wav"
 if [ -s "$T/say.wav" ]; then ok "say wrote audio"; else bad "say wrote no audio"; fi
 
-# A session is a pure function of its inputs: two runs, identical bytes.
-"$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/a.wav" --events "$T/a.jsonl" --no-keys
-"$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/b.wav" --events "$T/b.jsonl" --no-keys
+# A session is a pure function of its inputs: two runs, identical bytes
+# (the record's date is the one input from outside: SOURCE_DATE_EPOCH fixes it).
+SOURCE_DATE_EPOCH=1764601200 "$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/a.wav" --events "$T/a.jsonl" --no-keys
+sleep 1
+SOURCE_DATE_EPOCH=1764601200 "$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/b.wav" --events "$T/b.jsonl" --no-keys
 if cmp -s "$T/a.wav" "$T/b.wav" && cmp -s "$T/a.jsonl" "$T/b.jsonl"; then
   ok "two runs are bit for bit identical"
 else
   bad "two runs differ"
 fi
+"$FC" run "$SRC/tests/routines/mini.yaml" --out "$T/c.wav" --events "$T/c.jsonl" --no-keys
+if head -n 1 "$T/c.jsonl" | grep -q "\"date\":\"$(date +%Y-%m-%d)T"; then
+  ok "the record starts with today's date"
+else
+  bad "start event: $(head -n 1 "$T/c.jsonl")"
+fi
+
+# A prescription is checked against its routine, with file:line.
+printf 'routine: Hip impingement home routine\nexercises:\n  - {name: Bridges, repetitions: 30}\n' >"$T/rx.yaml"
+expect 1 "rx.yaml:3:34: repetitions 30 is outside the range 15-20" \
+  "check refuses a dose outside the routine's range" -- "$FC" check fai --prescription "$T/rx.yaml"
+expect 2 "rx.yaml:3:34: repetitions 30 is outside" "run refuses it too" -- \
+  "$FC" run fai --prescription "$T/rx.yaml" --out "$T/rx.wav" --no-keys
+printf 'routine: Hip impingement home routine\nexercises:\n  - {name: Bridges, repetitions: 20}\n' >"$T/rx.yaml"
+expect 0 "rx.yaml: ok for" "check accepts a dose inside it" -- "$FC" check fai --prescription "$T/rx.yaml"
 if tail -n 1 "$T/a.jsonl" | grep -q '"event":"end","reason":"completed"'; then
   ok "the log ends with end completed"
 else

@@ -16,6 +16,7 @@
 
 typedef struct {
     routine_t *routine;
+    prescription_t *rx;
     plan_t *plan;
 } fixture;
 
@@ -27,7 +28,8 @@ static int setup_routine(void **state, const char *name)
     *state = f;
     snprintf(path, sizeof path, "%s/%s", TEST_ROUTINES, name);
     assert_int_equal(routine_load(path, &f->routine, NULL, NULL), FC_OK);
-    assert_int_equal(plan_create(f->routine, &f->plan), FC_OK);
+    assert_int_equal(prescription_default(f->routine, &f->rx), FC_OK);
+    assert_int_equal(plan_create(f->routine, f->rx, true, &f->plan), FC_OK);
     return 0;
 }
 
@@ -38,6 +40,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     plan_destroy(f->plan);
+    prescription_destroy(f->rx);
     routine_destroy(f->routine);
     free(f);
     return 0;
@@ -174,10 +177,15 @@ static void test_summary(void **state)
 {
     fixture *f = *state;
     char buf[PLAN_SUMMARY_MAX];
-    const int all[] = {1, 1, 1}, none[] = {0, 0, 0}, some[] = {1, 0, 1}, two[] = {1, 1, 0};
+    /* done[] per exercise; pained[] per exercise, then outside any. */
+    const int all[] = {1, 1, 1, 0}, none[] = {0, 0, 0, 0}, some[] = {1, 0, 1, 0},
+              two[] = {1, 1, 0, 0}, outside[] = {0, 0, 0, 1};
     plan_summary(f->plan, all, none, buf, sizeof buf);
     assert_string_equal(buf, "You completed 3 of 3 exercises.");
-    plan_summary(f->plan, some, (const int[]){0, 1, 0}, buf, sizeof buf);
+    plan_summary(f->plan, all, outside, buf, sizeof buf);
+    assert_string_equal(buf, "You completed 3 of 3 exercises. You reported pain. Please tell "
+                             "your physical therapist.");
+    plan_summary(f->plan, some, (const int[]){0, 1, 0, 0}, buf, sizeof buf);
     assert_string_equal(buf, "You completed 2 of 3 exercises. You reported pain during: "
                              "Test reps. Please tell your physical therapist.");
     plan_summary(f->plan, none, two, buf, sizeof buf);

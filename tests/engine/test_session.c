@@ -107,6 +107,7 @@ static int teardown(void **state)
 }
 
 static int setup_mini(void **state) { return setup_session(state, "mini.yaml", NULL); }
+static int setup_longwait(void **state) { return setup_session(state, "longwait.yaml", NULL); }
 
 /* A clock at half the rate, and no pause after lines. */
 static int setup_mini_slow_clock(void **state)
@@ -402,9 +403,12 @@ static void test_next_at_wait_point_continues(void **state)
     run_until(s, tr, t);
     session_post_command(s, FC_CMD_NEXT, t);
     run_until(s, tr, t + FC_RATE);
-    assert_true(tr->n > w + 1);
-    assert_int_equal(tr->a[w + 1].kind, SESSION_ACT_SAY);
-    assert_true(tr->a[w + 1].at == t); /* not 3 s later */
+    assert_true(tr->n > w + 2);
+    /* The record says how the wait ended, then the session goes on. */
+    assert_int_equal(tr->a[w + 1].kind, SESSION_ACT_WAITED);
+    assert_string_equal(tr->text[w + 1], "next");
+    assert_int_equal(tr->a[w + 2].kind, SESSION_ACT_SAY);
+    assert_true(tr->a[w + 2].at == t); /* not 3 s later */
 }
 
 static void test_repeat_during_line_says_it_again(void **state)
@@ -523,6 +527,9 @@ static void test_pain_outside_exercise(void **state)
     int come_back = find_text(tr, "comfortable starting position", 2);
     int ask = find_text(tr, "say next", 2);
     assert_true(come_back > 2 && ask > come_back);
+    /* Before any exercise there is no exercise to skip or try again. */
+    assert_int_equal(find_text(tr, "skip this exercise", 2), -1);
+    assert_int_equal(find_text(tr, "try it again", 2), -1);
     int mark = tr->n;
     session_post_command(f->s, FC_CMD_REPEAT, tr->now);
     run_until(f->s, tr, tr->now + FC_RATE);
@@ -627,6 +634,119 @@ static void test_pain_confirmed_during_pause(void **state)
     assert_true(find_text(tr, "Come back slowly", p) > p);
 }
 
+/* After "stop" the coach asks once whether something hurt: a "pain" then
+ * is recorded against the exercise and the repetition that were running,
+ * and named in the summary. */
+static void test_stop_then_pain_is_recorded(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int from = tr->n;
+    session_post_command(s, FC_CMD_STOP, tr->now);
+    while (find(tr, SESSION_ACT_WAIT, from) < 0 && find(tr, SESSION_ACT_END, from) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int w = find(tr, SESSION_ACT_WAIT, from);
+    assert_true(w > find_text(tr, "If something hurt, say pain.", from));
+    assert_string_equal(tr->text[w], "pain");
+    session_post_command(s, FC_CMD_PAIN, tr->now + FC_RATE);
+    run_until(s, tr, tr->now + 30 * FC_RATE);
+    int p = find(tr, SESSION_ACT_PAIN, w);
+    assert_true(p > w);
+    assert_int_equal(tr->a[p].exercise, 0);
+    assert_int_equal(tr->a[p].n, 1); /* the first hold, where stop cut in */
+    assert_true(find_text(tr, "You reported pain during: Test stretch", p) > p);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+}
+
+/* Silence after the question changes nothing: no pain, and the summary. */
+static void test_stop_then_silence_records_no_pain(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int from = tr->n;
+    session_post_command(s, FC_CMD_STOP, tr->now);
+    run_until(s, tr, tr->now + 60 * FC_RATE);
+    assert_int_equal(find(tr, SESSION_ACT_PAIN, from), -1);
+    assert_true(find_text(tr, "You completed", from) > find_text(tr, "If something hurt", from));
+    assert_int_equal(find_text(tr, "reported pain", from), -1);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+}
+
+/* "repeat" while the summary is said leaves it whole. */
+static void test_repeat_during_summary_leaves_it_whole(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    while (find_text(tr, "You completed", 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int sum = find_text(tr, "You completed", 0);
+    session_post_command(s, FC_CMD_REPEAT, tr->a[sum].at + FC_RATE / 2);
+    run_until(s, tr, tr->now + 30 * FC_RATE);
+    assert_int_equal(find(tr, SESSION_ACT_CUT, sum), -1);
+    assert_int_equal(find_text(tr, "You completed", sum + 1), -1);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_COMPLETED);
+}
+
+/* A routine that requires clearance asks, and only "next" (here from a
+ * key, which the record keeps) lets the exercises begin. */
+static void test_clearance_by_key(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    while (find(tr, SESSION_ACT_WAIT, 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int w = find(tr, SESSION_ACT_WAIT, 0);
+    assert_string_equal(tr->text[w], "clearance");
+    assert_true(find_text(tr, "physical therapist has cleared you", 0) < w);
+    assert_int_equal(find(tr, SESSION_ACT_EXERCISE, 0), -1);
+    session_post_key(s, FC_CMD_NEXT, tr->now + FC_RATE);
+    run_until(s, tr, tr->now + 2 * FC_RATE);
+    int c = find(tr, SESSION_ACT_CLEARANCE, w);
+    assert_true(c > w);
+    assert_int_equal(tr->a[c].source, SESSION_SOURCE_KEY);
+    assert_true(find(tr, SESSION_ACT_EXERCISE, c) > c);
+}
+
+/* Without an answer the session ends before any exercise. */
+static void test_no_clearance_runs_nothing(void **state)
+{
+    fixture *f = *state;
+    run_until(f->s, f->tr, 600 * (int64_t)FC_RATE);
+    assert_int_equal(find(f->tr, SESSION_ACT_EXERCISE, 0), -1);
+    assert_int_equal(find(f->tr, SESSION_ACT_REP, 0), -1);
+    assert_int_equal(last(f->tr)->reason, SESSION_END_NOT_CLEARED);
+}
+
+/* A wait point of more than 20 s reminds the user once what to say, 20 s
+ * in, then times out (and the record says so). */
+static void test_long_wait_reminds(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    while (find(tr, SESSION_ACT_WAIT, 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    session_post_key(s, FC_CMD_NEXT, tr->now); /* cleared */
+    run_until(s, tr, tr->now + BLOCK);
+    while (find(tr, SESSION_ACT_WAITED, find(tr, SESSION_ACT_CLEARANCE, 0) + 1) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int c = find(tr, SESSION_ACT_CLEARANCE, 0);
+    int w = find(tr, SESSION_ACT_WAIT, c);
+    int r = find_text(tr, "Say next when you are ready", w);
+    int done = find(tr, SESSION_ACT_WAITED, w);
+    assert_true(r > w && done > r);
+    assert_true(tr->a[r].at == tr->a[w].at + 20 * (int64_t)FC_RATE);
+    assert_true(tr->a[done].at == tr->a[w].at + 30 * (int64_t)FC_RATE);
+    assert_string_equal(tr->text[done], "timeout");
+    assert_int_equal(find_text(tr, "Say next when you are ready", r + 1), -1);
+}
+
 int main(void)
 {
 #define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
@@ -655,6 +775,12 @@ int main(void)
         IN_HOLD(test_pause_without_answer_ends_session),
         IN_HOLD(test_pause_then_stop_and_unsure_others),
         IN_HOLD(test_pain_confirmed_during_pause),
+        IN_HOLD(test_stop_then_pain_is_recorded),
+        IN_HOLD(test_stop_then_silence_records_no_pain),
+        FROM_START(test_repeat_during_summary_leaves_it_whole),
+        cmocka_unit_test_setup_teardown(test_clearance_by_key, setup_longwait, teardown),
+        cmocka_unit_test_setup_teardown(test_no_clearance_runs_nothing, setup_longwait, teardown),
+        cmocka_unit_test_setup_teardown(test_long_wait_reminds, setup_longwait, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #ifndef FLOORCOACH_PLAN_H
 #define FLOORCOACH_PLAN_H
 
+#include "prescription.h"
 #include "routine.h"
 
 #include <stdbool.h>
@@ -24,6 +25,7 @@ typedef enum {
     PLAN_HOLD,     /* a counted hold of `seconds`, repetition `rep` of `of` */
     PLAN_REST,     /* silence of `seconds` between holds */
     PLAN_REPS,     /* `of` repetitions counted every `tempo` seconds */
+    PLAN_CLEARANCE, /* wait up to `seconds` for "next": the therapist has cleared the user */
     PLAN_SUMMARY,  /* what was done, said at the end */
     PLAN_END,
 } plan_kind;
@@ -31,6 +33,7 @@ typedef enum {
 typedef struct {
     plan_kind kind;
     char *text;        /* PLAN_SAY: the line, owned by the plan */
+    bool position;     /* PLAN_SAY: the exercise's position step (the user gets into it) */
     const char *again; /* PLAN_HOLD/PLAN_REPS: the instruction said again on "repeat" */
     int seconds, rep, of;
     double tempo;
@@ -49,6 +52,11 @@ typedef enum {
     PLAN_LINE_STOPPING,       /* before the summary, after "stop" */
     PLAN_LINE_FINISHING,      /* before the summary, otherwise */
     PLAN_LINE_PAUSED,         /* after "stop" or "pain" heard without certainty */
+    PLAN_LINE_ASK_AFTER_PAIN_INTRO, /* next or stop, after pain before any exercise */
+    PLAN_LINE_ASK_CLEARANCE,  /* has the therapist cleared the user? */
+    PLAN_LINE_NOT_CLEARED,    /* no: the session ends before any exercise */
+    PLAN_LINE_ASK_IF_HURT,    /* after "stop": was it pain? */
+    PLAN_LINE_WAIT_REMINDER,  /* a long wait point: what to say */
     PLAN_LINE_COUNT,
 } plan_line;
 
@@ -59,8 +67,11 @@ typedef enum {
 
 typedef struct plan plan_t;
 
-/* Returns 0 or FC_ERR_NOMEM. The routine must outlive the plan. */
-int plan_create(const routine_t *routine, plan_t **out);
+/* Returns 0 or FC_ERR_NOMEM. The routine and the prescription (its doses,
+ * alternatives and progressions) must outlive the plan. With ask_clearance,
+ * a routine that requires clearance asks for it after its introduction. */
+int plan_create(const routine_t *routine, const prescription_t *rx, bool ask_clearance,
+                plan_t **out);
 /* Accepts NULL and a plan whose building failed half way. */
 void plan_destroy(plan_t *p);
 
@@ -85,8 +96,9 @@ const char *plan_prompt(const plan_t *p, size_t i);
 const char *plan_count_text(const plan_item *it, int n, char *buf, size_t len);
 
 /* The closing summary: how many exercises were done (done[e] is 1 or 0 for
- * each exercise of the routine), and which ones hurt (pained[e]). Writes at
- * most len bytes (PLAN_SUMMARY_MAX is enough) into buf. */
+ * each exercise of the routine) of those the prescription runs, and which
+ * ones hurt (pained[e]; pained[n_exercises]: pain outside any exercise).
+ * Writes at most len bytes (PLAN_SUMMARY_MAX is enough) into buf. */
 void plan_summary(const plan_t *p, const int *done, const int *pained, char *buf, size_t len);
 
 #endif

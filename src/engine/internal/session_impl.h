@@ -10,9 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_ENDED } run_mode;
+/* MODE_HURT_WAIT: after "stop", a few seconds for a "pain" that explains it. */
+typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_HURT_WAIT, MODE_ENDED } run_mode;
 /* What follows an interjection's last line. */
-typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_END } after_t;
+typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_HURT, AFTER_END } after_t;
 
 #define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
 #define MAX_CMDS 32   /* commands posted and not yet polled */
@@ -27,6 +28,10 @@ typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_END } after_t;
 #define REP_MARGIN_SECONDS 0.1
 /* The last seconds of a hold are counted in the distinct cue style. */
 #define CUE_SECONDS 3
+/* After "stop", how long the coach listens for a "pain" that explains it. */
+#define HURT_WAIT_S 5
+/* A wait point longer than this reminds the user, once, what to say. */
+#define REMIND_AFTER_S 20
 
 struct session {
     session_config cfg;
@@ -53,7 +58,13 @@ struct session {
 
     bool paused;       /* the wait for a command follows a pause, not pain */
     int pause_rep, pause_seconds; /* where the pause cut in (step_context) */
-    struct { fc_command cmd; bool unsure; int64_t t; } cmds[MAX_CMDS];
+    bool own_rx;       /* prescription made here (the routine's defaults) */
+    const prescription_t *rx;
+    bool reminded;     /* the current wait point has reminded the user */
+    /* Where "stop" cut in, for a "pain" said after it (MODE_HURT_WAIT). */
+    int stop_exercise, stop_rep, stop_seconds;
+    const char *stop_side;
+    struct { fc_command cmd; bool unsure; session_source source; int64_t t; } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
     int act_head, act_n;
@@ -83,6 +94,11 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
 
 /* A command (or, with unsure, a safety word heard without certainty) that
  * takes effect at `at`. */
-void ses_handle_command(session_t *s, fc_command cmd, bool unsure, int64_t at);
+void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
+                        int64_t at);
+/* Closes the session with `first` and the summary, from `at`. */
+void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line first);
+/* Where in its exercise the session is (see session_commands.c). */
+void ses_step_context(const session_t *s, int64_t at, int *rep, int *seconds);
 
 #endif

@@ -1,0 +1,51 @@
+/* prescription: the physical therapist's choices within a routine (YAML,
+ * see scripts/README.md, "Prescriptions"): the hold seconds and the
+ * repetitions of each exercise, inside the ranges the routine allows; which
+ * of a group of alternatives runs; whether an exercise's progression is
+ * offered; how often the routine is meant to be done.
+ *
+ * Without a file, prescription_default() gives the routine's own doses and
+ * the first exercise of every group of alternatives. A loaded prescription
+ * is immutable, and every problem is "file:line:col: message", like a
+ * routine's. Any thread. */
+#ifndef FLOORCOACH_PRESCRIPTION_H
+#define FLOORCOACH_PRESCRIPTION_H
+
+#include "fc_error.h"
+#include "routine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    bool run;          /* in the session: false for an alternative not chosen */
+    int hold_seconds;  /* hold only */
+    int repetitions;   /* holds, or reps */
+    bool progression;  /* the exercise's progression lines are said */
+    bool prescribed;   /* the file named this exercise (else: the routine's dose) */
+} routine_dose;
+
+typedef struct {
+    const char *path;       /* NULL: the routine's defaults */
+    const char *frequency;  /* "daily", "every other day", or NULL: not said */
+    const routine_dose *doses; /* one per exercise of the routine */
+    size_t n_doses;
+} prescription_t;
+
+/* The routine's own doses. Returns 0 or FC_ERR_NOMEM. */
+int prescription_default(const routine_t *r, prescription_t **out);
+
+/* Reads path, checked against the routine it is for. Returns 0, or
+ * FC_ERR_IO (unreadable) or FC_ERR_FORMAT (invalid: err has the first
+ * problem, report, when not NULL, every one; routine_report_clear() frees
+ * it). */
+int prescription_load(const char *path, const routine_t *r, prescription_t **out,
+                      routine_report *report, fc_error *err);
+
+/* Accepts NULL. */
+void prescription_destroy(prescription_t *p);
+
+/* The number of exercises the session runs. */
+size_t prescription_exercises_run(const prescription_t *p);
+
+#endif
