@@ -6,6 +6,7 @@
 
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #define TRIM_THRESHOLD 100
 /* A line that cannot be made short enough fades out over its last 10 ms. */
 #define FIT_FADE ((size_t)FC_MS(10))
+/* No clip goes above -1 dBFS (full scale 32767 times 10^(-1/20)). */
+#define PEAK_LIMIT 29204
 
 typedef struct {
     char *text;
@@ -136,6 +139,22 @@ void tts_destroy(tts_t *tts)
 }
 
 /* Renders into a fresh malloc'd 16 kHz buffer, trimmed of silence. */
+/* eSpeak NG's loudest syllables reach full scale (and the resampler's
+ * ringing past it): a clip that peaks above PEAK_LIMIT is scaled down to
+ * it, so the speaker's amplifier always has 1 dB in hand. */
+static void limit_peak(int16_t *pcm, size_t n)
+{
+    int peak = 0;
+    for (size_t i = 0; i < n; i++)
+        if (abs(pcm[i]) > peak)
+            peak = abs(pcm[i]);
+    if (peak <= PEAK_LIMIT)
+        return;
+    double gain = (double)PEAK_LIMIT / peak;
+    for (size_t i = 0; i < n; i++)
+        pcm[i] = (int16_t)lrint(pcm[i] * gain);
+}
+
 static int render(tts_t *tts, const char *text, tts_style style, int rate, int16_t **pcm,
                   size_t *n)
 {
@@ -180,6 +199,7 @@ static int render(tts_t *tts, const char *text, tts_style style, int rate, int16
         last--;
     memmove(out, out + first, (last - first) * sizeof *out);
     *n = last - first;
+    limit_peak(out, *n);
     *pcm = out;
     out = NULL;
     rc = FC_OK;
