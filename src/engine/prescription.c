@@ -257,11 +257,8 @@ int prescription_load(const char *path, const routine_t *r, prescription_t **out
         p = NULL;
     }
 fail:
-    if (rc == FC_ERR_NOMEM)
-        fc_fail(err, rc, "%s: out of memory reading the prescription", path);
-    else if (rc < 0)
-        fc_fail(err, rc, "%s%s", report->n ? report->lines[0] : path,
-                report->n > 1 ? " (and more: 'floorcoach check' lists every problem)" : "");
+    if (rc < 0)
+        yc_fail(err, rc, path, "prescription", report);
     routine_report_clear(&mine);
     yamldoc_free(&doc);
     prescription_destroy(p ? &p->pub : NULL);

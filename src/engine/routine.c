@@ -323,11 +323,8 @@ int routine_load(const char *path, routine_t **out, routine_report *report, fc_e
     impl = NULL;
     rc = FC_OK;
 fail:
-    if (rc == FC_ERR_NOMEM)
-        fc_fail(err, rc, "%s: out of memory reading the routine", path);
-    else if (rc < 0)
-        fc_fail(err, rc, "%s%s", report->n ? report->lines[0] : path,
-                report->n > 1 ? " (and more: 'floorcoach check' lists every problem)" : "");
+    if (rc < 0)
+        yc_fail(err, rc, path, "routine", report);
     routine_report_clear(&mine);
     yamldoc_free(&doc);
     routine_destroy(impl ? &impl->pub : NULL);

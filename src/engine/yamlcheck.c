@@ -274,3 +274,13 @@ yaml_node_t *yc_need(yc_loader *ld, yaml_node_t *map, yc_field *f, const char *w
     return f->value;
 }
 
+
+void yc_fail(fc_error *err, int rc, const char *path, const char *what,
+             const routine_report *report)
+{
+    if (rc == FC_ERR_NOMEM)
+        fc_fail(err, rc, "%s: out of memory reading the %s", path, what);
+    else
+        fc_fail(err, rc, "%s%s", report->n ? report->lines[0] : path,
+                report->n > 1 ? " (and more: 'floorcoach check' lists every problem)" : "");
+}

@@ -66,6 +66,11 @@ int yc_lines(yc_loader *ld, yaml_node_t *n, const char *key, const char *const *
 /* Fills fields[i].value (and .key) from a mapping by key name; unknown and
  * repeated keys are problems. Returns -1 when map is not a mapping. */
 int yc_fields(yc_loader *ld, yaml_node_t *map, const char *what, yc_field *fields, size_t n);
+/* A loader's failure as the user sees it (rc < 0): out of memory reading
+ * WHAT, or the first problem of report and a pointer to `check`. */
+void yc_fail(fc_error *err, int rc, const char *path, const char *what,
+             const routine_report *report);
+
 /* f's value, or NULL with "WHAT has no 'KEY'" reported. */
 yaml_node_t *yc_need(yc_loader *ld, yaml_node_t *map, yc_field *f, const char *what);
 
