@@ -100,8 +100,9 @@ static void on_next(session_t *s, session_source source, int64_t at)
     case MODE_PLAN:
         if (it->kind == PLAN_SUMMARY || it->kind == PLAN_END)
             return;
+        /* A wait point may be saying its reminder. */
         if (s->awaiting_said || it->kind == PLAN_SAY || it->kind == PLAN_HOLD ||
-            it->kind == PLAN_REPS)
+            it->kind == PLAN_REPS || (it->kind == PLAN_WAIT && s->reminded))
             ses_cut(s, at);
         if (it->kind == PLAN_WAIT && s->started)
             ses_push(s, SESSION_ACT_WAITED, at)->text = "next";

@@ -747,6 +747,27 @@ static void test_long_wait_reminds(void **state)
     assert_int_equal(find_text(tr, "Say next when you are ready", r + 1), -1);
 }
 
+/* "next" while the reminder is said cuts it, and goes on at once. */
+static void test_next_cuts_the_reminder(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    while (find(tr, SESSION_ACT_WAIT, 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    session_post_key(s, FC_CMD_NEXT, tr->now); /* cleared */
+    while (find_text(tr, "Say next when you are ready", 0) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    int r = find_text(tr, "Say next when you are ready", 0);
+    int64_t t = tr->a[r].at + FC_RATE / 2;
+    run_until(s, tr, t);
+    session_post_command(s, FC_CMD_NEXT, t);
+    run_until(s, tr, t + FC_RATE);
+    int cut = find(tr, SESSION_ACT_CUT, r);
+    assert_true(cut > r);
+    assert_true(tr->a[cut].at == t);
+}
+
 int main(void)
 {
 #define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
@@ -781,6 +802,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clearance_by_key, setup_longwait, teardown),
         cmocka_unit_test_setup_teardown(test_no_clearance_runs_nothing, setup_longwait, teardown),
         cmocka_unit_test_setup_teardown(test_long_wait_reminds, setup_longwait, teardown),
+        cmocka_unit_test_setup_teardown(test_next_cuts_the_reminder, setup_longwait, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
