@@ -124,9 +124,18 @@ i=0
 until grep -q '"text":"Exercises both sides' "$T/b.jsonl" 2>/dev/null || [ $i -ge 150 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.5
 paplay "$T/stop.wav"
+# Until the session ends, or it has paused and 3 s have passed (a paused
+# coach must stay quiet: time for a count to come) without a sure stop,
+# which would end it after its closing lines.
 i=0
-until grep -qE '"event":"(end|pause)"' "$T/b.jsonl" || [ $i -ge 150 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 3 # a paused coach must stay quiet: give a count the time to come
+paused_at=-1
+while ! grep -q '"event":"end"' "$T/b.jsonl" && [ $i -lt 200 ]; do
+  if [ $paused_at -lt 0 ] && grep -q '"event":"pause"' "$T/b.jsonl"; then paused_at=$i; fi
+  if [ $paused_at -ge 0 ] && [ $((i - paused_at)) -ge 30 ] &&
+     ! grep -q '"event":"heard","word":"stop"' "$T/b.jsonl"; then break; fi
+  sleep 0.1
+  i=$((i + 1))
+done
 kill -TERM $pid 2>/dev/null
 wait $pid
 if grep -q '"event":"heard","word":"stop"' "$T/b.jsonl" && tail -n 1 "$T/b.jsonl" | grep -q '"reason":"stopped"'; then
