@@ -253,9 +253,10 @@ void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_sourc
     bool hurt_ask = s->mode == MODE_HURT_WAIT ||
                     (s->mode == MODE_INTERJECT && s->after == AFTER_HURT);
     if (hurt_ask) {
-        /* Pain, sure or not: the session is ending either way, so record
-         * it. A sure stop or next: on to the summary. */
-        if (cmd == FC_CMD_PAIN)
+        /* Only a sure pain is recorded: the question itself says "pain",
+         * and its echo must not answer it. The session is ending either
+         * way. A sure stop or next: on to the summary. */
+        if (!unsure && cmd == FC_CMD_PAIN)
             pain_after_stop(s, at);
         else if (!unsure && (cmd == FC_CMD_STOP || cmd == FC_CMD_NEXT))
             ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);

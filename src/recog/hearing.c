@@ -88,11 +88,14 @@ hearing_config hearing_config_default(void)
      * the detector below 0.4, so while the coach talks that is no evidence;
      * a decoded word needs 0.8 to act on, and one the detector gave
      * 0.4-0.8 (a user talking over the coach, heard less clearly) pauses:
-     * never ignored. The detector alone never took the echo for a command,
-     * so its own lines stay. */
+     * never ignored. The detector alone gives 0.8-0.9 to the coach's own
+     * "say pain" in total echo (test_portaudio), so while it talks the
+     * detector alone pauses on nothing below its line for acting. */
     c.talking = c.tuning;
-    for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++)
+    for (int w = FC_CMD_NEXT; w < FC_CMD_COUNT; w++) {
         c.talking.confirm[w] = 0.8;
+        c.talking.unsure[w] = 2.0;
+    }
     c.talking.doubt[FC_CMD_STOP] = c.tuning.confirm[FC_CMD_STOP];
     c.talking.doubt[FC_CMD_PAIN] = c.tuning.confirm[FC_CMD_PAIN];
     return c;
