@@ -96,6 +96,7 @@ static int run(const char *mic, const room_config *room, double limit_s, events 
     cfg.room = room;
     cfg.limit_s = limit_s;
     cfg.events_path = log_path;
+    unlink(log_path); /* each run makes a new record */
     static char grammars[PATH_MAX];
     snprintf(grammars, sizeof grammars, "%s/grammars", datapath_dir());
     cfg.grammar_dir = mic || room ? (grammar_dir ? grammar_dir : grammars) : NULL;

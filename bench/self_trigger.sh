@@ -30,6 +30,7 @@ for e in $echoes; do
     for n in none $noises; do
         set -- --echo "$e"
         [ "$n" = none ] || set -- "$@" --noise "$corpus/$n@10"
+        rm -f "$tmp/ev.jsonl" # each run makes a new record
         "$bin" run --no-keys --no-calibration --out "$tmp/out.wav" --events "$tmp/ev.jsonl" \
             "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
         found=$(grep -E '"event": ?"(heard|unsure)"' "$tmp/ev.jsonl" |

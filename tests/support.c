@@ -41,6 +41,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     fc_error err = {0};
     snprintf(wav, sizeof wav, "/tmp/fc_test_%d_%d.wav", (int)getpid(), serial);
     snprintf(log, sizeof log, "/tmp/fc_test_%d_%d.jsonl", (int)getpid(), serial++);
+    unlink(log); /* a record left by an earlier process of the same id is refused */
     routine_t *r = NULL;
     routine_report rep = {0};
     assert_int_equal(routine_load(routine_path, &r, &rep, NULL), FC_OK);

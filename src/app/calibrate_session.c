@@ -207,7 +207,7 @@ static int prepare(calib *c, fc_error *err)
     c->cap = (size_t)c->end;
     if ((c->mic = calloc(c->cap, sizeof *c->mic)) == NULL)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory");
-    if ((rc = eventlog_open(cfg->events_path, &c->log, err)) < 0)
+    if ((rc = eventlog_open(cfg->events_path, false, &c->log, err)) < 0)
         return rc;
     audio_config au = cfg->audio;
     au.filter.apply = NULL;

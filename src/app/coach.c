@@ -274,8 +274,12 @@ static int open_run(run *r, fc_error *err)
         return rc;
     if (cfg->grammar_dir && (rc = start_listener(r, err)) < 0)
         return rc;
-    if ((rc = eventlog_open(cfg->events_path, &r->log, err)) < 0)
+    if ((rc = eventlog_open(cfg->events_path, cfg->events_append, &r->log, err)) < 0)
         return rc;
+    char id[EVENTS_SESSION_ID_MAX];
+    if (cfg->events_append &&
+        (rc = eventlog_set_session(r->log, events_session_id(id, sizeof id))) < 0)
+        return fc_fail(err, rc, "out of memory opening the event log");
     if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &r->keys)) < 0)
         return fc_fail(err, rc, "out of memory setting up keys");
     if (cfg->show_status)

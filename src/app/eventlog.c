@@ -8,13 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct eventlog {
     FILE *fp;
     int owns_fp;
+    char *session; /* eventlog_set_session, or NULL */
 };
 
-int eventlog_open(const char *path, eventlog_t **out, fc_error *err)
+/* A regular file with something in it: someone's earlier record. */
+static bool holds_a_record(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+int eventlog_open(const char *path, bool append, eventlog_t **out, fc_error *err)
 {
     eventlog_t *log = calloc(1, sizeof *log);
     *out = NULL;
@@ -22,8 +31,13 @@ int eventlog_open(const char *path, eventlog_t **out, fc_error *err)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening the event log");
     if (path && !strcmp(path, "-")) {
         log->fp = stdout;
+    } else if (path && !append && holds_a_record(path)) {
+        free(log);
+        return fc_fail(err, FC_ERR_IO, "%s already holds a record (an earlier session's "
+                       "log); give a new file, remove that one, or add this session to it "
+                       "with --append", path);
     } else if (path) {
-        log->fp = fopen(path, "w");
+        log->fp = fopen(path, append ? "a" : "w");
         if (!log->fp) {
             free(log);
             return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log; check the folder "
@@ -43,6 +57,7 @@ void eventlog_close(eventlog_t *log)
         fclose(log->fp);
     else if (log->fp)
         fflush(log->fp);
+    free(log->session);
     free(log);
 }
 
@@ -55,7 +70,8 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
         return FC_OK;
 
     obj = json_pack("{s:s}", "event", event);
-    if (!obj)
+    if (!obj || (log->session && json_object_set_new(obj, "session",
+                                                      json_string(log->session)) < 0))
         goto fail;
     if (fields && *fields) {
         char fmt[256];
@@ -105,4 +121,14 @@ int eventlog_list_add(eventlog_list *list, const char *fields, ...)
 void eventlog_list_free(eventlog_list *list)
 {
     json_decref(list);
+}
+
+int eventlog_set_session(eventlog_t *log, const char *id)
+{
+    char *copy = strdup(id);
+    if (!copy)
+        return FC_ERR_NOMEM;
+    free(log->session);
+    log->session = copy;
+    return FC_OK;
 }

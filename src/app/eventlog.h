@@ -7,13 +7,19 @@
 
 #include "fc_error.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct eventlog eventlog_t;
 
 /* Engine thread. path "-" is standard output; NULL gives a log that
- * discards everything. Returns 0, FC_ERR_IO or FC_ERR_NOMEM (detail in err). */
-int eventlog_open(const char *path, eventlog_t **out, fc_error *err);
+ * discards everything. A regular file that already holds something is an
+ * earlier record: it is refused (FC_ERR_IO, saying so) unless append, which
+ * adds to its end. Returns 0, FC_ERR_IO or FC_ERR_NOMEM (detail in err). */
+int eventlog_open(const char *path, bool append, eventlog_t **out, fc_error *err);
+/* Engine thread. From now on every object also carries "session": id, so
+ * that sessions appended to one file can be told apart. id is copied. */
+int eventlog_set_session(eventlog_t *log, const char *id);
 /* Engine thread. Accepts NULL. */
 void eventlog_close(eventlog_t *log);
 

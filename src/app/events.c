@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The heard score keeps three decimals, like the times. */
 #define SCORE_SCALE 1000.0
@@ -25,6 +26,19 @@ static void wall_clock(char *buf, size_t cap)
     size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
     strftime(zone, sizeof zone, "%z", &tm);
     snprintf(buf + n, cap - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+const char *events_session_id(char *buf, size_t cap)
+{
+    char date[40], compact[40];
+    size_t n = 0;
+    wall_clock(date, sizeof date);
+    for (const char *p = date; *p && *p != '+' && n + 1 < sizeof compact; p++)
+        if (*p != '-' && *p != ':')
+            compact[n++] = *p;
+    compact[n] = '\0';
+    snprintf(buf, cap, "%s-%ld", compact, (long)getpid());
+    return buf;
 }
 
 /* The doses the session runs, one object per exercise that runs. */

@@ -25,6 +25,12 @@ typedef struct {
     const char *clearance;    /* "not required", "asked" or "given beforehand" */
 } events_session;
 
+/* Room for events_session_id(). */
+#define EVENTS_SESSION_ID_MAX 48
+/* An id for a session appended to a record: its start (as the start
+ * event's date, compact) and the process. Returns buf. */
+const char *events_session_id(char *buf, size_t cap);
+
 /* A coaching session began: also the wall-clock date (ISO 8601 with its
  * offset; $SOURCE_DATE_EPOCH, when set, stands for now, so that two runs
  * give the same record), the program's version and the files' sha256. */

@@ -62,7 +62,7 @@ static int start(listening *l, fc_error *err)
     if ((rc = listener_create(&hcfg, NULL, audio_is_realtime(l->audio), 0, &l->listener,
                               &why)) < 0)
         return setup_hearing_failed(rc, &why, cfg->grammar_dir, err);
-    return eventlog_open(cfg->events_path, &l->log, err);
+    return eventlog_open(cfg->events_path, false, &l->log, err);
 }
 
 int app_listen(const listen_config *cfg, fc_error *err)

@@ -65,7 +65,10 @@ static void usage_run(FILE *fp)
             "  --voice NAME       voice profile (default, calm, british, or a file)\n"
             "  --out FILE.wav     render the session to a WAV file instead of the speaker\n"
             "  --mic FILE.wav     read the microphone from a WAV file (any rate)\n"
-            "  --events FILE|-    write the JSON Lines event log (- for stdout)\n"
+            "  --events FILE|-    write the JSON Lines event log (- for stdout); a file that\n"
+            "                     holds an earlier record is refused, unless --append\n"
+            "  --append           add this session to the end of that record (each of its\n"
+            "                     events then carries \"session\": an id)\n"
             "  --output DEV       output device, by name or index (see 'floorcoach devices')\n"
             "  --input DEV        input device, by name or index\n"
             "  --keys             read n/r/p/s commands from stdin even if it is not a terminal\n"
@@ -208,7 +211,7 @@ static routine_t *load_routine(const char *name)
 typedef struct {
     const char *voice, *calibration, *out_file, *mic, *in_dev, *out_dev, *events;
     const char *prescription;
-    bool use_saved, listen, use_room, cleared;
+    bool use_saved, listen, use_room, cleared, append;
     int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
     room_config room;
 } run_args;
@@ -241,6 +244,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"noise", required_argument, 0, 'N'}, {"reverb", no_argument, 0, 'R'},
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"prescription", required_argument, 0, 'P'}, {"cleared", no_argument, 0, 'c'},
+        {"append", no_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
@@ -266,6 +270,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         case 'X': a->use_saved = false; break;
         case 'P': a->prescription = optarg; break;
         case 'c': a->cleared = true; break;
+        case 'A': a->append = true; break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -303,6 +308,7 @@ static int cmd_run(int argc, char **argv)
     char calib_buf[PATH_MAX], grammars[PATH_MAX];
     fc_error err = {0};
     cfg.events_path = a.events;
+    cfg.events_append = a.append;
     cfg.room = a.use_room ? &a.room : NULL;
     if (setup_calibration(a.calibration, a.use_saved, calib_buf, sizeof calib_buf,
                           &cfg.calibration, &err) < 0)

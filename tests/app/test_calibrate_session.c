@@ -41,6 +41,7 @@ static void test_spoken_calibration_from_files(void **state)
     snprintf(mic, sizeof mic, "/tmp/fc_cal_mic_%d.wav", (int)getpid());
     snprintf(out, sizeof out, "/tmp/fc_cal_out_%d.wav", (int)getpid());
     snprintf(events, sizeof events, "/tmp/fc_cal_ev_%d.jsonl", (int)getpid());
+    unlink(events); /* each calibration makes a new record */
     snprintf(save, sizeof save, "/tmp/fc_cal_save_%d.conf", (int)getpid());
 
     calib_config cfg = files_config(mic, out, save);

@@ -71,6 +71,23 @@ else
   bad "start event: $(head -n 1 "$T/c.jsonl")"
 fi
 
+# An earlier session's record is never overwritten: refused, or appended to
+# with --append, each appended event carrying its session's id.
+cp "$T/c.jsonl" "$T/keep.jsonl"
+expect 2 "c.jsonl already holds a record" "run refuses to overwrite an earlier log" -- \
+  "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/c.wav" --events "$T/c.jsonl" --no-keys
+if cmp -s "$T/c.jsonl" "$T/keep.jsonl"; then ok "the earlier log is untouched"; else bad "the earlier log changed"; fi
+expect 0 "" "run --append adds a session" -- \
+  "$FC" run "$SRC/tests/routines/tiny.yaml" --out "$T/c.wav" --events "$T/c.jsonl" --no-keys --append
+before=$(wc -l <"$T/keep.jsonl")
+if head -n "$before" "$T/c.jsonl" | cmp -s - "$T/keep.jsonl" &&
+   [ "$(grep -c '"event":"start"' "$T/c.jsonl")" -eq 2 ] &&
+   [ "$(tail -n +"$((before + 1))" "$T/c.jsonl" | grep -vc '"session":"')" -eq 0 ]; then
+  ok "the appended session follows the first, every event with its session id"
+else
+  bad "after --append: $(cat "$T/c.jsonl" | cut -c1-100)"
+fi
+
 # A prescription is checked against its routine, with file:line.
 printf 'routine: Hip impingement home routine\nexercises:\n  - {name: Bridges, repetitions: 30}\n' >"$T/rx.yaml"
 expect 1 "rx.yaml:3:34: repetitions 30 is outside the range 15-20" \

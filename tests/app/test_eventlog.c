@@ -21,7 +21,7 @@ static void test_eventlog_is_json_lines(void **state)
     int fd = mkstemp(path);
     close(fd);
     eventlog_t *log = NULL;
-    assert_int_equal(eventlog_open(path, &log, NULL), FC_OK);
+    assert_int_equal(eventlog_open(path, false, &log, NULL), FC_OK);
     assert_int_equal(eventlog_write(log, FC_RATE * 3 + 8, "say", "s:s", "text",
                                     "He said \"stop\"\n\tand left \xc3\xa9"), FC_OK);
     assert_int_equal(eventlog_write(log, 0, "start", NULL), FC_OK);

@@ -29,7 +29,7 @@ static int open_log(void **state)
         return -1;
     close(fd);
     *state = f;
-    return eventlog_open(f->path, &f->log, NULL);
+    return eventlog_open(f->path, false, &f->log, NULL);
 }
 
 static int remove_log(void **state)
