@@ -161,12 +161,13 @@ static int drain(run *r, int64_t until, fc_error *err)
     return got;
 }
 
-/* Logs each word the recogniser heard and hands it to the engine. */
-static int take_heard(run *r, fc_error *err)
+/* Logs each word the recogniser heard, at the time the session takes it
+ * (now, unless it is due later), and hands it to the engine. */
+static int take_heard(run *r, int64_t now, fc_error *err)
 {
     asr_heard h;
     while (r->listener && listener_poll(r->listener, &h) == 1) {
-        if (events_heard(r->log, &h) < 0)
+        if (events_heard_at(r->log, now, &h) < 0)
             return fc_fail(err, FC_ERR_IO, "cannot write the event log");
         if (h.unsure)
             session_post_unsure(r->session, h.word, h.t);
@@ -195,7 +196,7 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
             return fc_fail(err, rc, "cannot write the event log");
         session_post_key(r->session, cmd, clock->now);
     }
-    if ((rc = take_heard(r, err)) < 0)
+    if ((rc = take_heard(r, clock->now, err)) < 0)
         return rc;
     return drain(r, clock->now + FC_FRAME, err);
 }

@@ -153,12 +153,18 @@ int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *s
                           side, "rep", rep, "second", second);
 }
 
-int events_heard(eventlog_t *log, const asr_heard *h)
+int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h)
 {
-    return eventlog_write(log, h->t, h->unsure ? "unsure" : "heard", "s:s, s:s, s:f, s:f, s:f",
-                          "word", fc_command_name(h->word), "source", "voice", "start",
+    return eventlog_write(log, at > h->t ? at : h->t, h->unsure ? "unsure" : "heard",
+                          "s:s, s:s, s:f, s:f, s:f, s:f", "word", fc_command_name(h->word),
+                          "source", "voice", "decided", fc_seconds(h->t), "start",
                           fc_seconds(h->start), "end", fc_seconds(h->end), "score",
                           round(h->score * SCORE_SCALE) / SCORE_SCALE);
+}
+
+int events_heard(eventlog_t *log, const asr_heard *h)
+{
+    return events_heard_at(log, h->t, h);
 }
 
 int events_pause(eventlog_t *log, int64_t at, const char *word)

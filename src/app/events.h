@@ -53,8 +53,13 @@ int events_key(eventlog_t *log, int64_t at, fc_command word);
 int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *side, int rep,
                 int second);
 /* A command the recogniser heard: `heard`, or `unsure` for a safety word
- * it could not confirm (asr_heard.unsure), with the same fields. */
+ * it could not confirm (asr_heard.unsure), with the same fields, at the
+ * recogniser's decision (h->t, also `decided`). */
 int events_heard(eventlog_t *log, const asr_heard *h);
+/* The same, at `at` when that is later: when the session takes it, so that
+ * a log written in real time stays in time order (the recogniser reports
+ * a word after what the session scheduled meanwhile). */
+int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h);
 /* The session paused on an unsure "stop" or "pain" (word). */
 int events_pause(eventlog_t *log, int64_t at, const char *word);
 /* The end, and why; detail (may be NULL) says what went wrong. */

@@ -147,6 +147,14 @@ elif grep -q '"event":"unsure","word":"stop"' "$T/b.jsonl" &&
 else
   bad "barge-in through PulseAudio: $(grep -E '"heard"|"unsure"|"pause"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
 fi
+# Written in real time, each record is still in time order.
+for f in s int b; do
+  if sed 's/^{"t":\([0-9.]*\),.*/\1/' "$T/$f.jsonl" | awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }'; then
+    ok "$f.jsonl is in time order"
+  else
+    bad "$f.jsonl is out of time order: $(cut -c1-60 "$T/$f.jsonl" | tr '\n' ' ')"
+  fi
+done
 if grep -E '"event":"(heard|unsure)"' "$T/b.jsonl" | grep -qv '"word":"stop"'; then
   bad "the coach heard itself: $(grep -E '"event":"(heard|unsure)"' "$T/b.jsonl" | tr '\n' ' ')"
 else
