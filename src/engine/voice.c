@@ -27,6 +27,7 @@ static const struct {
     {"pitch", 0, 100, offsetof(voice_profile, pitch)},
     {"volume", 0, 200, offsetof(voice_profile, volume)},
     {"cue_pitch", 0, 100, offsetof(voice_profile, cue_pitch)},
+    {"count_rate", 80, 450, offsetof(voice_profile, count_rate)},
 };
 #define N_INT_KEYS (sizeof INT_KEYS / sizeof INT_KEYS[0])
 
@@ -41,6 +42,13 @@ voice_profile voice_profile_default(void)
     v.volume = DEFAULT_VOLUME;
     v.cue_pitch = DEFAULT_CUE_PITCH;
     return v;
+}
+
+int voice_count_rate(const voice_profile *v)
+{
+    if (v->count_rate > 0)
+        return v->count_rate;
+    return v->rate > VOICE_COUNT_RATE_MIN ? v->rate : VOICE_COUNT_RATE_MIN;
 }
 
 static void name_from_path(const char *path, char *name, size_t len)

@@ -26,6 +26,7 @@ typedef struct {
     size_t max_samples;
     int16_t *pcm;
     size_t n;
+    bool sped;
 } cache_entry;
 
 struct tts {
@@ -223,6 +224,7 @@ int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, t
         if (e->style == style && e->max_samples == max_samples && !strcmp(e->text, text)) {
             out->pcm = e->pcm;
             out->n = e->n;
+            out->sped = e->sped;
             return FC_OK;
         }
     }
@@ -234,10 +236,10 @@ int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, t
         tts->cache = grown;
         tts->cap_cache = cap;
     }
-    cache_entry e = {strdup(text), style, max_samples, NULL, 0};
+    cache_entry e = {strdup(text), style, max_samples, NULL, 0, false};
     if (!e.text)
         return FC_ERR_NOMEM;
-    int rate = tts->voice.rate;
+    int rate = max_samples ? voice_count_rate(&tts->voice) : tts->voice.rate;
     for (;;) {
         int rc = render(tts, text, style, rate, &e.pcm, &e.n);
         if (rc < 0) {
@@ -249,6 +251,7 @@ int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, t
             break;
         free(e.pcm);
         e.pcm = NULL;
+        e.sped = true;
         rate = rate + 40 > 450 ? 450 : rate + 40;
     }
     if (max_samples && e.n > max_samples) {
@@ -263,5 +266,6 @@ int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, t
     tts->cache[tts->n_cache++] = e;
     out->pcm = e.pcm;
     out->n = e.n;
+    out->sped = e.sped;
     return FC_OK;
 }

@@ -13,6 +13,7 @@
 #include "fc_error.h"
 #include "voice.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ typedef enum {
 typedef struct {
     const int16_t *pcm; /* owned by the tts handle, valid until destroy */
     size_t n;
+    bool sped;          /* it only fit max_samples faster than the count rate */
 } tts_clip;
 
 typedef struct tts tts_t;
@@ -39,8 +41,10 @@ void tts_destroy(tts_t *tts);
 int tts_render(tts_t *tts, const char *text, tts_style style, int16_t **pcm, size_t *n);
 
 /* Engine thread. Returns the clip for text, rendering it on first use. When
- * max_samples is non-zero and the clip would be longer, it is rendered faster
- * until it fits (counts must end before the next second's mark). */
+ * max_samples is non-zero (a count), it is spoken at the profile's count
+ * rate (voice_count_rate), the same for every count; if it would still be
+ * longer, it is rendered faster until it fits (counts must end before the
+ * next second's mark) and the clip says so (sped). */
 int tts_get(tts_t *tts, const char *text, tts_style style, size_t max_samples, tts_clip *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -73,6 +74,35 @@ static void test_unknown_voice_is_named(void **state)
     assert_non_null(strstr(err.detail, "'xx-nowhere'"));
 }
 
+/* Every count of a 30 s hold fits its 0.9 s at the voice's one count
+ * pace, in every shipped voice: none is sped up (the calm voice used to
+ * rush "twenty-one" to "twenty-nine"). Each voice gets its own handle, one
+ * at a time. */
+#define COUNT_MAX ((size_t)(FC_RATE * 9 / 10))
+static void test_counts_keep_one_pace(void **state)
+{
+    (void)state;
+    static const char *const voices[] = {"default", "calm", "british"};
+    for (size_t v = 0; v < sizeof voices / sizeof voices[0]; v++) {
+        char path[512], n[8];
+        voice_profile p;
+        tts_t *tts = NULL;
+        snprintf(path, sizeof path, "%s/voices/%s.yaml", FC_SOURCE_DIR, voices[v]);
+        assert_int_equal(voice_load(path, &p, NULL), 0);
+        assert_int_equal(tts_create(&p, &tts, NULL), 0);
+        for (int k = 1; k < 30; k++) {
+            tts_clip c;
+            snprintf(n, sizeof n, "%d", k);
+            assert_int_equal(tts_get(tts, n, k > 26 ? TTS_STYLE_CUE : TTS_STYLE_NARRATION,
+                                     COUNT_MAX, &c), 0);
+            if (c.sped)
+                fail_msg("voice %s: count %d does not fit %zu samples at %d wpm", voices[v], k,
+                         COUNT_MAX, voice_count_rate(&p));
+        }
+        tts_destroy(tts);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,5 +110,9 @@ int main(void)
         cmocka_unit_test(test_cache_and_fit),
         cmocka_unit_test(test_unknown_voice_is_named),
     };
-    return cmocka_run_group_tests(tests, start, stop);
+    const struct CMUnitTest alone[] = {
+        cmocka_unit_test(test_counts_keep_one_pace),
+    };
+    int failed = cmocka_run_group_tests(tests, start, stop);
+    return failed + cmocka_run_group_tests(alone, NULL, NULL);
 }
