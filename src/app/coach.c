@@ -50,7 +50,7 @@ typedef struct {
  * and handed to the mixer, which frees it once played. */
 static int speak(run *r, const session_action *a, int64_t *len)
 {
-    tts_style style = a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION;
+    tts_style style = a->last ? TTS_STYLE_RELEASE : a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION;
     int rc;
     if (a->kind == SESSION_ACT_SAY && !r->prerendered) {
         int16_t *pcm = NULL;

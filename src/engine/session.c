@@ -277,6 +277,7 @@ static void step_hold(session_t *s, const plan_item *it, int64_t due)
     /* The last seconds and the release sound different, so the end of a
      * hold is clear without counting along. */
     a->cue = s->sub > it->seconds - CUE_SECONDS;
+    a->last = s->sub == it->seconds;
     if (s->sub != it->seconds)
         a->max_samples = secs(s, COUNT_MAX_SECONDS);
 }
@@ -298,7 +299,7 @@ static void step_reps(session_t *s, const plan_item *it, int64_t due)
     a->of = it->of;
     s->hold_rep = s->sub;
     if (s->sub == it->of)
-        a->cue = 1;
+        a->cue = a->last = 1;
     else
         a->max_samples = secs(s, it->tempo) - secs(s, REP_MARGIN_SECONDS);
 }

@@ -51,6 +51,7 @@ typedef struct {
     int64_t at;           /* session sample where it takes effect */
     const char *text;     /* valid until the next poll */
     bool cue;             /* audio: speak in the distinct cue style */
+    bool last;            /* COUNT, REP: the last of its hold or set ("release") */
     bool position;        /* SAY: the exercise's position step */
     session_source source; /* CLEARANCE */
     int64_t max_samples;  /* audio: must end within this many samples (0: any) */

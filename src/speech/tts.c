@@ -19,6 +19,14 @@
 #define FIT_FADE ((size_t)FC_MS(10))
 /* No clip goes above -1 dBFS (full scale 32767 times 10^(-1/20)). */
 #define PEAK_LIMIT 29204
+/* The end of a hold is unmistakable without counting along: the last
+ * counts carry a short tone from their onset (so the count still starts on
+ * its mark), and "release" a rising two-note chime. */
+#define CUE_TONE_HZ 880.0
+#define RELEASE_LOW_HZ 660.0
+#define RELEASE_HIGH_HZ 990.0
+#define TONE_SAMPLES ((size_t)FC_MS(90))
+#define TONE_AMPLITUDE 6000.0 /* about -15 dBFS: heard under the voice, not over it */
 
 typedef struct {
     char *text;
@@ -156,6 +164,27 @@ static void limit_peak(int16_t *pcm, size_t n)
         pcm[i] = (int16_t)lrint(pcm[i] * gain);
 }
 
+/* Adds a tone of hz with a raised-cosine envelope to pcm[from, from +
+ * TONE_SAMPLES), as far as the clip goes. */
+static void add_tone(int16_t *pcm, size_t n, size_t from, double hz)
+{
+    for (size_t i = 0; i < TONE_SAMPLES && from + i < n; i++) {
+        double env = 0.5 - 0.5 * cos(2 * M_PI * (double)i / (double)TONE_SAMPLES);
+        double v = pcm[from + i] + TONE_AMPLITUDE * env * sin(2 * M_PI * hz * (double)i / FC_RATE);
+        pcm[from + i] = (int16_t)(v > INT16_MAX ? INT16_MAX : v < INT16_MIN ? INT16_MIN : v);
+    }
+}
+
+static void add_cue(int16_t *pcm, size_t n, tts_style style)
+{
+    if (style == TTS_STYLE_CUE) {
+        add_tone(pcm, n, 0, CUE_TONE_HZ);
+    } else if (style == TTS_STYLE_RELEASE) {
+        add_tone(pcm, n, 0, RELEASE_LOW_HZ);
+        add_tone(pcm, n, TONE_SAMPLES, RELEASE_HIGH_HZ);
+    }
+}
+
 static int render(tts_t *tts, const char *text, tts_style style, int rate, int16_t **pcm,
                   size_t *n)
 {
@@ -165,7 +194,7 @@ static int render(tts_t *tts, const char *text, tts_style style, int rate, int16
 
     espeak_SetParameter(espeakRATE, rate, 0);
     espeak_SetParameter(espeakPITCH,
-                        style == TTS_STYLE_CUE ? tts->voice.cue_pitch : tts->voice.pitch, 0);
+                        style == TTS_STYLE_NARRATION ? tts->voice.pitch : tts->voice.cue_pitch, 0);
     tts->n_raw = 0;
     tts->raw_oom = 0;
     espeak_ng_STATUS st = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
@@ -200,6 +229,7 @@ static int render(tts_t *tts, const char *text, tts_style style, int rate, int16
         last--;
     memmove(out, out + first, (last - first) * sizeof *out);
     *n = last - first;
+    add_cue(out, *n, style);
     limit_peak(out, *n);
     *pcm = out;
     out = NULL;

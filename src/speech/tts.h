@@ -19,7 +19,8 @@
 
 typedef enum {
     TTS_STYLE_NARRATION, /* the profile's own pitch */
-    TTS_STYLE_CUE,       /* raised pitch: last counts and "release" */
+    TTS_STYLE_CUE,       /* raised pitch and a short tone under its onset: the last counts */
+    TTS_STYLE_RELEASE,   /* raised pitch and a rising two-note chime: "release" */
 } tts_style;
 
 typedef struct {
