@@ -66,13 +66,16 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
     int rc = FC_ERR_IO;
     json_t *obj = NULL, *extra = NULL;
     char *line = NULL;
-    if (!log || !log->fp)
-        return FC_OK;
+    /* Packed even for a log that discards, so that a field passed with
+     * "s:o" (which the object takes over) is always freed. */
+    bool discard = !log || !log->fp;
+    if (discard)
+        rc = FC_OK;
 
     obj = json_pack("{s:s}", "event", event);
-    if (!obj || (log->session && json_object_set_new(obj, "session",
-                                                      json_string(log->session)) < 0))
-        goto fail;
+    if (!obj || (!discard && log->session &&
+                 json_object_set_new(obj, "session", json_string(log->session)) < 0))
+        goto done;
     if (fields && *fields) {
         char fmt[256];
         snprintf(fmt, sizeof fmt, "{%s}", fields);
@@ -81,11 +84,13 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
         extra = json_vpack_ex(NULL, 0, fmt, ap);
         va_end(ap);
         if (!extra || json_object_update(obj, extra) < 0)
-            goto fail;
+            goto done;
     }
+    if (discard)
+        goto done; /* rc is FC_OK: nothing is written */
     line = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(12));
     if (!line)
-        goto fail;
+        goto done;
     /* jansson escapes; "t" is spliced in front by hand because it prints
      * reals in the shortest form, and the log promises exactly three
      * decimals (whole milliseconds of the sample clock). */
@@ -93,9 +98,9 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
     if (fprintf(log->fp, "{\"t\":%lld.%03lld,%s\n", (long long)(ms / 1000),
                 (long long)(ms % 1000), line + 1) < 0 ||
         fflush(log->fp) != 0)
-        goto fail;
+        goto done;
     rc = FC_OK;
-fail:
+done:
     free(line);
     json_decref(extra);
     json_decref(obj);
