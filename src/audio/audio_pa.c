@@ -1,15 +1,21 @@
 /* PortAudio devices. The real-time callbacks only move samples between the
  * devices and two lock-free rings; resampling and everything else happens on
- * the engine thread in audio_pa_exchange(). */
+ * the engine thread in audio_pa_exchange(). When the engine must wait for
+ * the device (no room for output, no capture yet), it blocks on a
+ * semaphore that the callbacks post while it waits: it never polls. */
+#define _POSIX_C_SOURCE 200809L
 #include "fc_error.h"
 #include "internal/audio_backend.h"
 #include "queue.h"
 #include "resampler.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <portaudio.h>
+#include <semaphore.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +31,9 @@
 #define DROP_CHUNK 1024
 /* Headroom so that the resampler's output never overruns the 16 kHz fifo. */
 #define FIFO_SLACK 16
+/* A wait for the device wakes at least this often to see whether it has
+ * stalled (a callback wakes it as soon as there is something to do). */
+#define WAIT_SLICE_NS 100000000L
 
 typedef struct {
     int initialized;
@@ -41,6 +50,9 @@ typedef struct {
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
     bool started;      /* the first exchange has happened */
+    sem_t wake;        /* posted by a callback while the engine waits */
+    bool wake_made;
+    _Atomic int waiting; /* the engine is about to wait, or waits, on wake */
     _Atomic uint64_t underruns;
     _Atomic unsigned long last_frames;
 } audio_pa;
@@ -71,10 +83,29 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void nap(void)
+/* Callback side: wakes the engine if it waits. sem_post neither blocks
+ * nor allocates, so it is safe in a real-time callback. */
+static void wake_engine(audio_pa *p)
 {
-    struct timespec ts = {0, 1000000};
-    nanosleep(&ts, NULL);
+    if (atomic_load(&p->waiting))
+        sem_post(&p->wake);
+}
+
+/* Engine side: blocks until a callback ran or WAIT_SLICE_NS passed. The
+ * caller has set waiting and checked its condition again after setting it,
+ * so a callback that came in between has posted (seq_cst atomics: one of
+ * the two sees the other). */
+static void wait_for_device(audio_pa *p)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += WAIT_SLICE_NS;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    while (sem_timedwait(&p->wake, &ts) != 0 && errno == EINTR)
+        ; /* a signal: keep waiting, until the deadline */
 }
 
 static int same_text_ci(const char *hay, const char *needle)
@@ -127,6 +158,7 @@ static int on_output(const void *input, void *output, unsigned long frames,
         memset(o + got, 0, (frames - got) * sizeof *o);
         atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
     }
+    wake_engine(p); /* there is room now */
     return paContinue;
 }
 
@@ -138,6 +170,7 @@ static int on_input(const void *input, void *output, unsigned long frames,
     (void)flags;
     audio_pa *p = user;
     queue_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
+    wake_engine(p);
     return paContinue;
 }
 
@@ -228,8 +261,11 @@ static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, in
     const PaDeviceInfo *od = NULL, *id = NULL;
     audio_pa *p = calloc(1, sizeof *p);
     *state = NULL;
-    if (!p)
+    if (!p || sem_init(&p->wake, 0, 0) != 0) {
+        free(p);
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening the audio device");
+    }
+    p->wake_made = true;
     PaError e = init_quietly();
     if (e != paNoError) {
         fc_fail(err, rc, "PortAudio could not start: %s", Pa_GetErrorText(e));
@@ -271,17 +307,24 @@ static int play(audio_pa *p, const int16_t *out, size_t n, fc_error *err)
     size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
     size_t done = 0;
     int64_t since = now_ns();
+    int rc = FC_OK;
     while (done < len) {
         size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
+        if (w == 0) {
+            atomic_store(&p->waiting, 1);
+            if ((w = queue_write(p->out_ring, p->dev_buf + done, len - done)) == 0)
+                wait_for_device(p);
+            atomic_store(&p->waiting, 0);
+        }
         done += w;
         if (w)
             since = now_ns();
-        else if (stalled(since, err))
-            return FC_ERR_DEVICE;
-        else
-            nap();
+        else if (stalled(since, err)) {
+            rc = FC_ERR_DEVICE;
+            break;
+        }
     }
-    return FC_OK;
+    return rc;
 }
 
 /* Capture arrives in the device's own bursts: moves what is there to the
@@ -341,14 +384,17 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
     if (!p->in_ring)
         return FC_OK;
     take_capture(p);
-    if (!out && p->in_n == p->in_pos) {
-        /* Input only: the capture device is the clock, so wait for it. */
+    if (!p->out_ring && p->in_n == p->in_pos) {
+        /* Input only (no output device, whatever the caller passes as out):
+         * the capture device is the clock, so wait for it. */
         int64_t since = now_ns();
-        while (queue_readable(p->in_ring) == 0) {
-            if (stalled(since, err))
-                return FC_ERR_DEVICE;
-            nap();
-        }
+        atomic_store(&p->waiting, 1);
+        while (queue_readable(p->in_ring) == 0 && !stalled(since, err))
+            wait_for_device(p);
+        atomic_store(&p->waiting, 0);
+        if (queue_readable(p->in_ring) == 0)
+            return FC_ERR_DEVICE;
+        take_capture(p);
     }
     *got = give_capture(p, in, cap);
     return FC_OK;
@@ -365,8 +411,10 @@ static void pa_close(void *state)
     if (p->out_stream) {
         /* Let what is queued play out, so the last word is not clipped. */
         int64_t since = now_ns();
+        atomic_store(&p->waiting, 1);
         while (queue_readable(p->out_ring) > 0 && now_ns() - since < DRAIN_NS)
-            nap();
+            wait_for_device(p);
+        atomic_store(&p->waiting, 0);
         Pa_StopStream(p->out_stream);
         Pa_CloseStream(p->out_stream);
     }
@@ -376,6 +424,8 @@ static void pa_close(void *state)
     }
     if (p->initialized)
         Pa_Terminate();
+    if (p->wake_made)
+        sem_destroy(&p->wake); /* the streams are closed: no callback posts now */
     queue_destroy(p->out_ring);
     queue_destroy(p->in_ring);
     resampler_destroy(p->to_dev);
