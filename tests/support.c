@@ -232,10 +232,14 @@ static int heard_reliably(const char *word, const int16_t *pcm, size_t n)
 }
 
 /* The user's voices: eSpeak NG variants unlike the coach's own, in a fixed
- * order, each at three speaking rates. */
-static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2", "en-us+m2",
-                                       "en-gb-x-rp", "en-us+f4", "en+f3",    "en-us+m6"};
-static const int rates[] = {150, 130, 170};
+ * order, each at three speaking rates. The learned detector is unsure of
+ * "repeat" in most of them, and eSpeak NG's output varies a little with
+ * what the process said before, so the list is long enough that some
+ * voice is always heard (the last four were added for that). */
+static const char *const variants[] = {"en-us+f1", "en-us+m3", "en-us+f2",   "en-us+m2",
+                                       "en-gb-x-rp", "en-us+f4", "en+f3",    "en-us+m6",
+                                       "en-us+m1", "en-us+f3", "en-gb+m4",   "en-us+m5"};
+static const int rates[] = {150, 130, 170, 190, 115};
 #define N_CANDIDATES (int)(sizeof variants / sizeof variants[0] * sizeof rates / sizeof rates[0])
 
 int support_candidates(void)
