@@ -2,6 +2,7 @@
  *
  *   echo_bench [--noise FILE.wav] [--trials N] [--routine NAME] [--grammars DIR]
  *              [--barge-in-only] [--barge-in-echo GAIN_DB@DELAY_MS]
+ *              [--barge-in-window SECONDS]
  *
  * Prints, for a simulated room (echo at 0 dB / 20 ms and +6 dB / 35 ms, with
  * and without reverberation, and with noise when a file is given):
@@ -12,7 +13,9 @@
  *  - barge-in: a user's "stop" or "pain" (eSpeak NG voices unlike the
  *    coach's) spoken over narration or counting at echo 0 dB: how often
  *    the coach goes quiet on it (the word heard, or paused on), and the
- *    reaction (end of word to the coach's reply) median and max;
+ *    reaction (end of word to the coach's reply) median and max; each trial
+ *    replays the routine up to its word, so --barge-in-window keeps the
+ *    words within the first SECONDS (a shorter, faster run);
  *  - cost: CPU seconds per audio second of the listening pipeline.
  * Figures, not pass/fail. */
 #include "aec.h"
@@ -196,6 +199,7 @@ int main(int argc, char **argv)
     const char *noise = NULL, *routine_name = "fai";
     int trials = 40, rooms = 1;
     const char *barge_echo = "0@20";
+    double window = 1e9; /* barge-in words within the routine's first `window` seconds */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--noise") && i + 1 < argc)
             noise = argv[++i];
@@ -209,9 +213,12 @@ int main(int argc, char **argv)
             rooms = 0;
         else if (!strcmp(argv[i], "--barge-in-echo") && i + 1 < argc)
             barge_echo = argv[++i];
+        else if (!strcmp(argv[i], "--barge-in-window") && i + 1 < argc)
+            window = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: echo_bench [--noise FILE.wav] [--trials N] [--routine NAME] "
-                    "[--grammars DIR] [--barge-in-only] [--barge-in-echo GAIN_DB@DELAY_MS]\n");
+                    "[--grammars DIR] [--barge-in-only] [--barge-in-echo GAIN_DB@DELAY_MS] "
+                    "[--barge-in-window SECONDS]\n");
             return 2;
         }
     }
@@ -280,6 +287,8 @@ int main(int argc, char **argv)
         double at = -1;
         while (at < 0) {
             json_t *o = ev.ev[(size_t)rand() % ev.n];
+            if (num(o, "t") > window)
+                continue; /* a trial replays the routine up to its word */
             if (!on_count && !strcmp(name(o), "say") && num(o, "until") - num(o, "t") > 1.5 &&
                 num(o, "t") > 8)
                 at = num(o, "t") + 0.3;
