@@ -232,20 +232,15 @@ static int start_listener(run *r, fc_error *err)
 static int start_record(run *r)
 {
     const coach_config *cfg = r->cfg;
-    prescription_t *own = NULL;
-    int rc = cfg->prescription ? FC_OK : prescription_default(cfg->routine, &own);
     events_session s = {
         .routine = cfg->routine,
-        .prescription = cfg->prescription ? cfg->prescription : own,
+        .prescription = session_prescription(r->session),
         .voice = cfg->voice.name,
         .calibration = cfg->grammar_dir ? cfg->calibration : NULL,
         .clearance = !cfg->routine->requires_clearance ? "not required"
                      : cfg->cleared ? "given beforehand" : "asked",
     };
-    if (rc == FC_OK)
-        rc = events_start_session(r->log, &s);
-    prescription_destroy(own);
-    return rc;
+    return events_start_session(r->log, &s);
 }
 
 /* Everything the session needs, in an order that checks the user's inputs

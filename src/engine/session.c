@@ -548,6 +548,8 @@ size_t session_prompt_count(const session_t *s) { return plan_prompt_count(s->pl
 
 const char *session_prompt(const session_t *s, size_t i) { return plan_prompt(s->plan, i); }
 
+const prescription_t *session_prescription(const session_t *s) { return s->rx; }
+
 session_progress session_get_progress(const session_t *s)
 {
     session_progress p;

@@ -126,4 +126,8 @@ const char *session_prompt(const session_t *s, size_t i);
 
 session_progress session_get_progress(const session_t *s);
 
+/* The doses and choices the session runs: cfg.prescription, or the
+ * routine's own when none was given. Lives as long as the session. */
+const prescription_t *session_prescription(const session_t *s);
+
 #endif

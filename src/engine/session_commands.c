@@ -6,7 +6,7 @@
 
 /* Where in its exercise the session is: the repetition being held or
  * counted, and the seconds into a hold (0 and 0 elsewhere). */
-void ses_step_context(const session_t *s, int64_t at, int *rep, int *seconds)
+static void step_context(const session_t *s, int64_t at, int *rep, int *seconds)
 {
     const plan_item *it = ses_current(s);
     int counting = s->mode == MODE_PLAN && s->started;
@@ -15,18 +15,25 @@ void ses_step_context(const session_t *s, int64_t at, int *rep, int *seconds)
     *seconds = holding ? (int)((at - s->t0) / s->cfg.sample_rate) : 0;
 }
 
+/* Where a pain or a stop at `at` struck: after a pause, where the pause
+ * cut in (the step was silenced there). */
+static void cut_in_context(const session_t *s, int64_t at, int *rep, int *seconds)
+{
+    if (s->paused) {
+        *rep = s->pause_rep;
+        *seconds = s->pause_seconds;
+    } else {
+        step_context(s, at, rep, seconds);
+    }
+}
+
 static void on_pain(session_t *s, int64_t at)
 {
     const plan_item *it = ses_current(s);
     int e = s->mode == MODE_PLAN || s->mode == MODE_INTERJECT ? it->exercise : s->cur_exercise;
     int rep, seconds;
 
-    ses_step_context(s, at, &rep, &seconds);
-    if (s->paused) {
-        /* Pain confirmed after a pause: it struck where the pause cut in. */
-        rep = s->pause_rep;
-        seconds = s->pause_seconds;
-    }
+    cut_in_context(s, at, &rep, &seconds);
     s->paused = false;
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAIN, at);
@@ -194,7 +201,7 @@ static void on_pause(session_t *s, fc_command word, int64_t at)
     if (s->mode == MODE_PLAN && (it->kind == PLAN_SUMMARY || it->kind == PLAN_END))
         return; /* already closing */
     s->resume_pc = resume_point(s, it);
-    ses_step_context(s, at, &s->pause_rep, &s->pause_seconds);
+    step_context(s, at, &s->pause_rep, &s->pause_seconds);
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAUSE, at);
     a->text = fc_command_name(word);
@@ -217,11 +224,7 @@ static void on_stop(session_t *s, int64_t at)
     }
     s->stop_exercise = s->cur_exercise;
     s->stop_side = s->cur_side;
-    ses_step_context(s, at, &s->stop_rep, &s->stop_seconds);
-    if (s->paused) {
-        s->stop_rep = s->pause_rep;
-        s->stop_seconds = s->pause_seconds;
-    }
+    cut_in_context(s, at, &s->stop_rep, &s->stop_seconds);
     ses_cut(s, at);
     s->n_lines = 0;
     s->end_reason = SESSION_END_STOPPED;

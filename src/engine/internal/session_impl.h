@@ -57,7 +57,7 @@ struct session {
     session_end_reason end_reason;
 
     bool paused;       /* the wait for a command follows a pause, not pain */
-    int pause_rep, pause_seconds; /* where the pause cut in (step_context) */
+    int pause_rep, pause_seconds; /* where the pause cut in */
     bool own_rx;       /* prescription made here (the routine's defaults) */
     const prescription_t *rx;
     bool reminded;     /* the current wait point has reminded the user */
@@ -98,7 +98,5 @@ void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_sourc
                         int64_t at);
 /* Closes the session with `first` and the summary, from `at`. */
 void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line first);
-/* Where in its exercise the session is (see session_commands.c). */
-void ses_step_context(const session_t *s, int64_t at, int *rep, int *seconds);
 
 #endif
