@@ -45,6 +45,9 @@ static const char *const LINES[PLAN_LINE_COUNT] = {
         "check with your physical therapist first.",
     [PLAN_LINE_ASK_IF_HURT] = "If something hurt, say pain.",
     [PLAN_LINE_WAIT_REMINDER] = "Take your time. Say next when you are ready.",
+    [PLAN_LINE_DEAF] = "I can't hear you any more, so I've paused. Stay where you are "
+                       "comfortable; I will tell you when I can hear you again.",
+    [PLAN_LINE_HEARING_BACK] = "I can hear you again. Say next to go on, or stop to end.",
 };
 
 const char *plan_line_text(plan_line line)

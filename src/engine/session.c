@@ -15,7 +15,7 @@
 
 session_config session_config_default(void)
 {
-    session_config c = {FC_RATE, DEFAULT_GAP_MS, DEFAULT_ANSWER_TIMEOUT_S, NULL, false};
+    session_config c = {FC_RATE, DEFAULT_GAP_MS, DEFAULT_ANSWER_TIMEOUT_S, NULL, false, 0};
     return c;
 }
 
@@ -36,6 +36,8 @@ int session_create(const routine_t *routine, const session_config *cfg, session_
     s->cfg = cfg ? *cfg : session_config_default();
     s->routine = routine;
     s->cur_exercise = -1;
+    /* Nothing before the start is handed out; the first line is due then. */
+    s->now = s->next_at = s->t0 = s->cfg.start_at > 0 ? s->cfg.start_at : 0;
     s->done = calloc(routine->n_exercises + 1, sizeof *s->done);
     s->pained = calloc(routine->n_exercises + 1, sizeof *s->pained);
     if (!s->done || !s->pained)
@@ -192,6 +194,8 @@ static int64_t session_next_due(const session_t *s)
 {
     if (s->mode == MODE_ENDED)
         return INT64_MAX;
+    if (s->mode == MODE_PAIN_WAIT && s->deaf)
+        return INT64_MAX; /* no answer can come: wait for the microphone */
     if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT)
         return s->t0;
     if (s->mode == MODE_PLAN && s->started) {
@@ -447,16 +451,33 @@ int session_said(session_t *s, int64_t samples)
     return FC_OK;
 }
 
-static int post(session_t *s, fc_command cmd, bool unsure, session_source source, int64_t t)
+static int post_event(session_t *s, fc_command cmd, bool unsure, session_source source,
+                      int hearing, int64_t t)
 {
     if (s->n_cmds == MAX_CMDS)
         return FC_ERR_FULL;
     s->cmds[s->n_cmds].cmd = cmd;
     s->cmds[s->n_cmds].unsure = unsure;
     s->cmds[s->n_cmds].source = source;
+    s->cmds[s->n_cmds].hearing = hearing;
     s->cmds[s->n_cmds].t = t;
     s->n_cmds++;
     return FC_OK;
+}
+
+static int post(session_t *s, fc_command cmd, bool unsure, session_source source, int64_t t)
+{
+    return post_event(s, cmd, unsure, source, HEARING_SAME, t);
+}
+
+int session_post_deaf(session_t *s, int64_t t)
+{
+    return post_event(s, FC_CMD_NONE, false, SESSION_SOURCE_VOICE, HEARING_LOST, t);
+}
+
+int session_post_hearing(session_t *s, int64_t t)
+{
+    return post_event(s, FC_CMD_NONE, false, SESSION_SOURCE_VOICE, HEARING_BACK, t);
 }
 
 int session_post_command(session_t *s, fc_command cmd, int64_t t)
@@ -499,15 +520,15 @@ int session_post_error(session_t *s, int64_t t)
 }
 
 /* Takes the first posted command when it is due before `until`. */
-static int take_command(session_t *s, int64_t until, fc_command *cmd, bool *unsure,
-                        session_source *source, int64_t *at)
+static int take_command(session_t *s, int64_t until)
 {
     if (s->n_cmds == 0 || effective(s, s->cmds[0].t) >= until)
         return 0;
-    *cmd = s->cmds[0].cmd;
-    *unsure = s->cmds[0].unsure;
-    *source = s->cmds[0].source;
-    *at = effective(s, s->cmds[0].t);
+    int64_t at = effective(s, s->cmds[0].t);
+    if (s->cmds[0].hearing != HEARING_SAME)
+        ses_handle_hearing(s, s->cmds[0].hearing == HEARING_LOST, at);
+    else
+        ses_handle_command(s, s->cmds[0].cmd, s->cmds[0].unsure, s->cmds[0].source, at);
     memmove(s->cmds, s->cmds + 1, (size_t)(s->n_cmds - 1) * sizeof s->cmds[0]);
     s->n_cmds--;
     return 1;
@@ -516,10 +537,6 @@ static int take_command(session_t *s, int64_t until, fc_command *cmd, bool *unsu
 int session_poll(session_t *s, int64_t until, session_action *out)
 {
     for (;;) {
-        fc_command cmd;
-        bool unsure;
-        session_source source;
-        int64_t at;
         if (s->act_n > 0) {
             *out = s->actions[s->act_head];
             s->act_head = (s->act_head + 1) % MAX_ACTIONS;
@@ -528,10 +545,8 @@ int session_poll(session_t *s, int64_t until, session_action *out)
         }
         if (s->awaiting_said)
             return FC_ERR_STATE;
-        if (take_command(s, until, &cmd, &unsure, &source, &at)) {
-            ses_handle_command(s, cmd, unsure, source, at);
+        if (take_command(s, until))
             continue;
-        }
         if (s->mode == MODE_ENDED)
             break;
         int64_t due = session_next_due(s);

@@ -67,6 +67,8 @@ typedef struct {
     int answer_timeout_s;  /* after pain: how long to wait for next/repeat/stop */
     const prescription_t *prescription; /* doses and choices; NULL: the routine's own */
     bool cleared;          /* clearance given beforehand (run --cleared): not asked */
+    int64_t start_at;      /* the sample the session starts at: the clock of a stream
+                              it joins (serve runs many sessions on one), 0 for its own */
 } session_config;
 
 /* Progress, for the status line and the closing summary. */
@@ -105,6 +107,16 @@ int session_post_key(session_t *s, fc_command cmd, int64_t t);
  * session, as after pain. Other words, or one heard while the session
  * already waits or closes, change nothing. Returns 0 or FC_ERR_FULL. */
 int session_post_unsure(session_t *s, fc_command word, int64_t t);
+/* The microphone was lost at sample t (unplugged, stopped delivering): the
+ * coach can no longer hear "stop", so nothing may go on. It cuts what it
+ * says, holds the count, says so ("I can't hear you any more...") and
+ * waits with no time limit; next is refused (a key too) until
+ * session_post_hearing(). stop and pain keys still act. Returns 0 or
+ * FC_ERR_FULL. */
+int session_post_deaf(session_t *s, int64_t t);
+/* The microphone is back at sample t: the coach says so and waits for next
+ * (go on where it paused) or stop, as after a pause. */
+int session_post_hearing(session_t *s, int64_t t);
 /* Ctrl-C or a signal: end at once with reason interrupted. */
 int session_post_interrupt(session_t *s, int64_t t);
 /* The caller hit an error it cannot recover from (e.g. the device died). */

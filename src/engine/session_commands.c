@@ -77,6 +77,8 @@ static bool clearance_answer(session_t *s, session_source source, int64_t at)
 static void on_next(session_t *s, session_source source, int64_t at)
 {
     const plan_item *it = ses_current(s);
+    if (s->deaf)
+        return; /* nothing goes on while the coach cannot hear a stop */
     if (clearance_answer(s, source, at))
         return;
     switch (s->mode) {
@@ -160,6 +162,8 @@ static void on_repeat_in_plan(session_t *s, int64_t at)
 static void on_repeat(session_t *s, int64_t at)
 {
     const plan_item *it = ses_current(s);
+    if (s->deaf)
+        return; /* as for next: the repeated step would go on unheard */
     switch (s->mode) {
     case MODE_PAIN_WAIT:
         ses_enter(s, s->resume_pc, at);
@@ -246,6 +250,44 @@ static void pain_after_stop(session_t *s, int64_t at)
     else
         s->pained[s->routine->n_exercises] = 1; /* before any exercise */
     ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
+}
+
+/* Quiet and asking already: after a pause or pain, or their question. */
+static bool asking(const session_t *s)
+{
+    return s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK);
+}
+
+/* Closing, or asking whether a stop was pain: the session ends anyway. */
+static bool closing(const session_t *s)
+{
+    return s->mode == MODE_ENDED || s->mode == MODE_HURT_WAIT ||
+           (s->mode == MODE_INTERJECT && (s->after == AFTER_END || s->after == AFTER_HURT)) ||
+           (s->mode == MODE_PLAN &&
+            (ses_current(s)->kind == PLAN_SUMMARY || ses_current(s)->kind == PLAN_END));
+}
+
+/* The microphone is lost: like a pause (or, after pain, the same wait),
+ * said differently, and waiting with no limit. When it is back: the
+ * question again, and the usual wait for an answer. */
+void ses_handle_hearing(session_t *s, bool deaf, int64_t at)
+{
+    bool was = s->deaf;
+    s->deaf = deaf;
+    if (deaf == was || closing(s))
+        return;
+    if (deaf && !asking(s)) {
+        const plan_item *it = ses_current(s);
+        s->resume_pc = resume_point(s, it);
+        step_context(s, at, &s->pause_rep, &s->pause_seconds);
+        s->paused = true;
+    }
+    ses_cut(s, at);
+    if (deaf)
+        ses_push(s, SESSION_ACT_PAUSE, at)->text = "microphone";
+    s->n_lines = 0;
+    ses_add_line(s, plan_line_text(deaf ? PLAN_LINE_DEAF : PLAN_LINE_HEARING_BACK));
+    ses_interject(s, at, AFTER_ASK);
 }
 
 void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,

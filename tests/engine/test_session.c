@@ -768,6 +768,92 @@ static void test_next_cuts_the_reminder(void **state)
     assert_true(tr->a[cut].at == t);
 }
 
+
+/* The microphone is lost in a hold: the coach goes quiet at once, says so,
+ * counts nothing and refuses next (a key too) for as long as it is gone,
+ * however long; once it is back it says so and waits for next, which goes
+ * on with the same repetition from one. */
+static void test_deaf_pauses_until_hearing_and_next(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    int64_t lost = tr->now;
+    assert_int_equal(session_post_deaf(s, lost), FC_OK);
+    run_until(s, tr, tr->now + FC_RATE * 5);
+    assert_int_equal(tr->a[before].kind, SESSION_ACT_CUT);
+    assert_true(tr->a[before].at <= lost + BLOCK);
+    int p = find(tr, SESSION_ACT_PAUSE, before);
+    assert_int_equal(p, before + 1);
+    assert_string_equal(tr->text[p], "microphone");
+    assert_int_equal(find_text(tr, "can't hear you", p), p + 1);
+    session_post_key(s, FC_CMD_NEXT, tr->now);
+    session_post_command(s, FC_CMD_REPEAT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 600); /* longer than any answer timeout */
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1);
+    assert_int_equal(find(tr, SESSION_ACT_HOLD, before), -1);
+    assert_int_equal(find(tr, SESSION_ACT_END, before), -1);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_WAIT);
+
+    int back = tr->n;
+    assert_int_equal(session_post_hearing(s, tr->now), FC_OK);
+    run_until(s, tr, tr->now + FC_RATE * 5);
+    assert_true(find_text(tr, "can hear you again", back) > back);
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, back), -1); /* still waits for next */
+    int asked = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 12);
+    int h2 = find(tr, SESSION_ACT_HOLD, asked);
+    assert_true(h2 > asked);
+    assert_int_equal(tr->a[h2].n, tr->a[f->hold].n);
+    assert_int_equal(tr->a[h2 + 1].n, 1);
+    assert_said_lines_are_prompts(f);
+}
+
+/* Deaf, the stop key still stops, and a pain key is still recorded. */
+static void test_deaf_still_takes_stop_and_pain_keys(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    session_post_deaf(s, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 5);
+    int before = tr->n;
+    session_post_key(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 20);
+    assert_true(find(tr, SESSION_ACT_PAIN, before) >= before);
+    session_post_key(s, FC_CMD_STOP, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 60);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+}
+
+/* A session that joins a stream at sample T (serve) does exactly what one
+ * started at 0 does, T later, and hands out nothing before T. */
+static void test_start_at_shifts_everything(void **state)
+{
+    fixture *f = *state;
+    const int64_t T = (int64_t)FC_RATE * 3600 + 37;
+    session_config cfg = session_config_default();
+    cfg.start_at = T;
+    session_t *late = NULL;
+    assert_int_equal(session_create(f->routine, &cfg, &late), FC_OK);
+    trace *t2 = calloc(1, sizeof *t2);
+    assert_non_null(t2);
+    t2->now = T - (T % BLOCK);
+    run_until(f->s, f->tr, FC_RATE * 120);
+    run_until(late, t2, t2->now + FC_RATE * 120);
+    assert_true(f->tr->n > 10);
+    for (int i = 0; i < f->tr->n && i < t2->n; i++) {
+        assert_int_equal(t2->a[i].kind, f->tr->a[i].kind);
+        assert_int_equal(t2->a[i].at, f->tr->a[i].at + T);
+        assert_string_equal(t2->text[i], f->tr->text[i]);
+    }
+    free(t2);
+    session_destroy(late);
+}
+
 int main(void)
 {
 #define IN_HOLD(t) cmocka_unit_test_setup_teardown(t, setup_mini_in_hold, teardown)
@@ -803,6 +889,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_clearance_runs_nothing, setup_longwait, teardown),
         cmocka_unit_test_setup_teardown(test_long_wait_reminds, setup_longwait, teardown),
         cmocka_unit_test_setup_teardown(test_next_cuts_the_reminder, setup_longwait, teardown),
+        IN_HOLD(test_deaf_pauses_until_hearing_and_next),
+        IN_HOLD(test_deaf_still_takes_stop_and_pain_keys),
+        FROM_START(test_start_at_shifts_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,8 @@ typedef enum {
     PLAN_LINE_NOT_CLEARED,    /* no: the session ends before any exercise */
     PLAN_LINE_ASK_IF_HURT,    /* after "stop": was it pain? */
     PLAN_LINE_WAIT_REMINDER,  /* a long wait point: what to say */
+    PLAN_LINE_DEAF,           /* the microphone is lost: paused */
+    PLAN_LINE_HEARING_BACK,   /* it is back: what to say to go on */
     PLAN_LINE_COUNT,
 } plan_line;
 

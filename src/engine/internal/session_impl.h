@@ -15,6 +15,9 @@ typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_HURT_WAIT, MODE_E
 /* What follows an interjection's last line. */
 typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_HURT, AFTER_END } after_t;
 
+/* What a posted event says about the microphone. */
+enum { HEARING_SAME, HEARING_LOST, HEARING_BACK };
+
 #define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
 #define MAX_CMDS 32   /* commands posted and not yet polled */
 #define MAX_ACTIONS 8 /* actions one event produces */
@@ -64,7 +67,9 @@ struct session {
     /* Where "stop" cut in, for a "pain" said after it (MODE_HURT_WAIT). */
     int stop_exercise, stop_rep, stop_seconds;
     const char *stop_side;
-    struct { fc_command cmd; bool unsure; session_source source; int64_t t; } cmds[MAX_CMDS];
+    bool deaf;         /* the microphone is lost: nothing may go on until it is back */
+    /* hearing: HEARING_SAME for a command, else the microphone's change. */
+    struct { fc_command cmd; bool unsure; session_source source; int hearing; int64_t t; } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
     int act_head, act_n;
@@ -96,6 +101,8 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
  * takes effect at `at`. */
 void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
                         int64_t at);
+/* The microphone was lost (deaf) or is back, at `at`. */
+void ses_handle_hearing(session_t *s, bool deaf, int64_t at);
 /* Closes the session with `first` and the summary, from `at`. */
 void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line first);
 
