@@ -29,9 +29,12 @@ coach_config coach_config_default(void)
     return c;
 }
 
-typedef struct {
+/* The first retry of a lost microphone, and the longest wait between two. */
+#define RETRY_FIRST FC_MS(1000)
+#define RETRY_MAX FC_MS(30000)
+
+struct coach {
     const coach_config *cfg;
-    session_t *session;
     tts_t *tts;
     mixer_t *mixer;
     eventlog_t *log;
@@ -39,11 +42,23 @@ typedef struct {
     keys_t *keys;
     room_t *room;
     audio_t *audio;
+    bool prerendered; /* narration is in the tts cache: real time */
+    runner_clock clock;
+    /* The microphone's watch: lost since, and when to try it again. */
+    bool deaf;
+    int64_t retry_at, backoff;
+    int tries;
+    /* The session running, if any. */
+    session_t *session;
+    const routine_t *routine;
     listener_t *listener;
     bool ended;
-    bool prerendered; /* narration is in the tts cache: real time */
     session_end_reason reason;
-} run;
+    const coach_waiter *waiter;
+};
+
+/* The same object under the name the functions below have always used. */
+typedef struct coach run;
 
 /* Counts and reps come from the cache so they are never late. Narration is
  * too, in real time (see prerender()); from files it is rendered when due
@@ -71,7 +86,7 @@ static int speak(run *r, const session_action *a, int64_t *len)
 
 static const char *exercise_name(run *r, int e)
 {
-    return e >= 0 ? r->cfg->routine->exercises[e].name : NULL;
+    return e >= 0 ? r->routine->exercises[e].name : NULL;
 }
 
 /* Speaks an audio action, then logs it. */
@@ -132,18 +147,26 @@ static int perform(run *r, const session_action *a)
 
 /* On a device, synthesis on the engine thread would starve the speaker
  * (a long line takes longer to render than the output queue holds), so every
- * fixed line is rendered before the session starts. It costs memory (the
+ * fixed line is rendered before the device starts. It costs memory (the
  * full default routine's narration is about 20 MB), which a file render does
  * not need to spend. */
-static int prerender(run *r)
+int coach_prepare(coach_t *c, const routine_t *routine, const prescription_t *rx,
+                  fc_error *err)
 {
-    for (size_t i = 0; i < session_prompt_count(r->session); i++) {
+    if (c->cfg->audio.out.kind != AUDIO_DEVICE)
+        return FC_OK;
+    session_config scfg = session_config_default();
+    scfg.prescription = rx;
+    session_t *s = NULL;
+    int rc = session_create(routine, &scfg, &s);
+    for (size_t i = 0; rc == FC_OK && i < session_prompt_count(s); i++) {
         tts_clip clip;
-        int rc = tts_get(r->tts, session_prompt(r->session, i), TTS_STYLE_NARRATION, 0, &clip);
-        if (rc < 0)
-            return rc;
+        rc = tts_get(c->tts, session_prompt(s, i), TTS_STYLE_NARRATION, 0, &clip);
     }
-    r->prerendered = true;
+    session_destroy(s);
+    if (rc < 0)
+        return fc_fail(err, rc, "could not synthesize the narration: %s", fc_strerror(rc));
+    c->prerendered = true;
     return FC_OK;
 }
 
@@ -177,8 +200,57 @@ static int take_heard(run *r, int64_t now, fc_error *err)
     return FC_OK;
 }
 
-/* The runner's hook before each block: signals, keys, heard words, then
- * whatever the engine has due in the block. */
+static int log_device(run *r, int64_t now, const char *state, const char *detail,
+                      fc_error *err)
+{
+    if (r->cfg->show_status || r->waiter)
+        fprintf(stderr, "floorcoach: microphone %s%s%s\n", state, detail ? ": " : "",
+                detail ? detail : "");
+    if (events_device(r->log, now, "microphone", state, detail) < 0)
+        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    return FC_OK;
+}
+
+/* A lost microphone: the session (if any) pauses at once, and the
+ * microphone is tried again after 1, 2, 4 ... 30 s on the session clock.
+ * Once it is back the session says so and waits for next. */
+static int watch_microphone(run *r, int64_t now, fc_error *err)
+{
+    char why[64];
+    if (!r->deaf && audio_input_lost(r->audio)) {
+        r->deaf = true;
+        r->tries = 0;
+        r->backoff = RETRY_FIRST;
+        r->retry_at = now + r->backoff;
+        if (r->session)
+            session_post_deaf(r->session, now);
+        return log_device(r, now, "lost", "nothing captured for half a second", err);
+    }
+    if (!r->deaf || now < r->retry_at)
+        return FC_OK;
+    fc_error e = {0};
+    r->tries++;
+    if (audio_recover_input(r->audio, &e) < 0) {
+        r->backoff = r->backoff * 2 > RETRY_MAX ? RETRY_MAX : r->backoff * 2;
+        r->retry_at = now + r->backoff;
+        return FC_OK;
+    }
+    r->deaf = false;
+    if (r->session)
+        session_post_hearing(r->session, now);
+    snprintf(why, sizeof why, "reopened after %d %s", r->tries, r->tries == 1 ? "try" : "tries");
+    return log_device(r, now, "back", why, err);
+}
+
+/* Ctrl-C, SIGTERM or the configured limit. */
+bool coach_interrupted(const coach_t *c)
+{
+    bool over = c->cfg->limit_s > 0 && c->clock.now >= (int64_t)(c->cfg->limit_s * FC_RATE);
+    return (c->cfg->interrupted && *c->cfg->interrupted) || over;
+}
+
+/* The runner's hook before each block: signals, the microphone, keys,
+ * heard words, then whatever the engine has due in the block. */
 static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
 {
     run *r = ctx;
@@ -187,9 +259,10 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
         session_progress p = session_get_progress(r->session);
         status_update(r->status, &p, clock->now, FC_RATE);
     }
-    bool over = r->cfg->limit_s > 0 && clock->now >= (int64_t)(r->cfg->limit_s * FC_RATE);
-    if (((r->cfg->interrupted && *r->cfg->interrupted) || over) && !r->ended)
+    if (coach_interrupted(r) && !r->ended)
         session_post_interrupt(r->session, clock->now);
+    if ((rc = watch_microphone(r, clock->now, err)) < 0)
+        return rc;
     fc_command cmd;
     while (r->keys && keys_poll(r->keys, &cmd) == 1) {
         if ((rc = events_key(r->log, clock->now, cmd)) < 0)
@@ -229,74 +302,128 @@ static int start_listener(run *r, fc_error *err)
     return FC_OK;
 }
 
-static int start_record(run *r)
+static int start_record(run *r, bool cleared)
 {
     const coach_config *cfg = r->cfg;
     events_session s = {
-        .routine = cfg->routine,
+        .routine = r->routine,
         .prescription = session_prescription(r->session),
         .voice = cfg->voice.name,
         .calibration = cfg->grammar_dir ? cfg->calibration : NULL,
-        .clearance = !cfg->routine->requires_clearance ? "not required"
-                     : cfg->cleared ? "given beforehand" : "asked",
+        .clearance = !r->routine->requires_clearance ? "not required"
+                     : cleared ? "given beforehand" : "asked",
     };
     return events_start_session(r->log, &s);
 }
 
-/* Everything the session needs, in an order that checks the user's inputs
- * before the log is created, so bad input leaves no half-written record. */
-static int open_run(run *r, fc_error *err)
+int coach_create(const coach_config *cfg, coach_t **out, fc_error *err)
 {
-    const coach_config *cfg = r->cfg;
-    session_config scfg = session_config_default();
-    scfg.sample_rate = FC_RATE;
-    scfg.prescription = cfg->prescription;
-    scfg.cleared = cfg->cleared;
+    coach_t *c = calloc(1, sizeof *c);
+    int rc = FC_ERR_NOMEM;
+
+    *out = NULL;
+    if (!c || mixer_create(&c->mixer) < 0) {
+        fc_fail(err, rc, "out of memory starting the coach");
+        goto fail;
+    }
+    c->cfg = cfg;
+    if ((rc = tts_create(&cfg->voice, &c->tts, err)) < 0)
+        goto fail;
+    *out = c;
+    return FC_OK;
+fail:
+    coach_destroy(c);
+    return rc;
+}
+
+/* The audio, then the log: bad input is found before a record exists. */
+int coach_start(coach_t *c, fc_error *err)
+{
+    const coach_config *cfg = c->cfg;
     audio_config au = cfg->audio;
     int rc;
-    if ((rc = session_create(cfg->routine, &scfg, &r->session)) < 0 ||
-        (rc = mixer_create(&r->mixer)) < 0)
-        return fc_fail(err, rc, "out of memory starting the session");
-    if ((rc = tts_create(&cfg->voice, &r->tts, err)) < 0)
+    if (cfg->room && (rc = room_create(cfg->room, &c->room, err)) < 0)
         return rc;
-    /* Before the device starts, so the speaker is not starved meanwhile. */
-    if (au.out.kind == AUDIO_DEVICE && (rc = prerender(r)) < 0)
-        return fc_fail(err, rc, "could not synthesize the narration: %s", fc_strerror(rc));
-    if (cfg->room && (rc = room_create(cfg->room, &r->room, err)) < 0)
+    if (c->room)
+        au.filter = room_filter(c->room);
+    if ((rc = audio_open(&au, &c->audio, err)) < 0)
         return rc;
-    if (r->room)
-        au.filter = room_filter(r->room);
-    if ((rc = audio_open(&au, &r->audio, err)) < 0)
+    /* The first session's recogniser, started here so that a missing model
+     * is reported before a record exists. */
+    if (cfg->grammar_dir && (rc = start_listener(c, err)) < 0)
         return rc;
-    if (cfg->grammar_dir && (rc = start_listener(r, err)) < 0)
+    if ((rc = eventlog_open(cfg->events_path, cfg->events_append, &c->log, err)) < 0)
         return rc;
-    if ((rc = eventlog_open(cfg->events_path, cfg->events_append, &r->log, err)) < 0)
-        return rc;
-    char id[EVENTS_SESSION_ID_MAX];
-    if (cfg->events_append &&
-        (rc = eventlog_set_session(r->log, events_session_id(id, sizeof id))) < 0)
-        return fc_fail(err, rc, "out of memory opening the event log");
-    if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &r->keys)) < 0)
+    if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &c->keys)) < 0)
         return fc_fail(err, rc, "out of memory setting up keys");
     if (cfg->show_status)
-        r->status = status_create(stderr);
-    if ((rc = start_record(r)) < 0)
-        return fc_fail(err, rc, "%s: cannot write the event log", cfg->events_path);
+        c->status = status_create(stderr);
     return FC_OK;
 }
 
-static void close_run(run *r)
+void coach_destroy(coach_t *c)
 {
-    status_destroy(r->status);
-    listener_destroy(r->listener);
-    keys_destroy(r->keys);
-    audio_close(r->audio);
-    room_destroy(r->room);
-    eventlog_close(r->log);
-    mixer_destroy(r->mixer);
-    tts_destroy(r->tts);
-    session_destroy(r->session);
+    if (!c)
+        return;
+    status_destroy(c->status);
+    listener_destroy(c->listener);
+    keys_destroy(c->keys);
+    audio_close(c->audio);
+    room_destroy(c->room);
+    eventlog_close(c->log);
+    mixer_destroy(c->mixer);
+    tts_destroy(c->tts);
+    free(c);
 }
+
+int64_t coach_now(const coach_t *c) { return c->clock.now; }
+
+eventlog_t *coach_log(coach_t *c) { return c->log; }
+
+int coach_say(coach_t *c, const char *text, fc_error *err)
+{
+    int64_t at = mixer_end(c->mixer) > c->clock.now ? mixer_end(c->mixer) : c->clock.now;
+    tts_clip clip;
+    int rc = tts_get(c->tts, text, TTS_STYLE_NARRATION, 0, &clip);
+    if (rc == FC_OK)
+        rc = mixer_add(c->mixer, at, clip.pcm, clip.n, false);
+    if (rc < 0)
+        return fc_fail(err, rc, "could not say \"%s\": %s", text, fc_strerror(rc));
+    if (events_say(c->log, at, text, at + (int64_t)clip.n, false) < 0)
+        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    return FC_OK;
+}
+
+/* ---- waiting between sessions ---- */
+
+static int wait_block(void *ctx, const runner_clock *clock, fc_error *err)
+{
+    return watch_microphone(ctx, clock->now, err);
+}
+
+static int wait_captured(void *ctx, int64_t at, const int16_t *mic, size_t n, fc_error *err)
+{
+    const coach_t *c = ctx;
+    return c->deaf ? FC_OK : c->waiter->captured(c->waiter->ctx, at, mic, n, err);
+}
+
+static bool wait_over(void *ctx, const runner_clock *clock)
+{
+    const coach_t *c = ctx;
+    return coach_interrupted(c) ||
+           c->waiter->done(c->waiter->ctx, clock->now, audio_input_ended(c->audio));
+}
+
+int coach_wait(coach_t *c, const coach_waiter *w, fc_error *err)
+{
+    c->waiter = w;
+    runner_config rcfg = {c->audio, c->mixer, NULL, {wait_block, wait_captured, wait_over, c}};
+    int rc = runner_run(&rcfg, &c->clock, err);
+    c->waiter = NULL;
+    return rc;
+}
+
+/* ---- one session ---- */
 
 /* Whatever went wrong, the record says the session ended and why. */
 static void log_failure(run *r, int64_t now, const fc_error *err)
@@ -310,21 +437,67 @@ static void log_failure(run *r, int64_t now, const fc_error *err)
             events_end(r->log, a.at, "error", fc_error_message(err));
 }
 
-int coach_run(const coach_config *cfg, session_end_reason *reason, fc_error *err)
+/* The session, its recogniser and its record, from the clock's now (after
+ * anything still playing). */
+static int open_session(coach_t *c, const prescription_t *rx, bool cleared, const char *id,
+                        fc_error *err)
 {
-    run r;
-    memset(&r, 0, sizeof r);
-    r.cfg = cfg;
-    runner_clock clock = {0, 0};
-    fc_error_clear(err);
-    int rc = open_run(&r, err);
+    session_config scfg = session_config_default();
+    scfg.sample_rate = FC_RATE;
+    scfg.prescription = rx;
+    scfg.cleared = cleared;
+    scfg.start_at = mixer_end(c->mixer) > c->clock.now ? mixer_end(c->mixer) : c->clock.now;
+    int rc;
+    if ((rc = session_create(c->routine, &scfg, &c->session)) < 0)
+        return fc_fail(err, rc, "out of memory starting the session");
+    if (c->cfg->grammar_dir && !c->listener && (rc = start_listener(c, err)) < 0)
+        return rc;
+    if ((id && eventlog_set_session(c->log, id) < 0) || start_record(c, cleared) < 0)
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log", c->cfg->events_path);
+    /* Lost before the session began: it starts paused. */
+    if (c->deaf)
+        session_post_deaf(c->session, scfg.start_at);
+    return FC_OK;
+}
+
+int coach_session(coach_t *c, const routine_t *routine, const prescription_t *rx,
+                  bool cleared, const char *id, session_end_reason *reason, fc_error *err)
+{
+    c->routine = routine;
+    c->ended = false;
+    int rc = open_session(c, rx, cleared, id, err);
     if (rc == FC_OK) {
-        runner_config rcfg = {r.audio, r.mixer, r.listener, {schedule, NULL, finished, &r}};
-        rc = runner_run(&rcfg, &clock, err);
+        runner_config rcfg = {c->audio, c->mixer, c->listener, {schedule, NULL, finished, c}};
+        rc = runner_run(&rcfg, &c->clock, err);
     }
     if (rc < 0)
-        log_failure(&r, clock.now, err);
-    *reason = rc < 0 ? SESSION_END_ERROR : r.reason;
-    close_run(&r);
+        log_failure(c, c->clock.now, err);
+    *reason = rc < 0 ? SESSION_END_ERROR : c->reason;
+    if (id && c->log)
+        eventlog_set_session(c->log, NULL);
+    listener_destroy(c->listener);
+    session_destroy(c->session);
+    c->listener = NULL;
+    c->session = NULL;
+    c->routine = NULL;
+    return rc;
+}
+
+int coach_run(const coach_config *cfg, session_end_reason *reason, fc_error *err)
+{
+    coach_t *c = NULL;
+    char id[EVENTS_SESSION_ID_MAX];
+    fc_error_clear(err);
+    *reason = SESSION_END_ERROR;
+    int rc = coach_create(cfg, &c, err);
+    if (rc == FC_OK)
+        rc = coach_prepare(c, cfg->routine, cfg->prescription, err);
+    if (rc == FC_OK)
+        rc = coach_start(c, err);
+    if (rc == FC_OK)
+        rc = coach_session(c, cfg->routine, cfg->prescription, cfg->cleared,
+                           cfg->events_append ? events_session_id(id, sizeof id) : NULL,
+                           reason, err);
+    coach_destroy(c);
     return rc;
 }

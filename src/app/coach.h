@@ -7,6 +7,7 @@
 #define FLOORCOACH_COACH_H
 
 #include "audio.h"
+#include "eventlog.h"
 #include "fc_error.h"
 #include "prescription.h"
 #include "room.h"
@@ -41,5 +42,56 @@ coach_config coach_config_default(void);
  * *reason set, or a negative fc_err with one line for the user in err; the
  * event log then ends with `end` `error` and the same detail. */
 int coach_run(const coach_config *cfg, session_end_reason *reason, fc_error *err);
+
+/* ---- many sessions on one stream (serve) -------------------------------
+ * A coach holds what sessions share: the voice, the playback timeline, the
+ * audio (and simulated room), the event log, keys and the status line, and
+ * the session clock, which runs on from one session to the next. All of
+ * these are for the engine thread. */
+typedef struct coach coach_t;
+
+/* cfg's routine, prescription and cleared are not used (each session names
+ * its own); cfg must outlive the coach. Nothing is opened yet. */
+int coach_create(const coach_config *cfg, coach_t **out, fc_error *err);
+/* Accepts NULL and a coach that never started. Drains the speaker. */
+void coach_destroy(coach_t *c);
+
+/* Before coach_start(): synthesizes every fixed line of the routine when
+ * the speaker is a device (coach_run does it for its own routine), so that
+ * no line is rendered late once the device runs. */
+int coach_prepare(coach_t *c, const routine_t *routine, const prescription_t *rx,
+                  fc_error *err);
+/* Opens the audio and the event log. */
+int coach_start(coach_t *c, fc_error *err);
+
+/* Says text from now (after anything still playing), logs it, and returns. */
+int coach_say(coach_t *c, const char *text, fc_error *err);
+
+/* What a caller listens for between sessions. */
+typedef struct {
+    /* Each block captured while waiting: mic[0..n) from session sample at. */
+    int (*captured)(void *ctx, int64_t at, const int16_t *mic, size_t n, fc_error *err);
+    /* Before each block: true to stop waiting. */
+    bool (*done)(void *ctx, int64_t now, bool input_ended);
+    void *ctx;
+} coach_waiter;
+
+/* Runs the clock with nothing said but w's business, until w.done, a
+ * signal or the limit: it logs a lost microphone and brings it back
+ * (with back-off) meanwhile. Returns 0 or a negative fc_err. */
+int coach_wait(coach_t *c, const coach_waiter *w, fc_error *err);
+
+/* One session of routine (with rx, NULL: its own doses) from the clock's
+ * now, with the recogniser started afresh; id names it in the log (NULL:
+ * none). As coach_run, but the coach stays open. */
+int coach_session(coach_t *c, const routine_t *routine, const prescription_t *rx,
+                  bool cleared, const char *id, session_end_reason *reason, fc_error *err);
+
+/* The session clock: the next output sample. */
+int64_t coach_now(const coach_t *c);
+/* True when interrupted (the config's flag, or the limit reached). */
+bool coach_interrupted(const coach_t *c);
+/* The event log, for the caller's own events. */
+eventlog_t *coach_log(coach_t *c);
 
 #endif

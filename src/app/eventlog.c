@@ -130,8 +130,8 @@ void eventlog_list_free(eventlog_list *list)
 
 int eventlog_set_session(eventlog_t *log, const char *id)
 {
-    char *copy = strdup(id);
-    if (!copy)
+    char *copy = id ? strdup(id) : NULL;
+    if (id && !copy)
         return FC_ERR_NOMEM;
     free(log->session);
     log->session = copy;

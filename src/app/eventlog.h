@@ -18,7 +18,8 @@ typedef struct eventlog eventlog_t;
  * adds to its end. Returns 0, FC_ERR_IO or FC_ERR_NOMEM (detail in err). */
 int eventlog_open(const char *path, bool append, eventlog_t **out, fc_error *err);
 /* Engine thread. From now on every object also carries "session": id, so
- * that sessions appended to one file can be told apart. id is copied. */
+ * that sessions appended to one file can be told apart. id is copied; NULL
+ * ends it (events between sessions). */
 int eventlog_set_session(eventlog_t *log, const char *id);
 /* Engine thread. Accepts NULL. */
 void eventlog_close(eventlog_t *log);

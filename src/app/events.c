@@ -167,6 +167,15 @@ int events_heard(eventlog_t *log, const asr_heard *h)
     return events_heard_at(log, h->t, h);
 }
 
+int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,
+                  const char *detail)
+{
+    if (detail == NULL)
+        return eventlog_write(log, at, "device", "s:s,s:s", "device", device, "state", state);
+    return eventlog_write(log, at, "device", "s:s,s:s,s:s", "device", device, "state", state,
+                          "detail", detail);
+}
+
 int events_pause(eventlog_t *log, int64_t at, const char *word)
 {
     return eventlog_write(log, at, "pause", "s:s", "word", word);

@@ -60,7 +60,13 @@ int events_heard(eventlog_t *log, const asr_heard *h);
  * a log written in real time stays in time order (the recogniser reports
  * a word after what the session scheduled meanwhile). */
 int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h);
-/* The session paused on an unsure "stop" or "pain" (word). */
+/* A device changed: which ("microphone", "speaker"), its state ("lost",
+ * "back") and, when not NULL, the detail (why it is lost, how many tries
+ * brought it back). Any time, in a session or idle. */
+int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,
+                  const char *detail);
+/* The session paused on an unsure "stop" or "pain" (word), or on losing
+ * the microphone ("microphone"). */
 int events_pause(eventlog_t *log, int64_t at, const char *word);
 /* The end, and why; detail (may be NULL) says what went wrong. */
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #define N_KINDS (AUDIO_DEVICE + 1)
+/* Beyond AUDIO_INPUT_LOST_AFTER, how long a device may take to start. */
+#define FIRST_CAPTURE_GRACE FC_MS(1500)
 
 /* By endpoint kind; opened in this order (files before devices, so a bad
  * file is reported before a device is started). */
@@ -18,6 +20,9 @@ static const audio_backend *const backends[N_KINDS] = {
 struct audio {
     audio_config cfg;
     void *state[N_KINDS]; /* an open backend's handle, by kind */
+    int64_t out_at;       /* output samples exchanged so far: the session clock */
+    int64_t heard_at;     /* the clock when the microphone last delivered */
+    bool lost;            /* the microphone is lost (audio_input_lost) */
 };
 
 audio_config audio_config_default(void)
@@ -40,6 +45,9 @@ int audio_open(const audio_config *cfg, audio_t **out, fc_error *err)
     if (!a)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening audio");
     a->cfg = *cfg;
+    /* A device takes a moment to deliver its first capture. */
+    if (cfg->in.kind == AUDIO_DEVICE)
+        a->heard_at = FIRST_CAPTURE_GRACE;
     for (int k = 0; k < N_KINDS && rc == FC_OK; k++) {
         const audio_endpoint *o = cfg->out.kind == (audio_kind)k ? &cfg->out : NULL;
         const audio_endpoint *i = cfg->in.kind == (audio_kind)k ? &cfg->in : NULL;
@@ -85,6 +93,52 @@ bool audio_input_ended(const audio_t *a)
     return k != AUDIO_NONE && backends[k]->input_ended(a->state[k]);
 }
 
+bool audio_input_lost(const audio_t *a) { return a->lost; }
+
+static bool in_fault(const audio_t *a)
+{
+    const audio_fault *f = &a->cfg.lose_input;
+    return f->len > 0 && a->out_at >= f->at && a->out_at < f->at + f->len;
+}
+
+int audio_recover_input(audio_t *a, fc_error *err)
+{
+    audio_kind k = a->cfg.in.kind;
+    int rc = FC_OK;
+    if (!a->lost)
+        return FC_OK;
+    if (in_fault(a))
+        return fc_fail(err, FC_ERR_DEVICE, "the microphone is still gone (a test fault)");
+    if (k != AUDIO_NONE && backends[k]->reopen_input &&
+        (rc = backends[k]->reopen_input(a->state[k], err)) < 0)
+        return rc;
+    a->lost = false;
+    a->heard_at = a->out_at;
+    return FC_OK;
+}
+
+/* Watches the microphone after an exchange of n samples that captured *got:
+ * a fault throws the capture away; a lost microphone is replaced by
+ * silence. */
+static void watch_input(audio_t *a, int16_t *in, size_t n, size_t *got, bool fault)
+{
+    if (fault) {
+        memset(in, 0, *got * sizeof *in);
+        if (a->cfg.in.kind == AUDIO_DEVICE)
+            *got = 0;
+    } else if (*got > 0) {
+        a->heard_at = a->out_at + (int64_t)n;
+    }
+    a->out_at += (int64_t)n;
+    if (!a->lost && a->cfg.in.kind != AUDIO_NONE &&
+        a->out_at - a->heard_at >= AUDIO_INPUT_LOST_AFTER)
+        a->lost = true;
+    if (a->lost) {
+        memset(in, 0, n * sizeof *in);
+        *got = n;
+    }
+}
+
 int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t cap,
                    size_t *got, fc_error *err)
 {
@@ -103,14 +157,18 @@ int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t
         if (a->cfg.in.kind == (audio_kind)k)
             *got = captured;
     }
-    if (a->cfg.in.kind == AUDIO_DEVICE)
-        return FC_OK; /* the device's capture, as it arrived */
+    bool fault = in_fault(a);
+    if (a->cfg.in.kind == AUDIO_DEVICE) {
+        watch_input(a, in, n, got, fault); /* the device's capture, as it arrived */
+        return FC_OK;
+    }
     /* Lock-step microphone: a file, or silence, then the filter. */
     if (a->cfg.in.kind == AUDIO_NONE)
         memset(in, 0, n * sizeof *in);
-    if (a->cfg.filter.apply)
-        a->cfg.filter.apply(a->cfg.filter.ctx, out, in, n);
     *got = n;
+    watch_input(a, in, n, got, fault);
+    if (a->cfg.filter.apply && !a->lost && !fault)
+        a->cfg.filter.apply(a->cfg.filter.ctx, out, in, n);
     return FC_OK;
 }
 

@@ -42,12 +42,24 @@ typedef struct {
     bool echo; /* the microphone then hears the speaker */
 } audio_mic_filter;
 
+/* A microphone fault injected for tests and benches: from session sample
+ * `at`, for `len` samples, whatever the microphone captures is thrown away,
+ * as when it is unplugged, and it cannot be reopened. len 0: none. */
+typedef struct {
+    int64_t at, len;
+} audio_fault;
+
 typedef struct {
     audio_endpoint out;
     audio_endpoint in;
     int lead_ms;             /* device output queued ahead of the speaker */
     audio_mic_filter filter; /* apply NULL: none */
+    audio_fault lose_input;  /* tests: see audio_fault */
 } audio_config;
+
+/* A microphone that delivers nothing for this long while the output plays
+ * is lost (unplugged, a USB reset, taken by another program). */
+#define AUDIO_INPUT_LOST_AFTER FC_MS(500)
 
 typedef struct audio audio_t;
 
@@ -77,6 +89,17 @@ bool audio_is_realtime(const audio_t *a);
 /* Engine thread. True when the microphone can hear the speaker: a device
  * pair, or a filter with echo. */
 bool audio_has_echo(const audio_t *a);
+
+/* Engine thread. True once the microphone is lost (AUDIO_INPUT_LOST_AFTER
+ * without a sample). From then on audio_exchange() gives silence in its
+ * place, one sample per output sample, so the capture count keeps pace with
+ * the output, until audio_recover_input() brings it back. */
+bool audio_input_lost(const audio_t *a);
+
+/* Engine thread. Tries to open the lost microphone again (the same device
+ * by the same name). Returns 0 when it is back, or FC_ERR_DEVICE with the
+ * reason in err: try again later. */
+int audio_recover_input(audio_t *a, fc_error *err);
 
 /* Engine thread. True when the microphone file has been read to its end. */
 bool audio_input_ended(const audio_t *a);

@@ -50,6 +50,8 @@ typedef struct {
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
     bool started;      /* the first exchange has happened */
+    PaStreamParameters in_params; /* to reopen a lost microphone */
+    char in_name[256];
     sem_t wake;        /* posted by a callback while the engine waits */
     bool wake_made;
     _Atomic int waiting; /* the engine is about to wait, or waits, on wake */
@@ -281,6 +283,10 @@ static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, in
         goto fail;
     /* Capture first: the output stream starting is what starts the clock
      * that everything else follows. */
+    if (ipp) {
+        p->in_params = ip;
+        snprintf(p->in_name, sizeof p->in_name, "%s", id->name);
+    }
     if ((ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err)) < 0) ||
         (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err)) < 0))
         goto fail;
@@ -400,6 +406,25 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
     return FC_OK;
 }
 
+/* The same microphone, opened again: ALSA (and PortAudio over it) opens
+ * a device by its name, so one that comes back under that name is found. */
+static int pa_reopen_input(void *state, fc_error *err)
+{
+    audio_pa *p = state;
+    if (!p->in_ring)
+        return FC_OK;
+    if (p->in_stream) {
+        Pa_AbortStream(p->in_stream);
+        Pa_CloseStream(p->in_stream);
+        p->in_stream = NULL;
+    }
+    int16_t drop[DROP_CHUNK];
+    while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
+    }
+    p->in_pos = p->in_n = 0;
+    return start_stream(p, &p->in_stream, &p->in_params, NULL, p->in_name, err);
+}
+
 static void pa_close(void *state)
 {
     audio_pa *p = state;
@@ -447,6 +472,7 @@ const audio_backend audio_pa_backend = {
     .open = pa_open,
     .exchange = pa_exchange,
     .input_ended = pa_input_ended,
+    .reopen_input = pa_reopen_input,
     .close = pa_close,
 };
 

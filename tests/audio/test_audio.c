@@ -160,6 +160,57 @@ static void test_file_load_pads_to_blocks(void **state)
     assert_non_null(strstr(err.detail, "/nonexistent.wav"));
 }
 
+/* A lost microphone: from the fault on the capture is thrown away; after
+ * AUDIO_INPUT_LOST_AFTER it is reported lost and gives silence in step with
+ * the output; it cannot be reopened while the fault lasts, and once it can
+ * the file's own samples come through again. */
+static void test_lost_input_is_reported_and_recovered(void **state)
+{
+    files *f = *state;
+    enum { LEN = 300, FAULT_AT = 50, FAULT_LEN = 100 };
+    audio_config cfg = audio_config_default();
+    cfg.out = audio_file(f->wav);
+    audio_t *a = NULL;
+    int16_t tone[FC_FRAME], in[FC_FRAME];
+    for (int i = 0; i < FC_FRAME; i++)
+        tone[i] = 1000;
+    size_t got = 0;
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    for (int b = 0; b < LEN; b++)
+        assert_int_equal(audio_exchange(a, tone, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+    audio_close(a);
+
+    cfg = audio_config_default();
+    cfg.in = audio_file(f->wav);
+    cfg.lose_input = (audio_fault){FAULT_AT * FC_FRAME, FAULT_LEN * FC_FRAME};
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    int16_t silence[FC_FRAME] = {0};
+    int lost_at = -1, back_at = -1;
+    for (int b = 0; b < LEN; b++) {
+        if (audio_input_lost(a) && lost_at < 0)
+            lost_at = b;
+        if (audio_input_lost(a)) {
+            fc_error err = {0};
+            int rc = audio_recover_input(a, &err);
+            if (b < FAULT_AT + FAULT_LEN) {
+                assert_int_equal(rc, FC_ERR_DEVICE);
+                assert_non_null(strstr(fc_error_message(&err), "microphone"));
+            } else {
+                assert_int_equal(rc, FC_OK);
+                back_at = b;
+            }
+        }
+        assert_int_equal(audio_exchange(a, silence, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+        assert_int_equal(got, FC_FRAME);
+        bool heard = b < FAULT_AT || (back_at >= 0 && b >= back_at);
+        assert_int_equal(in[FC_FRAME / 2], heard ? 1000 : 0);
+    }
+    assert_int_equal(lost_at, FAULT_AT + AUDIO_INPUT_LOST_AFTER / FC_FRAME);
+    assert_int_equal(back_at, FAULT_AT + FAULT_LEN);
+    assert_false(audio_input_lost(a));
+    audio_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_filter_hears_what_is_played),
         cmocka_unit_test_setup_teardown(test_errors_name_the_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_file_load_pads_to_blocks, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_lost_input_is_reported_and_recovered, make_dir,
+                                        remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@ typedef struct {
     int (*exchange)(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
                     size_t *got, fc_error *err);
     bool (*input_ended)(const void *state);
+    /* Opens the input again after it was lost; NULL: nothing to reopen. */
+    int (*reopen_input)(void *state, fc_error *err);
     void (*close)(void *state); /* accepts NULL */
 } audio_backend;
 
