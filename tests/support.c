@@ -33,6 +33,13 @@ void support_set_prescription(const char *path, bool given_clearance)
     cleared = given_clearance;
 }
 
+static audio_fault fault;
+
+void support_set_fault(int64_t at, int64_t len)
+{
+    fault = (audio_fault){at, len};
+}
+
 void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out)
 {
@@ -61,6 +68,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     cfg.audio.out = audio_file(wav);
     if (mic)
         cfg.audio.in = audio_file(mic);
+    cfg.audio.lose_input = fault;
     cfg.room = room;
     cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;

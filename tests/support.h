@@ -4,6 +4,7 @@
 #define FLOORCOACH_TEST_SUPPORT_H
 
 #include "asr.h"
+#include "audio.h"
 #include "hearing.h"
 #include "fc_clock.h"
 #include "room.h"
@@ -35,6 +36,10 @@ void support_set_calibration(const char *path);
 /* The prescription (NULL: none) and whether clearance is given beforehand
  * (run --cleared), for the sessions support_run starts from now on. */
 void support_set_prescription(const char *path, bool given_clearance);
+
+/* A microphone fault (audio_fault, in session samples) for the sessions
+ * support_run starts from now on; len 0: none. */
+void support_set_fault(int64_t at, int64_t len);
 
 const char *ev_name(const json_t *o);
 double ev_t(const json_t *o);
