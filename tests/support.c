@@ -89,7 +89,16 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     out->n = sf_read_short(sf, out->pcm, info.frames);
     sf_close(sf);
 
-    FILE *fp = fopen(log, "r");
+    support_read_log(log, out);
+    if (getenv("FC_TEST_KEEP") == NULL) { /* keep them to look at a failure */
+        unlink(wav);
+        unlink(log);
+    }
+}
+
+void support_read_log(const char *path, rendered *out)
+{
+    FILE *fp = fopen(path, "r");
     assert_non_null(fp);
     char line[8192];
     out->ev = NULL;
@@ -101,10 +110,6 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
         out->ev[out->n_ev++] = o;
     }
     fclose(fp);
-    if (getenv("FC_TEST_KEEP") == NULL) { /* keep them to look at a failure */
-        unlink(wav);
-        unlink(log);
-    }
 }
 
 void support_release(rendered *r)

@@ -30,6 +30,8 @@ typedef struct {
 void support_run(const char *routine_path, const char *voice, const char *mic,
                  const room_config *room, rendered *out);
 void support_release(rendered *r);
+/* Reads a JSON Lines event log into out->ev (one object per line). */
+void support_read_log(const char *path, rendered *out);
 /* The recogniser's calibration (asr.conf keys) for the sessions support_run
  * starts from now on; NULL: none (the default). */
 void support_set_calibration(const char *path);

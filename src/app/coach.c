@@ -48,6 +48,7 @@ struct coach {
     bool deaf;
     int64_t retry_at, backoff;
     int tries;
+    int64_t alive_at;  /* when cfg->alive was last called */
     /* The session running, if any. */
     session_t *session;
     const routine_t *routine;
@@ -242,6 +243,15 @@ static int watch_microphone(run *r, int64_t now, fc_error *err)
     return log_device(r, now, "back", why, err);
 }
 
+/* The watchdog, once a second of session time. */
+static void keep_alive(run *r, int64_t now)
+{
+    if (r->cfg->alive && now - r->alive_at >= FC_RATE) {
+        r->alive_at = now;
+        r->cfg->alive(r->cfg->alive_ctx);
+    }
+}
+
 /* Ctrl-C, SIGTERM or the configured limit. */
 bool coach_interrupted(const coach_t *c)
 {
@@ -261,6 +271,7 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     }
     if (coach_interrupted(r) && !r->ended)
         session_post_interrupt(r->session, clock->now);
+    keep_alive(r, clock->now);
     if ((rc = watch_microphone(r, clock->now, err)) < 0)
         return rc;
     fc_command cmd;
@@ -302,7 +313,7 @@ static int start_listener(run *r, fc_error *err)
     return FC_OK;
 }
 
-static int start_record(run *r, bool cleared)
+static int start_record(run *r, bool cleared, int64_t at)
 {
     const coach_config *cfg = r->cfg;
     events_session s = {
@@ -312,6 +323,7 @@ static int start_record(run *r, bool cleared)
         .calibration = cfg->grammar_dir ? cfg->calibration : NULL,
         .clearance = !r->routine->requires_clearance ? "not required"
                      : cleared ? "given beforehand" : "asked",
+        .at = at,
     };
     return events_start_session(r->log, &s);
 }
@@ -398,6 +410,7 @@ int coach_say(coach_t *c, const char *text, fc_error *err)
 
 static int wait_block(void *ctx, const runner_clock *clock, fc_error *err)
 {
+    keep_alive(ctx, clock->now);
     return watch_microphone(ctx, clock->now, err);
 }
 
@@ -452,7 +465,7 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
         return fc_fail(err, rc, "out of memory starting the session");
     if (c->cfg->grammar_dir && !c->listener && (rc = start_listener(c, err)) < 0)
         return rc;
-    if ((id && eventlog_set_session(c->log, id) < 0) || start_record(c, cleared) < 0)
+    if ((id && eventlog_set_session(c->log, id) < 0) || start_record(c, cleared, scfg.start_at) < 0)
         return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log", c->cfg->events_path);
     /* Lost before the session began: it starts paused. */
     if (c->deaf)

@@ -33,6 +33,10 @@ typedef struct {
     const char *calibration;    /* the user's calibration file (asr_config.user_conf); NULL: none */
     volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
     double limit_s;             /* > 0: end as interrupted at this session time (benches) */
+    /* Called about once a second of session time, in sessions and between
+     * them: the service's watchdog (systemd). NULL: none. */
+    void (*alive)(void *ctx);
+    void *alive_ctx;
 } coach_config;
 
 /* Any thread. */

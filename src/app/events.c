@@ -76,7 +76,7 @@ int events_start_session(eventlog_t *log, const events_session *s)
     fc_sha256_file(s->routine->path, routine_sha);
     if (!rx->path || fc_sha256_file(rx->path, rx_sha) < 0)
         rx_sha[0] = '\0';
-    return eventlog_write(log, 0, "start",
+    return eventlog_write(log, s->at, "start",
                           "s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:s, s:s?, s:s",
                           "date", date, "version", FC_VERSION, "routine", s->routine->title,
                           "file", s->routine->path, "sha256", routine_sha, "prescription",

@@ -23,6 +23,7 @@ typedef struct {
     const char *voice;        /* the voice profile's name */
     const char *calibration;  /* the user's file, or NULL */
     const char *clearance;    /* "not required", "asked" or "given beforehand" */
+    int64_t at;               /* session sample it starts at (serve: after earlier ones) */
 } events_session;
 
 /* Room for events_session_id(). */

@@ -2,6 +2,7 @@
  * runs the command and maps its result to an exit code; nothing else. Exit codes: 0 success, 1 problems
  * found by `check`, 2 bad input or a failure the user can act on. */
 #include "calibrate_session.h"
+#include "cli.h"
 #include "coach.h"
 #include "datapath.h"
 #include "fc_error.h"
@@ -18,9 +19,8 @@
 #include <unistd.h>
 
 #define EXIT_PROBLEMS 1
-#define EXIT_BAD_INPUT 2
 
-static volatile sig_atomic_t interrupted;
+volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
@@ -28,7 +28,7 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-static void catch_signals(void)
+void catch_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -46,6 +46,7 @@ static void usage_main(FILE *fp)
             "\n"
             "commands:\n"
             "  run [ROUTINE]     run a routine aloud (default: scripts/fai.yaml)\n"
+            "  serve             wait for \"start my exercises\", run the routine, wait again\n"
             "  check ROUTINE...  validate routine scripts\n"
             "  say TEXT          speak TEXT with a voice profile\n"
             "  listen            recognise commands only, printing heard events\n"
@@ -162,7 +163,7 @@ static int is_help(int argc, char **argv)
 }
 
 /* Tells the user what went wrong: one line, naming the file or device. */
-static int fail(const char *who, const fc_error *err)
+int fail(const char *who, const fc_error *err)
 {
     fprintf(stderr, "%s: %s\n", who, fc_error_message(err));
     return EXIT_BAD_INPUT;
@@ -177,7 +178,7 @@ static void print_report(FILE *fp, routine_report *report)
 }
 
 /* NULL path: the routine's own doses. NULL on failure, having said why. */
-static prescription_t *load_prescription(const char *path, const routine_t *r)
+prescription_t *load_prescription(const char *path, const routine_t *r)
 {
     prescription_t *rx = NULL;
     routine_report report = {0};
@@ -194,7 +195,7 @@ static prescription_t *load_prescription(const char *path, const routine_t *r)
     return rx;
 }
 
-static routine_t *load_routine(const char *name)
+routine_t *load_routine(const char *name)
 {
     routine_t *r = NULL;
     routine_report report = {0};
@@ -217,7 +218,7 @@ typedef struct {
 } run_args;
 
 /* --echo and --noise; returns 0 or EXIT_BAD_INPUT after saying why. */
-static int parse_room(int c, const char *arg, room_config *room)
+int parse_room(int c, const char *arg, room_config *room)
 {
     if (c == 'E' && room_parse_echo(arg, room) < 0) {
         fprintf(stderr, "floorcoach: --echo %s: give GAIN_DB[@DELAY_MS], e.g. 0@20 or "
@@ -597,6 +598,8 @@ int main(int argc, char **argv)
         return cmd_run(argc, argv);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc, argv);
+    if (!strcmp(cmd, "serve"))
+        return cmd_serve(argc, argv);
     if (!strcmp(cmd, "say"))
         return cmd_say(argc, argv);
     if (!strcmp(cmd, "devices"))

@@ -58,6 +58,14 @@
  * the shift, then ln(1.0001) ~ 1e-4 turns them into natural-log units. */
 #define PS_SCORE_SHIFT 1024.0
 #define PS_LOG_BASE_NATS 1e-4
+/* Phrases: an utterance may last this long, and hold pauses between words
+ * this long, before the voice detector closes it. */
+#define PHRASE_MAX_SEGMENT_MS 3500
+#define PHRASE_HANGOVER_MS 300
+/* The weight of "any other words" against one phrase's: the loop pays for
+ * each word it uses, so a phrase that fits wins. */
+#define PHRASE_OTHER_WEIGHT "0.5"
+#define WORD_MAX 64
 
 struct asr {
     ps_decoder_t *ps;
@@ -72,6 +80,11 @@ struct asr {
     int part_n;
     asr_heard pend[MAX_PENDING];
     int npend;
+
+    /* A recogniser of phrases (asr_create_phrases): the phrases, each
+     * lower case with single spaces, as the decoder's hypothesis spells it. */
+    int n_phrases;
+    char phrase[ASR_PHRASES_MAX][ASR_PHRASE_MAX];
 };
 
 /* The files a recogniser is built from, resolved against their directories. */
@@ -181,20 +194,16 @@ static int asr_biased_grammar(const asr_t *a, char **out)
     return FC_OK;
 }
 
-/* Sets the "cmd" search from the grammar with the current biases. */
-static int asr_load_grammar(asr_t *a)
+/* Sets the "cmd" search from JSGF text. */
+static int asr_set_grammar(asr_t *a, const char *text)
 {
-    char *text = NULL;
     jsgf_t *jsgf = NULL;
     jsgf_rule_t *rule = NULL;
     fsg_model_t *fsg = NULL;
-    int rc = asr_biased_grammar(a, &text);
-    if (rc < 0)
-        return rc;
     /* Built here rather than with ps_set_jsgf_string(), which in this
      * pocketsphinx never frees the parsed grammar: that leaked ~100 kB per
      * recogniser, and calibration rebuilds the grammar dozens of times. */
-    rc = FC_ERR_FORMAT;
+    int rc = FC_ERR_FORMAT;
     if ((jsgf = jsgf_parse_string(text, NULL)) == NULL ||
         (rule = jsgf_get_public_rule(jsgf)) == NULL)
         goto fail;
@@ -209,6 +218,16 @@ fail:
         fsg_model_free(fsg);
     if (jsgf != NULL)
         jsgf_grammar_free(jsgf);
+    return rc;
+}
+
+/* Sets the "cmd" search from the grammar with the current biases. */
+static int asr_load_grammar(asr_t *a)
+{
+    char *text = NULL;
+    int rc = asr_biased_grammar(a, &text);
+    if (rc == FC_OK)
+        rc = asr_set_grammar(a, text);
     free(text);
     return rc;
 }
@@ -323,20 +342,135 @@ static int asr_load_searches(asr_t *a, const asr_paths *p, fc_error *err)
     return FC_OK;
 }
 
+/* ---- phrases ---- */
+
+/* The pronunciation of word in the acoustic model's own dictionary, into
+ * phones (cap bytes). */
+static int asr_model_pron(const char *mdir, const char *word, char *phones, size_t cap)
+{
+    char path[PATH_MAX_BYTES], line[512];
+    if (asr_path(path, sizeof path, mdir, "../cmudict-en-us.dict") < 0)
+        return FC_ERR_ARG;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return FC_ERR_IO;
+    size_t wl = strlen(word);
+    int rc = FC_ERR_FORMAT;
+    while (rc != FC_OK && fgets(line, sizeof line, fp)) {
+        if (strncmp(line, word, wl) != 0 || line[wl] != ' ')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        if (strlen(line + wl + 1) < cap) {
+            strcpy(phones, line + wl + 1);
+            rc = FC_OK;
+        }
+    }
+    fclose(fp);
+    return rc;
+}
+
+/* Every word of every phrase in the decoder's dictionary. */
+static int asr_phrase_words(asr_t *a, const char *mdir, fc_error *err)
+{
+    for (int i = 0; i < a->n_phrases; i++) {
+        char copy[ASR_PHRASE_MAX], phones[256];
+        strcpy(copy, a->phrase[i]);
+        for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            if (ps_lookup_word(a->ps, w) != NULL)
+                continue;
+            if (asr_model_pron(mdir, w, phones, sizeof phones) < 0 ||
+                ps_add_word(a->ps, w, phones, TRUE) < 0)
+                return fc_fail(err, FC_ERR_FORMAT, "start phrase \"%s\": PocketSphinx does not "
+                               "know the word \"%s\"; choose another", a->phrase[i], w);
+        }
+    }
+    return FC_OK;
+}
+
+/* Appends " | word" for each headword of the dictionary file. */
+static int asr_other_words(const char *dict, char **text, size_t *len, size_t *cap)
+{
+    FILE *fp = fopen(dict, "r");
+    char line[512];
+    if (fp == NULL)
+        return FC_ERR_IO;
+    int rc = FC_OK, first = 1;
+    while (rc == FC_OK && fgets(line, sizeof line, fp)) {
+        size_t wl = strcspn(line, " \t\n");
+        if (wl == 0 || wl >= WORD_MAX || memchr(line, '(', wl) || line[0] == '<')
+            continue;
+        if (*len + wl + 4 >= *cap) {
+            char *grown = realloc(*text, *cap * 2);
+            if (grown == NULL) {
+                rc = FC_ERR_NOMEM;
+                break;
+            }
+            *text = grown;
+            *cap *= 2;
+        }
+        *len += (size_t)sprintf(*text + *len, "%s%.*s", first ? "" : " | ", (int)wl, line);
+        first = 0;
+    }
+    fclose(fp);
+    return rc;
+}
+
+/* One alternative per phrase, and a loop of any other words: the command
+ * grammar's dictionary, about 1300 frequent words. */
+static int asr_phrase_grammar(asr_t *a, const asr_paths *p, char **out)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    if (text == NULL)
+        return FC_ERR_NOMEM;
+    len += (size_t)sprintf(text, "#JSGF V1.0;\ngrammar phrases;\npublic <utt> = ");
+    for (int i = 0; i < a->n_phrases; i++)
+        len += (size_t)sprintf(text + len, "/1/ ( %s ) | ", a->phrase[i]);
+    len += (size_t)sprintf(text + len, "/" PHRASE_OTHER_WEIGHT "/ <other>+;\n<other> = ");
+    int rc = asr_other_words(p->dict, &text, &len, &cap);
+    if (rc == FC_OK && len + 3 < cap)
+        strcpy(text + len, ";\n");
+    if (rc < 0) {
+        free(text);
+        return rc;
+    }
+    *out = text;
+    return FC_OK;
+}
+
+static int asr_load_phrases(asr_t *a, const char *mdir, const asr_paths *p, fc_error *err)
+{
+    char *text = NULL;
+    int rc = asr_phrase_words(a, mdir, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = asr_phrase_grammar(a, p, &text)) == FC_OK)
+        rc = asr_set_grammar(a, text);
+    free(text);
+    if (rc < 0)
+        return fc_fail(err, rc, "%s: the start phrases' grammar could not be built", p->dict);
+    vad_config v = a->set.vad;
+    v.max_seg_frames = PHRASE_MAX_SEGMENT_MS / 10;
+    v.hangover_frames = PHRASE_HANGOVER_MS / 10;
+    if ((rc = vad_create(&v, &a->vad)) < 0)
+        return fc_fail(err, rc, "the voice detector could not start: %s", fc_strerror(rc));
+    return FC_OK;
+}
+
 const asr_settings *asr_settings_of(const asr_t *a)
 {
     return &a->set;
 }
 
-int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
+static int asr_load_phrases(asr_t *a, const char *mdir, const asr_paths *p, fc_error *err);
+
+/* Both kinds of recogniser: the settings, the decoder, then the searches
+ * (the command grammar, or the phrases when a->n_phrases). */
+static int asr_build(const asr_config *cfg, asr_t *a, fc_error *err)
 {
     asr_config def = asr_config_default();
     asr_paths paths;
     int rc;
-
-    if (out == NULL)
-        return fc_fail(err, FC_ERR_ARG, "asr: no handle to fill");
-    *out = NULL;
     if (cfg == NULL)
         cfg = &def;
     if (cfg->sample_rate != FC_RATE)
@@ -344,17 +478,71 @@ int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
                        cfg->sample_rate);
     const char *gdir = cfg->grammar_dir ? cfg->grammar_dir : def.grammar_dir;
     const char *mdir = cfg->model_dir ? cfg->model_dir : ASR_DEFAULT_MODEL;
-
-    asr_t *a = calloc(1, sizeof *a);
-    if (a == NULL)
-        return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the recogniser");
     a->set = asr_settings_default();
     a->next_sample = -1;
     if ((rc = asr_read_settings(a, cfg, gdir, &paths, err)) < 0 ||
         (rc = asr_resolve_files(&a->set, gdir, mdir, &paths, err)) < 0 ||
         (rc = asr_start_decoder(a, mdir, &paths, err)) < 0 ||
-        (rc = asr_load_searches(a, &paths, err)) < 0) {
-        fc_fail_default(err, rc, "%s: the recogniser could not start", gdir);
+        (rc = a->n_phrases ? asr_load_phrases(a, mdir, &paths, err)
+                           : asr_load_searches(a, &paths, err)) < 0)
+        return fc_fail_default(err, rc, "%s: the recogniser could not start", gdir);
+    return FC_OK;
+}
+
+int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
+{
+    if (out == NULL)
+        return fc_fail(err, FC_ERR_ARG, "asr: no handle to fill");
+    *out = NULL;
+    asr_t *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the recogniser");
+    int rc = asr_build(cfg, a, err);
+    if (rc < 0) {
+        asr_destroy(a);
+        return rc;
+    }
+    *out = a;
+    return FC_OK;
+}
+
+/* Lower case, single spaces, no punctuation: as the hypothesis reads. */
+static int asr_normalise_phrase(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *c = in; *c; c++) {
+        int ch = tolower((unsigned char)*c);
+        bool word = (ch >= 'a' && ch <= 'z') || ch == '\'';
+        if (!word && (n == 0 || out[n - 1] == ' '))
+            continue;
+        if (n + 2 > cap)
+            return FC_ERR_ARG;
+        out[n++] = word ? (char)ch : ' ';
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n > 0 ? FC_OK : FC_ERR_ARG;
+}
+
+int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
+                       asr_t **out, fc_error *err)
+{
+    if (out == NULL || phrases == NULL || n <= 0 || n > ASR_PHRASES_MAX)
+        return fc_fail(err, FC_ERR_ARG, "asr: give 1 to %d phrases", ASR_PHRASES_MAX);
+    *out = NULL;
+    asr_t *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the recogniser");
+    int rc = FC_OK;
+    for (int i = 0; i < n && rc == FC_OK; i++)
+        if (asr_normalise_phrase(phrases[i], a->phrase[i], sizeof a->phrase[i]) < 0)
+            rc = fc_fail(err, FC_ERR_FORMAT, "start phrase \"%s\": give up to %d letters in "
+                         "words", phrases[i], ASR_PHRASE_MAX - 1);
+    a->n_phrases = n;
+    if (rc == FC_OK)
+        rc = asr_build(cfg, a, err);
+    if (rc < 0) {
         asr_destroy(a);
         return rc;
     }
@@ -506,9 +694,31 @@ static fc_command asr_best_command(asr_t *a, int *sf, int *ef, double *score)
     return w;
 }
 
+/* A phrase recogniser's segment: is the hypothesis one whole phrase? */
+static int asr_decide_phrase(asr_t *a, const vad_segment *seg)
+{
+    int32 score;
+    if (asr_decode(a, "cmd", seg->pcm, seg->n_frames) < 0)
+        return FC_ERR_MODEL;
+    const char *hyp = ps_get_hyp(a->ps, &score);
+    if (a->set.debug)
+        fprintf(stderr, "asr: phrase seg %.2f-%.2f s: %s\n", seg->start / (double)FC_RATE,
+                seg->now / (double)FC_RATE, hyp ? hyp : "(none)");
+    for (int i = 0; hyp && i < a->n_phrases; i++) {
+        if (strcmp(hyp, a->phrase[i]) != 0)
+            continue;
+        asr_heard h = { .word = FC_CMD_NONE, .start = seg->start, .end = seg->now,
+                        .t = seg->now, .phrase = i };
+        asr_push(a, &h);
+    }
+    return FC_OK;
+}
+
 /* Decides on a segment the VAD closed. */
 static int asr_decide(asr_t *a, const vad_segment *seg)
 {
+    if (a->n_phrases && seg->kind == VAD_SEG_SPEECH)
+        return asr_decide_phrase(a, seg);
     if (seg->kind != VAD_SEG_SPEECH) {
         if (a->set.debug)
             fprintf(stderr, "asr: seg %.2f-%.2f s: %s\n", seg->start / (double)FC_RATE,
@@ -545,6 +755,7 @@ static int asr_decide(asr_t *a, const vad_segment *seg)
     }
     asr_heard h;
     h.word = w;
+    h.phrase = -1;
     h.unsure = !v.accept;
     h.start = seg->start + (int64_t)sf * FC_FRAME + WORD_START_OFFSET;
     h.end = seg->start + (int64_t)ef * FC_FRAME + WORD_END_OFFSET;

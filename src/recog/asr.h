@@ -24,6 +24,7 @@ typedef struct {
     double score;    /* confidence, higher is surer; scale is the recogniser's */
     bool unsure;     /* "stop" or "pain" the verifier could not confirm nor rule
                         out: grounds for a pause, not for acting (verifier.h) */
+    int phrase;      /* a recogniser of phrases (asr_create_phrases): which one */
 } asr_heard;
 
 typedef struct {
@@ -49,6 +50,19 @@ asr_config asr_config_default(void);
 int asr_create(const asr_config *cfg, asr_t **out, fc_error *err);
 /* Accepts NULL. */
 void asr_destroy(asr_t *asr);
+
+/* The most start phrases one recogniser listens for, and their length. */
+#define ASR_PHRASES_MAX 16
+#define ASR_PHRASE_MAX 128
+
+/* Any thread, as asr_create. A recogniser of whole phrases (serve's start
+ * phrases, "start my exercises"), each of which must be an utterance by
+ * itself: asr_process() reports the phrase in `phrase` (word FC_CMD_NONE).
+ * Every other utterance is explained by a loop of the command grammar's
+ * competing words. A word that PocketSphinx's dictionary lacks is an error
+ * that names it (FC_ERR_FORMAT). */
+int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
+                       asr_t **out, fc_error *err);
 
 /* Owner thread. Feeds audio whose first sample is at session sample `at`
  * (consecutive calls are contiguous). Fills up to `max` results heard while

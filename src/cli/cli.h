@@ -1,0 +1,33 @@
+/* cli: what the commands' files share (main.c, serve_cmd.c): exit codes,
+ * signals, and loading a user's routine and prescription with their
+ * problems printed. Main thread. */
+#ifndef FLOORCOACH_CLI_H
+#define FLOORCOACH_CLI_H
+
+#include "fc_error.h"
+#include "prescription.h"
+#include "room.h"
+#include "routine.h"
+
+#include <signal.h>
+
+#define EXIT_BAD_INPUT 2
+#define EXIT_INTERRUPTED 130
+
+/* Set by SIGINT and SIGTERM once catch_signals() ran. */
+extern volatile sig_atomic_t interrupted;
+void catch_signals(void);
+
+/* Prints "who: detail" on stderr; returns EXIT_BAD_INPUT. */
+int fail(const char *who, const fc_error *err);
+/* A routine by name or file; NULL after printing every problem. */
+routine_t *load_routine(const char *name);
+/* path's prescription for r (NULL path: r's own doses); NULL after saying why. */
+prescription_t *load_prescription(const char *path, const routine_t *r);
+/* --echo (c 'E') or --noise (c 'N') into room; 0, or EXIT_BAD_INPUT after saying why. */
+int parse_room(int c, const char *arg, room_config *room);
+
+/* floorcoach serve */
+int cmd_serve(int argc, char **argv);
+
+#endif

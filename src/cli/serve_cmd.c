@@ -1,0 +1,268 @@
+/* floorcoach serve: settings from floorcoach.conf (the system's, then the
+ * user's, or --config), then the command line over them. */
+#include "cli.h"
+#include "coach.h"
+#include "notify.h"
+#include "serve.h"
+#include "serve_conf.h"
+#include "setup.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage_serve(FILE *fp)
+{
+    fprintf(fp,
+            "usage: floorcoach serve [OPTIONS]\n"
+            "\n"
+            "Waits, listening, for a start phrase (\"start my exercises\"), answers, runs\n"
+            "its routine exactly as 'run' does, and waits again; the service runs this.\n"
+            "Settings come from " SERVE_CONF_SYSTEM ", then the user's\n"
+            "~/.config/floorcoach/floorcoach.conf (README: The service); options win.\n"
+            "\n"
+            "  --config FILE      read FILE instead of the user's settings file\n"
+            "  --routine NAME     what \"start my exercises\" starts (default fai)\n"
+            "  --phrase 'WORDS=>ROUTINE'  a start phrase and its routine; repeat for more\n"
+            "                     (replaces the settings files' phrases)\n"
+            "  --prescription FILE  the therapist's doses for that routine\n"
+            "  --cleared          clearance given beforehand: not asked\n"
+            "  --voice NAME       voice profile;  --volume N  1-200 (100 normal)\n"
+            "  --output DEV, --input DEV  devices by name (see 'floorcoach devices')\n"
+            "  --events FILE      add every session to this JSON Lines record\n"
+            "  --calibration FILE, --no-calibration  as for run\n"
+            "\n"
+            "Files, for tests and benchmarks (the session clock runs as fast as the CPU\n"
+            "allows; serve ends once the microphone file has ended and it is idle):\n"
+            "  --mic FILE.wav, --out FILE.wav\n"
+            "  --echo, --noise, --reverb  a simulated room, as for run\n"
+            "  --drop-mic AT:SECONDS  lose the microphone AT seconds in, for SECONDS\n");
+}
+
+typedef struct {
+    serve_conf conf;
+    const char *config, *mic, *out_file, *calibration;
+    bool use_saved, use_room, cli_phrases;
+    room_config room;
+    audio_fault drop;
+} serve_args;
+
+static int parse_drop(const char *arg, audio_fault *f)
+{
+    double at, len;
+    char tail;
+    if (sscanf(arg, "%lf:%lf%c", &at, &len, &tail) != 2 || !(at >= 0 && at < 1e7) ||
+        !(len > 0 && len < 1e7)) {
+        fprintf(stderr, "floorcoach serve: --drop-mic %s: give AT:SECONDS, e.g. 30:5\n", arg);
+        return EXIT_BAD_INPUT;
+    }
+    *f = (audio_fault){(int64_t)(at * FC_RATE), (int64_t)(len * FC_RATE)};
+    return 0;
+}
+
+/* --phrase 'WORDS=>ROUTINE': the first one replaces the files' phrases. */
+static int parse_phrase(serve_args *a, const char *arg)
+{
+    const char *arrow = strstr(arg, "=>");
+    if (!a->cli_phrases)
+        a->conf.n_starts = 0;
+    a->cli_phrases = true;
+    if (!arrow || arrow == arg || !arrow[2] || a->conf.n_starts == SERVE_STARTS_MAX) {
+        fprintf(stderr, "floorcoach serve: --phrase %s: give 'WORDS=>ROUTINE', e.g. 'start "
+                "my stretches=>fai-stretches' (at most %d)\n", arg, SERVE_STARTS_MAX);
+        return EXIT_BAD_INPUT;
+    }
+    serve_conf_start *s = &a->conf.starts[a->conf.n_starts++];
+    snprintf(s->phrase, sizeof s->phrase, "%.*s", (int)(arrow - arg), arg);
+    snprintf(s->routine, sizeof s->routine, "%s", arrow + 2);
+    return 0;
+}
+
+static int parse_volume(const char *arg, int *volume)
+{
+    char *end = NULL;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < 1 || v > 200) {
+        fprintf(stderr, "floorcoach serve: --volume %s: give a whole number from 1 to 200 "
+                "(100 is normal)\n", arg);
+        return EXIT_BAD_INPUT;
+    }
+    *volume = (int)v;
+    return 0;
+}
+
+static void set(char *dst, const char *v)
+{
+    snprintf(dst, SERVE_CONF_VALUE_MAX, "%s", v);
+}
+
+/* The settings files: the system's, then the user's (or --config). */
+static int read_settings(serve_args *a)
+{
+    char user[PATH_MAX];
+    fc_error err = {0};
+    int rc = serve_conf_read(&a->conf, SERVE_CONF_SYSTEM, true, &err);
+    if (rc == FC_OK && a->config)
+        rc = serve_conf_read(&a->conf, a->config, false, &err);
+    else if (rc == FC_OK && serve_conf_user_path(user, sizeof user) == FC_OK)
+        rc = serve_conf_read(&a->conf, user, true, &err);
+    return rc < 0 ? fail("floorcoach serve", &err) : 0;
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_serve(int argc, char **argv, serve_args *a)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'F'},  {"routine", required_argument, 0, 'r'},
+        {"phrase", required_argument, 0, 'p'},  {"prescription", required_argument, 0, 'P'},
+        {"cleared", no_argument, 0, 'c'},       {"voice", required_argument, 0, 'v'},
+        {"volume", required_argument, 0, 'V'},  {"output", required_argument, 0, 'O'},
+        {"input", required_argument, 0, 'I'},   {"events", required_argument, 0, 'e'},
+        {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
+        {"mic", required_argument, 0, 'm'},     {"out", required_argument, 0, 'o'},
+        {"echo", required_argument, 0, 'E'},    {"noise", required_argument, 0, 'N'},
+        {"reverb", no_argument, 0, 'R'},        {"drop-mic", required_argument, 0, 'D'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    /* The settings files first, so that options override them. */
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--config"))
+            a->config = argv[i + 1];
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_serve(stdout);
+            return 0;
+        }
+    if (read_settings(a))
+        return EXIT_BAD_INPUT;
+    int c, code = 0;
+    while (code == 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'F': break;
+        case 'r': set(a->conf.routine, optarg); break;
+        case 'p': code = parse_phrase(a, optarg); break;
+        case 'P': set(a->conf.prescription, optarg); break;
+        case 'c': a->conf.cleared = true; break;
+        case 'v': set(a->conf.voice, optarg); break;
+        case 'V': code = parse_volume(optarg, &a->conf.volume); break;
+        case 'O': set(a->conf.output, optarg); break;
+        case 'I': set(a->conf.input, optarg); break;
+        case 'e': set(a->conf.events, optarg); break;
+        case 'C': a->calibration = optarg; break;
+        case 'X': a->use_saved = false; break;
+        case 'm': a->mic = optarg; break;
+        case 'o': a->out_file = optarg; break;
+        case 'E':
+        case 'N':
+            code = parse_room(c, optarg, &a->room);
+            a->use_room = true;
+            break;
+        case 'R': a->room.reverb = true; break;
+        case 'D': code = parse_drop(optarg, &a->drop); break;
+        default: usage_serve(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (code == 0 && optind < argc) {
+        fprintf(stderr, "floorcoach serve: unexpected '%s' (serve takes no routine: use "
+                "--routine or --phrase)\n", argv[optind]);
+        code = EXIT_BAD_INPUT;
+    }
+    return code ? code : -1;
+}
+
+/* The routines and prescriptions the phrases name, loaded once. */
+typedef struct {
+    routine_t *routine[SERVE_STARTS_MAX];
+    prescription_t *rx[SERVE_STARTS_MAX];
+} loaded;
+
+static void unload(loaded *l, int n)
+{
+    for (int i = 0; i < n; i++) {
+        prescription_destroy(l->rx[i]);
+        routine_destroy(l->routine[i]);
+    }
+}
+
+/* The therapist's prescription goes with the main routine; a phrase
+ * for another routine runs that routine's own doses. */
+static int load_starts(const serve_args *a, serve_config *cfg, loaded *l)
+{
+    static const char default_phrase[] = "start my exercises";
+    int n = a->conf.n_starts ? a->conf.n_starts : 1;
+    for (int i = 0; i < n; i++) {
+        const char *name = a->conf.n_starts ? a->conf.starts[i].routine : a->conf.routine;
+        bool main_routine = !strcmp(name, a->conf.routine);
+        if (!(l->routine[i] = load_routine(name)))
+            return i;
+        const char *rx = main_routine && a->conf.prescription[0] ? a->conf.prescription : NULL;
+        if (rx && !(l->rx[i] = load_prescription(rx, l->routine[i]))) {
+            routine_destroy(l->routine[i]);
+            return i;
+        }
+        cfg->starts[i] = (serve_start){a->conf.n_starts ? a->conf.starts[i].phrase
+                                                        : default_phrase,
+                                       l->routine[i], l->rx[i], NULL};
+    }
+    cfg->n_starts = n;
+    return n;
+}
+
+static void serve_audio(const serve_args *a, serve_config *cfg)
+{
+    coach_config *c = &cfg->coach;
+    c->audio.out = a->out_file ? audio_file(a->out_file)
+                               : audio_device(a->conf.output[0] ? a->conf.output : NULL);
+    c->audio.in = a->mic ? audio_file(a->mic)
+                  : a->out_file ? (audio_endpoint){AUDIO_NONE, NULL}
+                                : audio_device(a->conf.input[0] ? a->conf.input : NULL);
+    c->audio.lose_input = a->drop;
+    c->room = a->use_room ? &a->room : NULL;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_args a = {.conf = serve_conf_default(), .use_saved = true,
+                    .room = room_config_default()};
+    int code = parse_serve(argc, argv, &a);
+    if (code >= 0)
+        return code;
+    serve_config cfg = serve_config_default();
+    char calib[PATH_MAX], grammars[PATH_MAX];
+    fc_error err = {0};
+    const char *given_cal = a.calibration ? a.calibration
+                            : a.conf.calibration[0] ? a.conf.calibration : NULL;
+    if (setup_calibration(given_cal, a.use_saved, calib, sizeof calib, &cfg.coach.calibration,
+                          &err) < 0 ||
+        setup_voice(a.conf.voice[0] ? a.conf.voice : NULL, &cfg.coach.voice, &err) < 0)
+        return fail("floorcoach serve", &err);
+    if (a.conf.volume > 0)
+        cfg.coach.voice.volume = a.conf.volume;
+    loaded l = {{0}, {0}};
+    int n = load_starts(&a, &cfg, &l);
+    if (n < (a.conf.n_starts ? a.conf.n_starts : 1)) {
+        unload(&l, n);
+        return EXIT_BAD_INPUT;
+    }
+    setup_grammar_dir(grammars, sizeof grammars);
+    cfg.coach.grammar_dir = grammars;
+    cfg.coach.events_path = a.conf.events[0] ? a.conf.events : NULL;
+    cfg.coach.events_append = true; /* the service adds each day to one record */
+    cfg.coach.interrupted = &interrupted;
+    cfg.coach.alive = notify_alive;
+    cfg.cleared = a.conf.cleared;
+    cfg.ready = notify_ready;
+    serve_audio(&a, &cfg);
+    catch_signals();
+
+    int sessions = 0;
+    int rc = serve_run(&cfg, &sessions, &err);
+    notify_stopping();
+    unload(&l, n);
+    if (rc < 0)
+        return fail("floorcoach serve", &err);
+    fprintf(stderr, "floorcoach serve: %d session%s\n", sessions, sessions == 1 ? "" : "s");
+    return interrupted ? EXIT_INTERRUPTED : 0;
+}

@@ -1,0 +1,161 @@
+#define _POSIX_C_SOURCE 200809L
+#include "serve_conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_MAX_BYTES 1024
+#define DEFAULT_PHRASE "start my exercises"
+#define VOLUME_MAX 200
+
+serve_conf serve_conf_default(void)
+{
+    serve_conf c;
+    memset(&c, 0, sizeof c);
+    strcpy(c.routine, "fai");
+    c.volume = -1;
+    return c;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int copy(char *dst, const char *v, const char *path, int line, fc_error *err)
+{
+    if (strlen(v) >= SERVE_CONF_VALUE_MAX)
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: value longer than %d bytes", path, line,
+                       SERVE_CONF_VALUE_MAX - 1);
+    strcpy(dst, v);
+    return FC_OK;
+}
+
+/* phrase = WORDS => ROUTINE */
+static int add_start(serve_conf *c, char *v, bool *reset, const char *path, int line,
+                     fc_error *err)
+{
+    char *arrow = strstr(v, "=>");
+    if (!arrow)
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: give phrase = WORDS => ROUTINE, e.g. "
+                       "phrase = start my stretches => fai-stretches", path, line);
+    *arrow = '\0';
+    char *words = trim(v), *routine = trim(arrow + 2);
+    if (!*words || !*routine)
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: the phrase and its routine must both be "
+                       "given", path, line);
+    if (*reset) {
+        c->n_starts = 0;
+        *reset = false;
+    }
+    if (c->n_starts == SERVE_STARTS_MAX)
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: at most %d start phrases", path, line,
+                       SERVE_STARTS_MAX);
+    serve_conf_start *s = &c->starts[c->n_starts];
+    int rc = copy(s->phrase, words, path, line, err);
+    if (rc == FC_OK && (rc = copy(s->routine, routine, path, line, err)) == FC_OK)
+        c->n_starts++;
+    return rc;
+}
+
+static int set_flag(bool *dst, const char *v, const char *path, int line, fc_error *err)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        *dst = true;
+    else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+        *dst = false;
+    else
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: give yes or no, not '%s'", path, line, v);
+    return FC_OK;
+}
+
+static int set_volume(int *dst, const char *v, const char *path, int line, fc_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > VOLUME_MAX)
+        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: volume must be a whole number from 1 to "
+                       "%d (100 is normal), not '%s'", path, line, VOLUME_MAX, v);
+    *dst = (int)n;
+    return FC_OK;
+}
+
+static int set_key(serve_conf *c, const char *k, char *v, bool *reset, const char *path,
+                   int line, fc_error *err)
+{
+    struct { const char *key; char *dst; } text[] = {
+        {"routine", c->routine}, {"prescription", c->prescription}, {"voice", c->voice},
+        {"input", c->input}, {"output", c->output}, {"events", c->events},
+        {"calibration", c->calibration},
+    };
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (!strcmp(k, text[i].key))
+            return copy(text[i].dst, v, path, line, err);
+    if (!strcmp(k, "phrase"))
+        return add_start(c, v, reset, path, line, err);
+    if (!strcmp(k, "cleared"))
+        return set_flag(&c->cleared, v, path, line, err);
+    if (!strcmp(k, "volume"))
+        return set_volume(&c->volume, v, path, line, err);
+    return fc_fail(err, FC_ERR_FORMAT, "%s:%d: unknown setting '%s' (known: routine, "
+                   "prescription, phrase, voice, volume, input, output, events, "
+                   "calibration, cleared)", path, line, k);
+}
+
+int serve_conf_read(serve_conf *c, const char *path, bool optional, fc_error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp && optional && errno == ENOENT)
+        return FC_OK;
+    if (!fp)
+        return fc_fail(err, FC_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
+    char buf[LINE_MAX_BYTES];
+    int line = 0, rc = FC_OK;
+    bool reset = true;
+    while (rc == FC_OK && fgets(buf, sizeof buf, fp)) {
+        line++;
+        if (!strchr(buf, '\n') && !feof(fp)) {
+            rc = fc_fail(err, FC_ERR_FORMAT, "%s:%d: line longer than %d bytes", path, line,
+                         LINE_MAX_BYTES - 2);
+            break;
+        }
+        char *hash = strchr(buf, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(buf), *eq = strchr(s, '=');
+        if (!*s)
+            continue;
+        if (!eq) {
+            rc = fc_fail(err, FC_ERR_FORMAT, "%s:%d: give KEY = VALUE", path, line);
+            break;
+        }
+        *eq = '\0';
+        rc = set_key(c, trim(s), trim(eq + 1), &reset, path, line, err);
+    }
+    if (rc == FC_OK && ferror(fp))
+        rc = fc_fail(err, FC_ERR_IO, "%s: cannot read", path);
+    fclose(fp);
+    return rc;
+}
+
+int serve_conf_user_path(char *dst, size_t cap)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && *xdg)
+        n = snprintf(dst, cap, "%s/floorcoach/floorcoach.conf", xdg);
+    else if (home && *home)
+        n = snprintf(dst, cap, "%s/.config/floorcoach/floorcoach.conf", home);
+    else
+        return FC_ERR_ARG;
+    return n < 0 || (size_t)n >= cap ? FC_ERR_ARG : FC_OK;
+}
