@@ -58,13 +58,10 @@ struct coach {
     const coach_waiter *waiter;
 };
 
-/* The same object under the name the functions below have always used. */
-typedef struct coach run;
-
 /* Counts and reps come from the cache so they are never late. Narration is
  * too, in real time (see prerender()); from files it is rendered when due
  * and handed to the mixer, which frees it once played. */
-static int speak(run *r, const session_action *a, int64_t *len)
+static int speak(coach_t *r, const session_action *a, int64_t *len)
 {
     tts_style style = a->last ? TTS_STYLE_RELEASE : a->cue ? TTS_STYLE_CUE : TTS_STYLE_NARRATION;
     int rc;
@@ -85,13 +82,13 @@ static int speak(run *r, const session_action *a, int64_t *len)
     return session_said(r->session, *len);
 }
 
-static const char *exercise_name(run *r, int e)
+static const char *exercise_name(coach_t *r, int e)
 {
     return e >= 0 ? r->routine->exercises[e].name : NULL;
 }
 
 /* Speaks an audio action, then logs it. */
-static int perform_audio(run *r, const session_action *a)
+static int perform_audio(coach_t *r, const session_action *a)
 {
     int64_t len = 0;
     int rc = speak(r, a, &len);
@@ -106,14 +103,14 @@ static int perform_audio(run *r, const session_action *a)
 
 /* Silences what was scheduled from `at` on; when something was playing
  * then, the log gets its real end. */
-static int cut(run *r, int64_t at)
+static int cut(coach_t *r, int64_t at)
 {
     bool playing = mixer_end(r->mixer) > at;
     mixer_cut(r->mixer, at);
     return playing ? events_cut(r->log, at) : FC_OK;
 }
 
-static int perform(run *r, const session_action *a)
+static int perform(coach_t *r, const session_action *a)
 {
     switch (a->kind) {
     case SESSION_ACT_SAY:
@@ -172,7 +169,7 @@ int coach_prepare(coach_t *c, const routine_t *routine, const prescription_t *rx
 }
 
 /* Hands every action due before `until` to perform(). */
-static int drain(run *r, int64_t until, fc_error *err)
+static int drain(coach_t *r, int64_t until, fc_error *err)
 {
     session_action a;
     int got;
@@ -187,7 +184,7 @@ static int drain(run *r, int64_t until, fc_error *err)
 
 /* Logs each word the recogniser heard, at the time the session takes it
  * (now, unless it is due later), and hands it to the engine. */
-static int take_heard(run *r, int64_t now, fc_error *err)
+static int take_heard(coach_t *r, int64_t now, fc_error *err)
 {
     asr_heard h;
     while (r->listener && listener_poll(r->listener, &h) == 1) {
@@ -201,7 +198,7 @@ static int take_heard(run *r, int64_t now, fc_error *err)
     return FC_OK;
 }
 
-static int log_device(run *r, int64_t now, const char *state, const char *detail,
+static int log_device(coach_t *r, int64_t now, const char *state, const char *detail,
                       fc_error *err)
 {
     if (r->cfg->show_status || r->waiter)
@@ -215,7 +212,7 @@ static int log_device(run *r, int64_t now, const char *state, const char *detail
 /* A lost microphone: the session (if any) pauses at once, and the
  * microphone is tried again after 1, 2, 4 ... 30 s on the session clock.
  * Once it is back the session says so and waits for next. */
-static int watch_microphone(run *r, int64_t now, fc_error *err)
+static int watch_microphone(coach_t *r, int64_t now, fc_error *err)
 {
     char why[64];
     if (!r->deaf && audio_input_lost(r->audio)) {
@@ -244,7 +241,7 @@ static int watch_microphone(run *r, int64_t now, fc_error *err)
 }
 
 /* The watchdog, once a second of session time. */
-static void keep_alive(run *r, int64_t now)
+static void keep_alive(coach_t *r, int64_t now)
 {
     if (r->cfg->alive && now - r->alive_at >= FC_RATE) {
         r->alive_at = now;
@@ -263,7 +260,7 @@ bool coach_interrupted(const coach_t *c)
  * heard words, then whatever the engine has due in the block. */
 static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
 {
-    run *r = ctx;
+    coach_t *r = ctx;
     int rc;
     if (r->status) {
         session_progress p = session_get_progress(r->session);
@@ -288,11 +285,11 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
 /* After the end, keep playing until the closing line has been heard. */
 static bool finished(void *ctx, const runner_clock *clock)
 {
-    const run *r = ctx;
+    const coach_t *r = ctx;
     return r->ended && mixer_end(r->mixer) <= clock->now;
 }
 
-static int start_listener(run *r, fc_error *err)
+static int start_listener(coach_t *r, fc_error *err)
 {
     const coach_config *cfg = r->cfg;
     hearing_config hcfg = setup_hearing(cfg->grammar_dir, cfg->calibration);
@@ -313,7 +310,7 @@ static int start_listener(run *r, fc_error *err)
     return FC_OK;
 }
 
-static int start_record(run *r, bool cleared, int64_t at)
+static int start_record(coach_t *r, bool cleared, int64_t at)
 {
     const coach_config *cfg = r->cfg;
     events_session s = {
@@ -439,7 +436,7 @@ int coach_wait(coach_t *c, const coach_waiter *w, fc_error *err)
 /* ---- one session ---- */
 
 /* Whatever went wrong, the record says the session ended and why. */
-static void log_failure(run *r, int64_t now, const fc_error *err)
+static void log_failure(coach_t *r, int64_t now, const fc_error *err)
 {
     session_action a;
     if (!r->session || r->ended)

@@ -3,7 +3,6 @@
 #include "asr.h"
 #include "events.h"
 #include "eventlog.h"
-#include "fc_clock.h"
 #include "setup.h"
 
 #include <stdio.h>

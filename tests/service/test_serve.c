@@ -33,9 +33,8 @@
 /* text in flite's slt voice, at 16 kHz; malloc'd. */
 static int16_t *flite(const char *text, size_t *n)
 {
-    char raw[128], wav[128], cmd[512];
+    char raw[128], cmd[512];
     snprintf(raw, sizeof raw, "/tmp/fc_serve_%d_raw.wav", (int)getpid());
-    snprintf(wav, sizeof wav, "/tmp/fc_serve_%d.wav", (int)getpid());
     snprintf(cmd, sizeof cmd, "flite -voice slt -t '%s' -o %s", text, raw);
     if (system(cmd) != 0)
         fail_msg("flite is missing: run 'make deps'");
@@ -44,7 +43,6 @@ static int16_t *flite(const char *text, size_t *n)
     if (audio_file_load(raw, 1, &pcm, n, &err) < 0)
         fail_msg("%s", fc_error_message(&err));
     unlink(raw);
-    (void)wav;
     return pcm;
 }
 
