@@ -26,6 +26,7 @@
 #include "internal/vad.h"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/ckd_alloc.h>
 #include <sphinxbase/jsgf.h>
 
 #include <ctype.h>
@@ -282,7 +283,11 @@ static int asr_phrase_words(asr_t *a, const char *mdir, fc_error *err)
         char copy[ASR_PHRASE_MAX], phones[256];
         strcpy(copy, a->phrase[i]);
         for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-            if (ps_lookup_word(a->ps, w) != NULL)
+            /* The decoder hands back a copy of the pronunciation. */
+            char *pron = ps_lookup_word(a->ps, w);
+            int known = pron != NULL;
+            ckd_free(pron);
+            if (known)
                 continue;
             if (asr_model_pron(mdir, w, phones, sizeof phones) < 0 ||
                 ps_add_word(a->ps, w, phones, TRUE) < 0)
