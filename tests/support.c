@@ -33,11 +33,16 @@ void support_set_prescription(const char *path, bool given_clearance)
     cleared = given_clearance;
 }
 
-static audio_fault fault;
+static audio_fault fault, speaker_fault;
 
 void support_set_fault(int64_t at, int64_t len)
 {
     fault = (audio_fault){at, len};
+}
+
+void support_set_speaker_fault(int64_t at, int64_t len)
+{
+    speaker_fault = (audio_fault){at, len};
 }
 
 void support_run(const char *routine_path, const char *voice, const char *mic,
@@ -69,6 +74,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
     if (mic)
         cfg.audio.in = audio_file(mic);
     cfg.audio.lose_input = fault;
+    cfg.audio.lose_output = speaker_fault;
     cfg.room = room;
     cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;

@@ -42,6 +42,8 @@ void support_set_prescription(const char *path, bool given_clearance);
 /* A microphone fault (audio_fault, in session samples) for the sessions
  * support_run starts from now on; len 0: none. */
 void support_set_fault(int64_t at, int64_t len);
+/* The same for the speaker. */
+void support_set_speaker_fault(int64_t at, int64_t len);
 
 const char *ev_name(const json_t *o);
 double ev_t(const json_t *o);

@@ -29,9 +29,17 @@ coach_config coach_config_default(void)
     return c;
 }
 
-/* The first retry of a lost microphone, and the longest wait between two. */
+/* The first retry of a lost device, and the longest wait between two. */
 #define RETRY_FIRST FC_MS(1000)
 #define RETRY_MAX FC_MS(30000)
+
+/* A device's watch: lost or not, and when to try it again. */
+typedef struct {
+    const char *name; /* in the log: microphone, speaker */
+    bool lost;
+    int64_t retry_at, backoff;
+    int tries;
+} device_watch;
 
 struct coach {
     const coach_config *cfg;
@@ -44,10 +52,8 @@ struct coach {
     audio_t *audio;
     bool prerendered; /* narration is in the tts cache: real time */
     runner_clock clock;
-    /* The microphone's watch: lost since, and when to try it again. */
-    bool deaf;
-    int64_t retry_at, backoff;
-    int tries;
+    /* The microphone's and the speaker's watch. */
+    device_watch mic, speaker;
     int64_t alive_at;  /* when cfg->alive was last called */
     /* The session running, if any. */
     session_t *session;
@@ -198,46 +204,60 @@ static int take_heard(coach_t *r, int64_t now, fc_error *err)
     return FC_OK;
 }
 
-static int log_device(coach_t *r, int64_t now, const char *state, const char *detail,
-                      fc_error *err)
+static int log_device(coach_t *r, int64_t now, const device_watch *d, const char *state,
+                      const char *detail, fc_error *err)
 {
-    if (r->cfg->show_status || r->waiter)
-        fprintf(stderr, "floorcoach: microphone %s%s%s\n", state, detail ? ": " : "",
-                detail ? detail : "");
-    if (events_device(r->log, now, "microphone", state, detail) < 0)
+    /* Always said: a service's journal, or the user at the terminal. */
+    fprintf(stderr, "floorcoach: %s %s%s%s\n", d->name, state, detail ? ": " : "",
+            detail ? detail : "");
+    if (events_device(r->log, now, d->name, state, detail) < 0)
         return fc_fail(err, FC_ERR_IO, "cannot write the event log");
     return FC_OK;
 }
 
-/* A lost microphone: the session (if any) pauses at once, and the
- * microphone is tried again after 1, 2, 4 ... 30 s on the session clock.
- * Once it is back the session says so and waits for next. */
-static int watch_microphone(coach_t *r, int64_t now, fc_error *err)
+/* Tells the session (if any) that a device is lost or back. */
+static void post_device(coach_t *r, const device_watch *d, int64_t now)
+{
+    if (!r->session)
+        return;
+    if (d == &r->mic)
+        (d->lost ? session_post_deaf : session_post_hearing)(r->session, now);
+    else
+        (d->lost ? session_post_mute : session_post_unmute)(r->session, now);
+}
+
+/* A lost device: the session (if any) pauses at once, and the device is
+ * tried again after 1, 2, 4 ... 30 s on the session clock. Once it is back
+ * the session says so and waits for next. */
+static int watch_device(coach_t *r, device_watch *d, int64_t now, fc_error *err)
 {
     char why[64];
-    if (!r->deaf && audio_input_lost(r->audio)) {
-        r->deaf = true;
-        r->tries = 0;
-        r->backoff = RETRY_FIRST;
-        r->retry_at = now + r->backoff;
-        if (r->session)
-            session_post_deaf(r->session, now);
-        return log_device(r, now, "lost", "nothing captured for half a second", err);
+    bool mic = d == &r->mic;
+    if (!d->lost && (mic ? audio_input_lost(r->audio) : audio_output_lost(r->audio))) {
+        *d = (device_watch){d->name, true, now + RETRY_FIRST, RETRY_FIRST, 0};
+        post_device(r, d, now);
+        return log_device(r, now, d, "lost", mic ? "nothing captured for half a second"
+                                                 : "it took no sound for a second", err);
     }
-    if (!r->deaf || now < r->retry_at)
+    if (!d->lost || now < d->retry_at)
         return FC_OK;
     fc_error e = {0};
-    r->tries++;
-    if (audio_recover_input(r->audio, &e) < 0) {
-        r->backoff = r->backoff * 2 > RETRY_MAX ? RETRY_MAX : r->backoff * 2;
-        r->retry_at = now + r->backoff;
+    d->tries++;
+    if ((mic ? audio_recover_input(r->audio, &e) : audio_recover_output(r->audio, &e)) < 0) {
+        d->backoff = d->backoff * 2 > RETRY_MAX ? RETRY_MAX : d->backoff * 2;
+        d->retry_at = now + d->backoff;
         return FC_OK;
     }
-    r->deaf = false;
-    if (r->session)
-        session_post_hearing(r->session, now);
-    snprintf(why, sizeof why, "reopened after %d %s", r->tries, r->tries == 1 ? "try" : "tries");
-    return log_device(r, now, "back", why, err);
+    d->lost = false;
+    post_device(r, d, now);
+    snprintf(why, sizeof why, "reopened after %d %s", d->tries, d->tries == 1 ? "try" : "tries");
+    return log_device(r, now, d, "back", why, err);
+}
+
+static int watch_devices(coach_t *r, int64_t now, fc_error *err)
+{
+    int rc = watch_device(r, &r->mic, now, err);
+    return rc < 0 ? rc : watch_device(r, &r->speaker, now, err);
 }
 
 /* The watchdog, once a second of session time. */
@@ -269,7 +289,7 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     if (coach_interrupted(r) && !r->ended)
         session_post_interrupt(r->session, clock->now);
     keep_alive(r, clock->now);
-    if ((rc = watch_microphone(r, clock->now, err)) < 0)
+    if ((rc = watch_devices(r, clock->now, err)) < 0)
         return rc;
     fc_command cmd;
     while (r->keys && keys_poll(r->keys, &cmd) == 1) {
@@ -336,6 +356,8 @@ int coach_create(const coach_config *cfg, coach_t **out, fc_error *err)
         goto fail;
     }
     c->cfg = cfg;
+    c->mic.name = "microphone";
+    c->speaker.name = "speaker";
     if ((rc = tts_create(&cfg->voice, &c->tts, err)) < 0)
         goto fail;
     *out = c;
@@ -408,13 +430,13 @@ int coach_say(coach_t *c, const char *text, fc_error *err)
 static int wait_block(void *ctx, const runner_clock *clock, fc_error *err)
 {
     keep_alive(ctx, clock->now);
-    return watch_microphone(ctx, clock->now, err);
+    return watch_devices(ctx, clock->now, err);
 }
 
 static int wait_captured(void *ctx, int64_t at, const int16_t *mic, size_t n, fc_error *err)
 {
     const coach_t *c = ctx;
-    return c->deaf ? FC_OK : c->waiter->captured(c->waiter->ctx, at, mic, n, err);
+    return c->mic.lost ? FC_OK : c->waiter->captured(c->waiter->ctx, at, mic, n, err);
 }
 
 static bool wait_over(void *ctx, const runner_clock *clock)
@@ -465,8 +487,10 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
     if ((id && eventlog_set_session(c->log, id) < 0) || start_record(c, cleared, scfg.start_at) < 0)
         return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log", c->cfg->events_path);
     /* Lost before the session began: it starts paused. */
-    if (c->deaf)
+    if (c->mic.lost)
         session_post_deaf(c->session, scfg.start_at);
+    if (c->speaker.lost)
+        session_post_mute(c->session, scfg.start_at);
     return FC_OK;
 }
 

@@ -37,8 +37,13 @@ static int log_heard(listening *l, fc_error *err)
 
 static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
 {
+    listening *l = ctx;
     (void)clock;
-    return log_heard(ctx, err);
+    /* With nothing to coach there is nothing to pause: say so and end. */
+    if (audio_input_lost(l->audio))
+        return fc_fail(err, FC_ERR_DEVICE, "the microphone stopped delivering sound "
+                       "(unplugged?); plug it in and start again");
+    return log_heard(l, err);
 }
 
 /* A file is followed by a second of silence so its last word ends. */

@@ -3,6 +3,7 @@
 #include "fc_error.h"
 #include "internal/audio_backend.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,9 @@ struct audio {
     int64_t out_at;       /* output samples exchanged so far: the session clock */
     int64_t heard_at;     /* the clock when the microphone last delivered */
     bool lost;            /* the microphone is lost (audio_input_lost) */
+    bool out_faulted;     /* the speaker is lost to a fault */
+    int16_t *quiet;       /* silence played in place of the output in a fault */
+    size_t quiet_cap;
 };
 
 audio_config audio_config_default(void)
@@ -33,9 +37,21 @@ audio_config audio_config_default(void)
     return c;
 }
 
-audio_endpoint audio_file(const char *path) { return (audio_endpoint){AUDIO_FILE, path}; }
+int audio_parse_channel(const char *text, int *channel)
+{
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    if (!strcmp(text, "mix"))
+        n = 0;
+    else if (!isdigit((unsigned char)*text) || *end || n < 1 || n > AUDIO_CHANNELS_MAX)
+        return FC_ERR_ARG;
+    *channel = (int)n;
+    return FC_OK;
+}
 
-audio_endpoint audio_device(const char *name) { return (audio_endpoint){AUDIO_DEVICE, name}; }
+audio_endpoint audio_file(const char *path) { return (audio_endpoint){AUDIO_FILE, path, 0}; }
+
+audio_endpoint audio_device(const char *name) { return (audio_endpoint){AUDIO_DEVICE, name, 0}; }
 
 int audio_open(const audio_config *cfg, audio_t **out, fc_error *err)
 {
@@ -45,6 +61,11 @@ int audio_open(const audio_config *cfg, audio_t **out, fc_error *err)
     if (!a)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening audio");
     a->cfg = *cfg;
+    if (cfg->in.channel < 0 || cfg->in.channel > AUDIO_CHANNELS_MAX) {
+        free(a);
+        return fc_fail(err, FC_ERR_ARG, "input channel %d: give 1 to %d, or 0 to mix them all",
+                       cfg->in.channel, AUDIO_CHANNELS_MAX);
+    }
     /* A device takes a moment to deliver its first capture. */
     if (cfg->in.kind == AUDIO_DEVICE)
         a->heard_at = FIRST_CAPTURE_GRACE;
@@ -69,6 +90,7 @@ void audio_close(audio_t *a)
     for (int k = N_KINDS - 1; k >= 0; k--)
         if (backends[k] && a->state[k])
             backends[k]->close(a->state[k]);
+    free(a->quiet);
     free(a);
 }
 
@@ -95,10 +117,48 @@ bool audio_input_ended(const audio_t *a)
 
 bool audio_input_lost(const audio_t *a) { return a->lost; }
 
-static bool in_fault(const audio_t *a)
+static bool faulted(const audio_t *a, const audio_fault *f)
 {
-    const audio_fault *f = &a->cfg.lose_input;
     return f->len > 0 && a->out_at >= f->at && a->out_at < f->at + f->len;
+}
+
+static bool in_fault(const audio_t *a) { return faulted(a, &a->cfg.lose_input); }
+
+bool audio_output_lost(const audio_t *a)
+{
+    audio_kind k = a->cfg.out.kind;
+    return a->out_faulted || (k != AUDIO_NONE && backends[k]->output_lost &&
+                              backends[k]->output_lost(a->state[k]));
+}
+
+int audio_recover_output(audio_t *a, fc_error *err)
+{
+    audio_kind k = a->cfg.out.kind;
+    if (faulted(a, &a->cfg.lose_output))
+        return fc_fail(err, FC_ERR_DEVICE, "the speaker is still gone (a test fault)");
+    a->out_faulted = false;
+    if (k != AUDIO_NONE && backends[k]->output_lost && backends[k]->output_lost(a->state[k]))
+        return backends[k]->reopen_output(a->state[k], err);
+    return FC_OK;
+}
+
+/* What the speaker is given: the output, or silence while a fault lasts
+ * (the file still gets every sample, so its timeline holds). */
+static const int16_t *played(audio_t *a, const int16_t *out, size_t n)
+{
+    if (faulted(a, &a->cfg.lose_output))
+        a->out_faulted = true;
+    if (!a->out_faulted || !out)
+        return out;
+    if (n > a->quiet_cap) {
+        int16_t *q = realloc(a->quiet, n * sizeof *q);
+        if (!q)
+            return NULL; /* nothing played this block */
+        a->quiet = q;
+        a->quiet_cap = n;
+    }
+    memset(a->quiet, 0, n * sizeof *a->quiet);
+    return a->quiet;
 }
 
 int audio_recover_input(audio_t *a, fc_error *err)
@@ -145,11 +205,12 @@ int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t
     *got = 0;
     if (cap < n)
         return fc_fail(err, FC_ERR_ARG, "audio: capture buffer smaller than the block");
+    const int16_t *play = played(a, out, n);
     for (int k = 0; k < N_KINDS; k++) {
         if (!a->state[k])
             continue;
         size_t captured = 0;
-        int rc = backends[k]->exchange(a->state[k], a->cfg.out.kind == (audio_kind)k ? out : NULL,
+        int rc = backends[k]->exchange(a->state[k], a->cfg.out.kind == (audio_kind)k ? play : NULL,
                                        n, a->cfg.in.kind == (audio_kind)k ? in : NULL, cap,
                                        &captured, err);
         if (rc < 0)
@@ -167,9 +228,24 @@ int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t
         memset(in, 0, n * sizeof *in);
     *got = n;
     watch_input(a, in, n, got, fault);
-    if (a->cfg.filter.apply && !a->lost && !fault)
-        a->cfg.filter.apply(a->cfg.filter.ctx, out, in, n);
+    if (a->cfg.filter.apply && play && !a->lost && !fault)
+        a->cfg.filter.apply(a->cfg.filter.ctx, play, in, n);
     return FC_OK;
 }
 
 int audio_list_devices(FILE *fp) { return audio_pa_list(fp); }
+
+void audio_downmix(const int16_t *frames, size_t n, int channels, int channel, int16_t *mono)
+{
+    for (size_t i = 0; i < n; i++) {
+        const int16_t *f = frames + i * (size_t)channels;
+        if (channel > 0) {
+            mono[i] = f[channel - 1];
+            continue;
+        }
+        int32_t sum = 0;
+        for (int c = 0; c < channels; c++)
+            sum += f[c];
+        mono[i] = (int16_t)(sum / channels);
+    }
+}

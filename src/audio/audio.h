@@ -25,10 +25,17 @@ typedef enum {
     AUDIO_DEVICE,   /* a PortAudio device */
 } audio_kind;
 
+/* The most capture channels read (mic-array HATs have 2 to 8). */
+#define AUDIO_CHANNELS_MAX 8
+
 typedef struct {
     audio_kind kind;
     const char *name; /* AUDIO_FILE: the path; AUDIO_DEVICE: name (substring) or
                          index, NULL for the default device */
+    /* Input with several channels: 0 mixes them all into one, 1 to
+     * AUDIO_CHANNELS_MAX takes that channel alone (a HAT's best
+     * microphone). */
+    int channel;
 } audio_endpoint;
 
 /* Something that changes the microphone signal in lock-step with the
@@ -42,9 +49,10 @@ typedef struct {
     bool echo; /* the microphone then hears the speaker */
 } audio_mic_filter;
 
-/* A microphone fault injected for tests and benches: from session sample
- * `at`, for `len` samples, whatever the microphone captures is thrown away,
- * as when it is unplugged, and it cannot be reopened. len 0: none. */
+/* A device fault injected for tests and benches: from session sample
+ * `at`, for `len` samples, the device is gone, as when it is unplugged, and
+ * it cannot be reopened. A microphone's capture is thrown away; a speaker
+ * plays silence, and is lost at once. len 0: none. */
 typedef struct {
     int64_t at, len;
 } audio_fault;
@@ -55,6 +63,7 @@ typedef struct {
     int lead_ms;             /* device output queued ahead of the speaker */
     audio_mic_filter filter; /* apply NULL: none */
     audio_fault lose_input;  /* tests: see audio_fault */
+    audio_fault lose_output;
 } audio_config;
 
 /* A microphone that delivers nothing for this long while the output plays
@@ -62,6 +71,10 @@ typedef struct {
 #define AUDIO_INPUT_LOST_AFTER FC_MS(500)
 
 typedef struct audio audio_t;
+
+/* Any thread. Reads a channel as the user gives it: "mix" (0) or 1 to
+ * AUDIO_CHANNELS_MAX. Returns 0, or FC_ERR_ARG for anything else. */
+int audio_parse_channel(const char *text, int *channel);
 
 /* Any thread. Output and input AUDIO_NONE, 60 ms lead, no filter. */
 audio_config audio_config_default(void);
@@ -100,6 +113,16 @@ bool audio_input_lost(const audio_t *a);
  * by the same name). Returns 0 when it is back, or FC_ERR_DEVICE with the
  * reason in err: try again later. */
 int audio_recover_input(audio_t *a, fc_error *err);
+
+/* Engine thread. True once the speaker is lost: a device that took no
+ * samples for a second (unplugged, stalled), or a fault. From then on the
+ * output is thrown away and the microphone (or, with none, the monotonic
+ * clock) paces the exchange, until audio_recover_output(). */
+bool audio_output_lost(const audio_t *a);
+
+/* Engine thread. Tries to open the lost speaker again (the same device).
+ * Returns 0 when it is back, or FC_ERR_DEVICE with the reason in err. */
+int audio_recover_output(audio_t *a, fc_error *err);
 
 /* Engine thread. True when the microphone file has been read to its end. */
 bool audio_input_ended(const audio_t *a);

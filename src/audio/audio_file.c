@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
     SNDFILE *sf;
     int channels;
+    int channel; /* audio_endpoint.channel */
     resampler_t *rs;
     int ended;
     /* Resampled samples not yet handed out. */
@@ -74,7 +75,7 @@ static void out_close(file_out *f)
 
 static void in_close(file_in *f);
 
-static int in_open(const char *path, file_in **out, fc_error *err)
+static int in_open(const char *path, int channel, file_in **out, fc_error *err)
 {
     int rc = FC_ERR_NOMEM;
     SF_INFO info;
@@ -94,7 +95,13 @@ static int in_open(const char *path, file_in **out, fc_error *err)
                      info.channels, info.samplerate);
         goto fail;
     }
+    if (channel > info.channels) {
+        rc = fc_fail(err, FC_ERR_ARG, "%s: has %d channel%s, so there is no channel %d", path,
+                     info.channels, info.channels == 1 ? "" : "s", channel);
+        goto fail;
+    }
     f->channels = info.channels;
+    f->channel = channel;
     if ((rc = resampler_create(info.samplerate, FC_RATE, RESAMPLE_QUALITY, &f->rs)) < 0)
         goto fail;
     f->frames = malloc((size_t)CHUNK * (size_t)info.channels * sizeof *f->frames);
@@ -120,12 +127,7 @@ static void refill(file_in *f)
         f->ended = 1;
         return;
     }
-    for (sf_count_t i = 0; i < got; i++) {
-        int32_t sum = 0;
-        for (int c = 0; c < f->channels; c++)
-            sum += f->frames[i * f->channels + c];
-        f->mono[i] = (int16_t)(sum / f->channels);
-    }
+    audio_downmix(f->frames, (size_t)got, f->channels, f->channel, f->mono);
     f->fifo_n += resampler_process(f->rs, f->mono, (size_t)got, f->fifo + f->fifo_n,
                                    f->fifo_cap - f->fifo_n);
 }
@@ -185,7 +187,7 @@ static int pair_open(const audio_endpoint *out, const audio_endpoint *in, int le
     *state = NULL;
     if (!p)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening audio files");
-    if ((in && (rc = in_open(in->name, &p->in, err)) < 0) ||
+    if ((in && (rc = in_open(in->name, in->channel, &p->in, err)) < 0) ||
         (out && (rc = out_open(out->name, &p->out, err)) < 0)) {
         pair_close(p);
         return rc;
@@ -232,7 +234,7 @@ int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n,
     *n = 0;
     if (multiple == 0 || multiple > cap)
         return fc_fail(err, FC_ERR_ARG, "%s: read in blocks of 1 to %zu samples", path, cap);
-    int rc = in_open(path, &f, err);
+    int rc = in_open(path, 0, &f, err);
     if (rc < 0)
         goto done;
     rc = FC_ERR_NOMEM;

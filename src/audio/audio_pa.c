@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A device that moves no samples for this long has died or been unplugged. */
-#define STALL_NS 3000000000LL
+/* A speaker that takes no samples for this long has died or been unplugged. */
+#define STALL_NS 1000000000LL
 /* Queued output is given this long to play out when the stream closes. */
 #define DRAIN_NS 1000000000LL
 /* Cheap and good enough for the microphone and the speaker. */
@@ -43,13 +43,20 @@ typedef struct {
      * tracks the offset between them. */
     PaStream *out_stream, *in_stream;
     int rate;
-    queue_t *out_ring, *in_ring; /* int16 samples at the device rate */
+    queue_t *out_ring, *in_ring; /* int16 frames at the device rate */
+    int in_channels;   /* as opened: 1, or what a mic-array HAT needs */
+    int in_channel;    /* audio_endpoint.channel: 0 mixes them */
+    int16_t *in_frames; /* interleaved capture scratch */
     resampler_t *to_dev, *from_dev;
     int16_t *dev_buf;  /* device-rate scratch */
     size_t dev_cap;
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
     bool started;      /* the first exchange has happened */
+    _Atomic bool out_lost; /* the speaker stalled: output is dropped */
+    int64_t due_ns;    /* with no speaker to pace it, when the next block is due */
+    PaStreamParameters out_params; /* to reopen a lost speaker */
+    char out_name[256];
     PaStreamParameters in_params; /* to reopen a lost microphone */
     char in_name[256];
     sem_t wake;        /* posted by a callback while the engine waits */
@@ -93,15 +100,15 @@ static void wake_engine(audio_pa *p)
         sem_post(&p->wake);
 }
 
-/* Engine side: blocks until a callback ran or WAIT_SLICE_NS passed. The
- * caller has set waiting and checked its condition again after setting it,
- * so a callback that came in between has posted (seq_cst atomics: one of
- * the two sees the other). */
-static void wait_for_device(audio_pa *p)
+/* Engine side: blocks until a callback ran or `slice` ns (at most
+ * WAIT_SLICE_NS) passed. The caller has set waiting and checked its
+ * condition again after setting it, so a callback that came in between has
+ * posted (seq_cst atomics: one of the two sees the other). */
+static void wait_for_device(audio_pa *p, int64_t slice)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += WAIT_SLICE_NS;
+    ts.tv_nsec += slice > 0 && slice < WAIT_SLICE_NS ? (long)slice : WAIT_SLICE_NS;
     if (ts.tv_nsec >= 1000000000L) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
@@ -224,18 +231,52 @@ static int pick_device(const char *name, bool output, PaStreamParameters *sp,
     return FC_OK;
 }
 
+/* Channel counts to try for capture: mono where the device (or ALSA's
+ * plug or PulseAudio) mixes for us, else as many as the HAT has, up to
+ * AUDIO_CHANNELS_MAX; a chosen channel needs at least that many. */
+static int channel_choices(const PaDeviceInfo *id, int channel, int choice[2])
+{
+    int most = id->maxInputChannels < AUDIO_CHANNELS_MAX ? id->maxInputChannels
+                                                         : AUDIO_CHANNELS_MAX;
+    int n = 0;
+    choice[n++] = channel > 0 ? channel : 1;
+    if (most > choice[0])
+        choice[n++] = most;
+    return n;
+}
+
+static bool rate_works(const PaStreamParameters *op, PaStreamParameters *ip,
+                       const PaDeviceInfo *id, int channel, double rate)
+{
+    if (op && Pa_IsFormatSupported(NULL, op, rate) != paFormatIsSupported)
+        return false;
+    if (!ip)
+        return true;
+    int choice[2], n = channel_choices(id, channel, choice);
+    for (int i = 0; i < n; i++) {
+        ip->channelCount = choice[i];
+        if (Pa_IsFormatSupported(ip, NULL, rate) == paFormatIsSupported)
+            return true;
+    }
+    return false;
+}
+
 /* The device's own rate: a 16 kHz stream through ALSA's PulseAudio plugin
- * was seen to stall, and many USB microphones offer nothing else. */
+ * was seen to stall, and many USB microphones offer nothing else. Sets the
+ * capture's channel count too. */
 static int pick_rate(const PaStreamParameters *op, const PaDeviceInfo *od,
-                     const PaStreamParameters *ip, const PaDeviceInfo *id, fc_error *err)
+                     PaStreamParameters *ip, const PaDeviceInfo *id, int channel, fc_error *err)
 {
     double rates[] = {od ? od->defaultSampleRate : id->defaultSampleRate, 48000, 44100};
+    if (ip && channel > id->maxInputChannels)
+        return fc_fail(err, FC_ERR_DEVICE, "audio input '%s' has %d channels, so there is no "
+                       "channel %d; choose 1 to %d, or mix them", id->name,
+                       id->maxInputChannels, channel, id->maxInputChannels);
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
-        if ((!op || Pa_IsFormatSupported(NULL, op, rates[i]) == paFormatIsSupported) &&
-            (!ip || Pa_IsFormatSupported(ip, NULL, rates[i]) == paFormatIsSupported))
+        if (rate_works(op, ip, id, channel, rates[i]))
             return (int)rates[i];
     return fc_fail(err, FC_ERR_DEVICE, "audio device '%s' supports none of %g, 48000 or "
-                   "44100 Hz mono 16-bit", od ? od->name : id->name, rates[0]);
+                   "44100 Hz 16-bit", od ? od->name : id->name, rates[0]);
 }
 
 /* The queues between the callbacks and the engine, and the resamplers. */
@@ -245,11 +286,14 @@ static int make_buffers(audio_pa *p, bool want_out, bool want_in, int lead_ms)
     if (want_out && (!(p->out_ring = queue_create(sizeof(int16_t), lead)) ||
                      resampler_create(FC_RATE, p->rate, RESAMPLE_QUALITY, &p->to_dev) < 0))
         return FC_ERR_NOMEM;
-    if (want_in && (!(p->in_ring = queue_create(sizeof(int16_t), (size_t)p->rate)) ||
+    size_t frame = sizeof(int16_t) * (size_t)p->in_channels;
+    if (want_in && (!(p->in_ring = queue_create(frame, (size_t)p->rate)) ||
                     resampler_create(p->rate, FC_RATE, RESAMPLE_QUALITY, &p->from_dev) < 0))
         return FC_ERR_NOMEM;
     p->dev_cap = (size_t)p->rate;
     p->dev_buf = malloc(p->dev_cap * sizeof *p->dev_buf);
+    if (want_in && !(p->in_frames = malloc(p->dev_cap * frame)))
+        return FC_ERR_NOMEM;
     p->in_cap = FC_RATE;
     p->in_fifo = malloc(p->in_cap * sizeof *p->in_fifo);
     return p->dev_buf && p->in_fifo ? FC_OK : FC_ERR_NOMEM;
@@ -278,14 +322,22 @@ static int pa_open(const audio_endpoint *out_ep, const audio_endpoint *in_ep, in
         (in_ep && (rc = pick_device(in_ep->name, false, &ip, &id, err)) < 0))
         goto fail;
     const PaStreamParameters *opp = out_ep ? &op : NULL, *ipp = in_ep ? &ip : NULL;
-    if ((rc = p->rate = pick_rate(opp, od, ipp, id, err)) < 0 ||
-        (rc = make_buffers(p, out_ep != NULL, in_ep != NULL, lead_ms)) < 0)
+    PaStreamParameters *ipw = in_ep ? &ip : NULL;
+    p->in_channel = in_ep ? in_ep->channel : 0;
+    if ((rc = p->rate = pick_rate(opp, od, ipw, id, p->in_channel, err)) < 0)
+        goto fail;
+    p->in_channels = in_ep ? ip.channelCount : 1;
+    if ((rc = make_buffers(p, out_ep != NULL, in_ep != NULL, lead_ms)) < 0)
         goto fail;
     /* Capture first: the output stream starting is what starts the clock
      * that everything else follows. */
     if (ipp) {
         p->in_params = ip;
         snprintf(p->in_name, sizeof p->in_name, "%s", id->name);
+    }
+    if (opp) {
+        p->out_params = op;
+        snprintf(p->out_name, sizeof p->out_name, "%s", od->name);
     }
     if ((ipp && (rc = start_stream(p, &p->in_stream, ipp, NULL, id->name, err)) < 0) ||
         (opp && (rc = start_stream(p, &p->out_stream, NULL, opp, od->name, err)) < 0))
@@ -298,39 +350,45 @@ fail:
     return rc;
 }
 
-static int stalled(int64_t since, fc_error *err)
-{
-    if (now_ns() - since < STALL_NS)
-        return 0;
-    fc_fail(err, FC_ERR_DEVICE, "the audio device stopped responding (unplugged?)");
-    return 1;
-}
-
 /* Hands out[0..n) to the output callback, waiting for room: the device's
- * clock paces the session here. */
-static int play(audio_pa *p, const int16_t *out, size_t n, fc_error *err)
+ * clock paces the session here. A speaker that takes nothing for STALL_NS
+ * is lost (audio_output_lost): the rest is dropped. */
+static void play(audio_pa *p, const int16_t *out, size_t n)
 {
     size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
     size_t done = 0;
     int64_t since = now_ns();
-    int rc = FC_OK;
     while (done < len) {
         size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
         if (w == 0) {
             atomic_store(&p->waiting, 1);
             if ((w = queue_write(p->out_ring, p->dev_buf + done, len - done)) == 0)
-                wait_for_device(p);
+                wait_for_device(p, WAIT_SLICE_NS);
             atomic_store(&p->waiting, 0);
         }
         done += w;
-        if (w)
+        if (w) {
             since = now_ns();
-        else if (stalled(since, err)) {
-            rc = FC_ERR_DEVICE;
-            break;
+        } else if (now_ns() - since >= STALL_NS) {
+            atomic_store(&p->out_lost, true);
+            return;
         }
     }
-    return rc;
+}
+
+/* With no speaker to pace it (none, or lost), the microphone is the clock:
+ * waits for capture, but no longer than one block of real time (the
+ * monotonic clock then paces it, so that a lost microphone is noticed). */
+static void wait_paced(audio_pa *p, size_t n)
+{
+    int64_t block = (int64_t)n * 1000000000LL / FC_RATE, now = now_ns();
+    if (p->due_ns < now)
+        p->due_ns = now;
+    p->due_ns += block;
+    atomic_store(&p->waiting, 1);
+    while ((!p->in_ring || queue_readable(p->in_ring) == 0) && (now = now_ns()) < p->due_ns)
+        wait_for_device(p, p->due_ns - now);
+    atomic_store(&p->waiting, 0);
 }
 
 /* Capture arrives in the device's own bursts: moves what is there to the
@@ -346,7 +404,8 @@ static void take_capture(audio_pa *p)
             break;
         if (take > fits - FIFO_SLACK)
             take = fits - FIFO_SLACK;
-        take = queue_read(p->in_ring, p->dev_buf, take);
+        take = queue_read(p->in_ring, p->in_frames, take);
+        audio_downmix(p->in_frames, take, p->in_channels, p->in_channel, p->dev_buf);
         p->in_n += resampler_process(p->from_dev, p->dev_buf, take, p->in_fifo + p->in_n, room);
         avail -= take;
     }
@@ -373,36 +432,33 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
                        size_t *got, fc_error *err)
 {
     audio_pa *p = state;
-    int rc;
+    (void)err;
     *got = 0;
     if (!p->started && p->in_ring) {
         /* Capture that arrived while the output was still opening belongs
          * to no output sample: drop it, so both count from here and the
          * echo of output sample i arrives at capture sample i plus the
          * playback and capture latencies, a small positive delay. */
-        int16_t drop[DROP_CHUNK];
+        int16_t drop[DROP_CHUNK * AUDIO_CHANNELS_MAX];
         while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
         }
     }
     p->started = true;
-    if (p->out_ring && out && (rc = play(p, out, n, err)) < 0)
-        return rc;
-    if (!p->in_ring)
-        return FC_OK;
-    take_capture(p);
-    if (!p->out_ring && p->in_n == p->in_pos) {
-        /* Input only (no output device, whatever the caller passes as out):
-         * the capture device is the clock, so wait for it. */
-        int64_t since = now_ns();
-        atomic_store(&p->waiting, 1);
-        while (queue_readable(p->in_ring) == 0 && !stalled(since, err))
-            wait_for_device(p);
-        atomic_store(&p->waiting, 0);
-        if (queue_readable(p->in_ring) == 0)
-            return FC_ERR_DEVICE;
+    bool speaker = p->out_ring && !atomic_load(&p->out_lost);
+    if (speaker && out)
+        play(p, out, n);
+    if (p->in_ring)
         take_capture(p);
+    if ((!speaker || !out) && p->in_n == p->in_pos) {
+        /* Input only, whatever the caller passes as out: wait for it. */
+        wait_paced(p, n);
+        if (p->in_ring)
+            take_capture(p);
+    } else if (p->in_n > p->in_pos) {
+        p->due_ns = now_ns(); /* the capture is the clock */
     }
-    *got = give_capture(p, in, cap);
+    if (p->in_ring)
+        *got = give_capture(p, in, cap);
     return FC_OK;
 }
 
@@ -418,11 +474,35 @@ static int pa_reopen_input(void *state, fc_error *err)
         Pa_CloseStream(p->in_stream);
         p->in_stream = NULL;
     }
-    int16_t drop[DROP_CHUNK];
+    int16_t drop[DROP_CHUNK * AUDIO_CHANNELS_MAX];
     while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
     }
     p->in_pos = p->in_n = 0;
     return start_stream(p, &p->in_stream, &p->in_params, NULL, p->in_name, err);
+}
+
+static bool pa_output_lost(const void *state)
+{
+    const audio_pa *p = state;
+    return p->out_ring && atomic_load(&p->out_lost);
+}
+
+/* The same speaker, opened again, with nothing stale queued for it. */
+static int pa_reopen_output(void *state, fc_error *err)
+{
+    audio_pa *p = state;
+    if (p->out_stream) {
+        Pa_AbortStream(p->out_stream);
+        Pa_CloseStream(p->out_stream);
+        p->out_stream = NULL;
+    }
+    int16_t drop[DROP_CHUNK];
+    while (queue_read(p->out_ring, drop, DROP_CHUNK) > 0) {
+    }
+    int rc = start_stream(p, &p->out_stream, NULL, &p->out_params, p->out_name, err);
+    if (rc == FC_OK)
+        atomic_store(&p->out_lost, false);
+    return rc;
 }
 
 static void pa_close(void *state)
@@ -437,8 +517,9 @@ static void pa_close(void *state)
         /* Let what is queued play out, so the last word is not clipped. */
         int64_t since = now_ns();
         atomic_store(&p->waiting, 1);
-        while (queue_readable(p->out_ring) > 0 && now_ns() - since < DRAIN_NS)
-            wait_for_device(p);
+        while (queue_readable(p->out_ring) > 0 && now_ns() - since < DRAIN_NS &&
+               !atomic_load(&p->out_lost))
+            wait_for_device(p, WAIT_SLICE_NS);
         atomic_store(&p->waiting, 0);
         Pa_StopStream(p->out_stream);
         Pa_CloseStream(p->out_stream);
@@ -457,6 +538,7 @@ static void pa_close(void *state)
     resampler_destroy(p->from_dev);
     free(p->dev_buf);
     free(p->in_fifo);
+    free(p->in_frames);
     free(p);
 }
 
@@ -473,6 +555,8 @@ const audio_backend audio_pa_backend = {
     .exchange = pa_exchange,
     .input_ended = pa_input_ended,
     .reopen_input = pa_reopen_input,
+    .output_lost = pa_output_lost,
+    .reopen_output = pa_reopen_output,
     .close = pa_close,
 };
 

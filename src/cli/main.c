@@ -72,6 +72,8 @@ static void usage_run(FILE *fp)
             "                     events then carries \"session\": an id)\n"
             "  --output DEV       output device, by name or index (see 'floorcoach devices')\n"
             "  --input DEV        input device, by name or index\n"
+            "  --channel N|mix    of a microphone with several channels (a mic-array\n"
+            "                     HAT): listen to channel N (1-8), or mix them (default)\n"
             "  --keys             read n/r/p/s commands from stdin even if it is not a terminal\n"
             "  --no-keys          never read commands from stdin\n"
             "  --no-listen        do not listen for voice commands\n"
@@ -119,8 +121,8 @@ static void usage_calibrate(FILE *fp)
 static void usage_listen(FILE *fp)
 {
     fprintf(fp,
-            "usage: floorcoach listen [--mic FILE.wav | --input DEV] [--events FILE|-]\n"
-            "                         [--calibration FILE | --no-calibration]\n"
+            "usage: floorcoach listen [--mic FILE.wav | --input DEV] [--channel N|mix]\n"
+            "                         [--events FILE|-] [--calibration FILE | --no-calibration]\n"
             "\n"
             "Runs recognition only and writes a heard event for every command word\n"
             "(default: to stdout). For checking a microphone, and for benchmarks.\n"
@@ -214,6 +216,7 @@ typedef struct {
     const char *prescription;
     bool use_saved, listen, use_room, cleared, append;
     int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
+    int channel; /* --channel: 0 mixes */
     room_config room;
 } run_args;
 
@@ -233,6 +236,15 @@ int parse_room(int c, const char *arg, room_config *room)
     return 0;
 }
 
+static int parse_channel(const char *cmd, const char *arg, int *channel)
+{
+    if (audio_parse_channel(arg, channel) == FC_OK)
+        return 0;
+    fprintf(stderr, "%s: --channel %s: give mix, or a channel from 1 to %d\n", cmd, arg,
+            AUDIO_CHANNELS_MAX);
+    return EXIT_BAD_INPUT;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_run(int argc, char **argv, run_args *a)
 {
@@ -245,7 +257,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"noise", required_argument, 0, 'N'}, {"reverb", no_argument, 0, 'R'},
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"prescription", required_argument, 0, 'P'}, {"cleared", no_argument, 0, 'c'},
-        {"append", no_argument, 0, 'A'},
+        {"append", no_argument, 0, 'A'},      {"channel", required_argument, 0, 'i'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
@@ -272,6 +284,10 @@ static int parse_run(int argc, char **argv, run_args *a)
         case 'P': a->prescription = optarg; break;
         case 'c': a->cleared = true; break;
         case 'A': a->append = true; break;
+        case 'i':
+            if (parse_channel("floorcoach run", optarg, &a->channel))
+                return EXIT_BAD_INPUT;
+            break;
         case 'h': usage_run(stdout); return 0;
         default: usage_run(stderr); return EXIT_BAD_INPUT;
         }
@@ -297,6 +313,7 @@ static void run_audio(const run_args *a, char *grammars, size_t cap, coach_confi
         if (!a->mic && (a->in_dev || !a->out_file))
             cfg->audio.in = audio_device(a->in_dev);
     }
+    cfg->audio.in.channel = a->channel;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -458,9 +475,10 @@ static int cmd_listen(int argc, char **argv)
         {"mic", required_argument, 0, 'm'}, {"input", required_argument, 0, 'I'},
         {"events", required_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
-        {0, 0, 0, 0},
+        {"channel", required_argument, 0, 'i'}, {0, 0, 0, 0},
     };
     listen_config cfg = listen_config_default();
+    int channel = 0;
     const char *calibration = NULL;
     bool use_saved = true;
     char calib_buf[PATH_MAX], grammars[PATH_MAX];
@@ -473,6 +491,10 @@ static int cmd_listen(int argc, char **argv)
         case 'e': cfg.events_path = optarg; break;
         case 'C': calibration = optarg; break;
         case 'X': use_saved = false; break;
+        case 'i':
+            if (parse_channel("floorcoach listen", optarg, &channel))
+                return EXIT_BAD_INPUT;
+            break;
         case 'h': usage_listen(stdout); return 0;
         default: usage_listen(stderr); return EXIT_BAD_INPUT;
         }
@@ -481,6 +503,7 @@ static int cmd_listen(int argc, char **argv)
         usage_listen(stderr);
         return EXIT_BAD_INPUT;
     }
+    cfg.audio.in.channel = channel;
     setup_grammar_dir(grammars, sizeof grammars);
     cfg.grammar_dir = grammars;
     if (setup_calibration(calibration, use_saved, calib_buf, sizeof calib_buf, &cfg.calibration,

@@ -31,6 +31,7 @@ static void usage_serve(FILE *fp)
             "  --cleared          clearance given beforehand: not asked\n"
             "  --voice NAME       voice profile;  --volume N  1-200 (100 normal)\n"
             "  --output DEV, --input DEV  devices by name (see 'floorcoach devices')\n"
+            "  --channel N|mix    a mic-array's channel to listen to (1-8), or mix them\n"
             "  --events FILE      add every session to this JSON Lines record\n"
             "  --calibration FILE, --no-calibration  as for run\n"
             "\n"
@@ -38,64 +39,45 @@ static void usage_serve(FILE *fp)
             "allows; serve ends once the microphone file has ended and it is idle):\n"
             "  --mic FILE.wav, --out FILE.wav\n"
             "  --echo, --noise, --reverb  a simulated room, as for run\n"
-            "  --drop-mic AT:SECONDS  lose the microphone AT seconds in, for SECONDS\n");
+            "  --drop-mic AT:SECONDS  lose the microphone AT seconds in, for SECONDS\n"
+            "  --drop-speaker AT:SECONDS  the same for the speaker\n");
 }
 
 typedef struct {
     serve_conf conf;
     const char *config, *mic, *out_file, *calibration;
-    bool use_saved, use_room, cli_phrases;
+    bool use_saved, use_room, first_cli_phrase;
     room_config room;
-    audio_fault drop;
+    audio_fault drop, drop_speaker;
 } serve_args;
 
-static int parse_drop(const char *arg, audio_fault *f)
+static int parse_drop(const char *opt, const char *arg, audio_fault *f)
 {
     double at, len;
     char tail;
     if (sscanf(arg, "%lf:%lf%c", &at, &len, &tail) != 2 || !(at >= 0 && at < 1e7) ||
         !(len > 0 && len < 1e7)) {
-        fprintf(stderr, "floorcoach serve: --drop-mic %s: give AT:SECONDS, e.g. 30:5\n", arg);
+        fprintf(stderr, "floorcoach serve: --%s %s: give AT:SECONDS, e.g. 30:5\n", opt, arg);
         return EXIT_BAD_INPUT;
     }
     *f = (audio_fault){(int64_t)(at * FC_RATE), (int64_t)(len * FC_RATE)};
     return 0;
 }
 
-/* --phrase 'WORDS=>ROUTINE': the first one replaces the files' phrases. */
-static int parse_phrase(serve_args *a, const char *arg)
+/* An option that is also a setting: the same checks as in the file. The
+ * first --phrase replaces the files' phrases. */
+static int set_option(serve_args *a, const char *key, const char *value)
 {
-    const char *arrow = strstr(arg, "=>");
-    if (!a->cli_phrases)
-        a->conf.n_starts = 0;
-    a->cli_phrases = true;
-    if (!arrow || arrow == arg || !arrow[2] || a->conf.n_starts == SERVE_STARTS_MAX) {
-        fprintf(stderr, "floorcoach serve: --phrase %s: give 'WORDS=>ROUTINE', e.g. 'start "
-                "my stretches=>fai-stretches' (at most %d)\n", arg, SERVE_STARTS_MAX);
+    char where[64];
+    fc_error err = {0};
+    snprintf(where, sizeof where, "floorcoach serve: --%s", key);
+    if (!strcmp(key, "channel"))
+        key = "input_channel";
+    if (serve_conf_set(&a->conf, key, value, &a->first_cli_phrase, where, &err) < 0) {
+        fprintf(stderr, "%s\n", fc_error_message(&err));
         return EXIT_BAD_INPUT;
     }
-    serve_conf_start *s = &a->conf.starts[a->conf.n_starts++];
-    snprintf(s->phrase, sizeof s->phrase, "%.*s", (int)(arrow - arg), arg);
-    snprintf(s->routine, sizeof s->routine, "%s", arrow + 2);
     return 0;
-}
-
-static int parse_volume(const char *arg, int *volume)
-{
-    char *end = NULL;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end || v < 1 || v > 200) {
-        fprintf(stderr, "floorcoach serve: --volume %s: give a whole number from 1 to 200 "
-                "(100 is normal)\n", arg);
-        return EXIT_BAD_INPUT;
-    }
-    *volume = (int)v;
-    return 0;
-}
-
-static void set(char *dst, const char *v)
-{
-    snprintf(dst, SERVE_CONF_VALUE_MAX, "%s", v);
 }
 
 /* The settings files: the system's, then the user's (or --config). */
@@ -111,6 +93,13 @@ static int read_settings(serve_args *a)
     return rc < 0 ? fail("floorcoach serve", &err) : 0;
 }
 
+static const char *opt_name(const struct option *opts, int val)
+{
+    while (opts->name && opts->val != val)
+        opts++;
+    return opts->name;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_serve(int argc, char **argv, serve_args *a)
 {
@@ -119,11 +108,13 @@ static int parse_serve(int argc, char **argv, serve_args *a)
         {"phrase", required_argument, 0, 'p'},  {"prescription", required_argument, 0, 'P'},
         {"cleared", no_argument, 0, 'c'},       {"voice", required_argument, 0, 'v'},
         {"volume", required_argument, 0, 'V'},  {"output", required_argument, 0, 'O'},
-        {"input", required_argument, 0, 'I'},   {"events", required_argument, 0, 'e'},
+        {"input", required_argument, 0, 'I'},   {"channel", required_argument, 0, 'i'},
+        {"events", required_argument, 0, 'e'},
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"mic", required_argument, 0, 'm'},     {"out", required_argument, 0, 'o'},
         {"echo", required_argument, 0, 'E'},    {"noise", required_argument, 0, 'N'},
         {"reverb", no_argument, 0, 'R'},        {"drop-mic", required_argument, 0, 'D'},
+        {"drop-speaker", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     /* The settings files first, so that options override them. */
@@ -141,15 +132,16 @@ static int parse_serve(int argc, char **argv, serve_args *a)
     while (code == 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'F': break;
-        case 'r': set(a->conf.routine, optarg); break;
-        case 'p': code = parse_phrase(a, optarg); break;
-        case 'P': set(a->conf.prescription, optarg); break;
-        case 'c': a->conf.cleared = true; break;
-        case 'v': set(a->conf.voice, optarg); break;
-        case 'V': code = parse_volume(optarg, &a->conf.volume); break;
-        case 'O': set(a->conf.output, optarg); break;
-        case 'I': set(a->conf.input, optarg); break;
-        case 'e': set(a->conf.events, optarg); break;
+        case 'r':
+        case 'p':
+        case 'P':
+        case 'v':
+        case 'V':
+        case 'O':
+        case 'I':
+        case 'i':
+        case 'e': code = set_option(a, opt_name(opts, c), optarg); break;
+        case 'c': code = set_option(a, "cleared", "yes"); break;
         case 'C': a->calibration = optarg; break;
         case 'X': a->use_saved = false; break;
         case 'm': a->mic = optarg; break;
@@ -160,7 +152,8 @@ static int parse_serve(int argc, char **argv, serve_args *a)
             a->use_room = true;
             break;
         case 'R': a->room.reverb = true; break;
-        case 'D': code = parse_drop(optarg, &a->drop); break;
+        case 'D': code = parse_drop("drop-mic", optarg, &a->drop); break;
+        case 'S': code = parse_drop("drop-speaker", optarg, &a->drop_speaker); break;
         default: usage_serve(stderr); return EXIT_BAD_INPUT;
         }
     }
@@ -216,15 +209,17 @@ static void serve_audio(const serve_args *a, serve_config *cfg)
     c->audio.out = a->out_file ? audio_file(a->out_file)
                                : audio_device(a->conf.output[0] ? a->conf.output : NULL);
     c->audio.in = a->mic ? audio_file(a->mic)
-                  : a->out_file ? (audio_endpoint){AUDIO_NONE, NULL}
+                  : a->out_file ? (audio_endpoint){AUDIO_NONE, NULL, 0}
                                 : audio_device(a->conf.input[0] ? a->conf.input : NULL);
+    c->audio.in.channel = a->conf.input_channel;
     c->audio.lose_input = a->drop;
+    c->audio.lose_output = a->drop_speaker;
     c->room = a->use_room ? &a->room : NULL;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    serve_args a = {.conf = serve_conf_default(), .use_saved = true,
+    serve_args a = {.conf = serve_conf_default(), .use_saved = true, .first_cli_phrase = true,
                     .room = room_config_default()};
     int code = parse_serve(argc, argv, &a);
     if (code >= 0)

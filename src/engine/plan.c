@@ -48,6 +48,9 @@ static const char *const LINES[PLAN_LINE_COUNT] = {
     [PLAN_LINE_DEAF] = "I can't hear you any more, so I've paused. Stay where you are "
                        "comfortable; I will tell you when I can hear you again.",
     [PLAN_LINE_HEARING_BACK] = "I can hear you again. Say next to go on, or stop to end.",
+    [PLAN_LINE_MUTE] = "The speaker stopped working, so I've paused.",
+    [PLAN_LINE_SPEAKER_BACK] = "The speaker is working again. Say next to go on, or stop "
+                               "to end.",
 };
 
 const char *plan_line_text(plan_line line)

@@ -194,8 +194,8 @@ static int64_t session_next_due(const session_t *s)
 {
     if (s->mode == MODE_ENDED)
         return INT64_MAX;
-    if (s->mode == MODE_PAIN_WAIT && s->deaf)
-        return INT64_MAX; /* no answer can come: wait for the microphone */
+    if (s->mode == MODE_PAIN_WAIT && (s->deaf || s->mute))
+        return INT64_MAX; /* no answer can come: wait for the device */
     if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT)
         return s->t0;
     if (s->mode == MODE_PLAN && s->started) {
@@ -480,6 +480,16 @@ int session_post_hearing(session_t *s, int64_t t)
     return post_event(s, FC_CMD_NONE, false, SESSION_SOURCE_VOICE, HEARING_BACK, t);
 }
 
+int session_post_mute(session_t *s, int64_t t)
+{
+    return post_event(s, FC_CMD_NONE, false, SESSION_SOURCE_VOICE, SPEAKER_LOST, t);
+}
+
+int session_post_unmute(session_t *s, int64_t t)
+{
+    return post_event(s, FC_CMD_NONE, false, SESSION_SOURCE_VOICE, SPEAKER_BACK, t);
+}
+
 int session_post_command(session_t *s, fc_command cmd, int64_t t)
 {
     return post(s, cmd, false, SESSION_SOURCE_VOICE, t);
@@ -526,7 +536,7 @@ static int take_command(session_t *s, int64_t until)
         return 0;
     int64_t at = effective(s, s->cmds[0].t);
     if (s->cmds[0].hearing != HEARING_SAME)
-        ses_handle_hearing(s, s->cmds[0].hearing == HEARING_LOST, at);
+        ses_handle_device(s, s->cmds[0].hearing, at);
     else
         ses_handle_command(s, s->cmds[0].cmd, s->cmds[0].unsure, s->cmds[0].source, at);
     memmove(s->cmds, s->cmds + 1, (size_t)(s->n_cmds - 1) * sizeof s->cmds[0]);

@@ -117,6 +117,12 @@ int session_post_deaf(session_t *s, int64_t t);
 /* The microphone is back at sample t: the coach says so and waits for next
  * (go on where it paused) or stop, as after a pause. */
 int session_post_hearing(session_t *s, int64_t t);
+/* The speaker was lost at sample t: the user can no longer hear the count,
+ * so nothing may go on. As session_post_deaf, with its own line; next is
+ * refused until session_post_unmute(). */
+int session_post_mute(session_t *s, int64_t t);
+/* The speaker is back at sample t: the coach says so and waits for next. */
+int session_post_unmute(session_t *s, int64_t t);
 /* Ctrl-C or a signal: end at once with reason interrupted. */
 int session_post_interrupt(session_t *s, int64_t t);
 /* The caller hit an error it cannot recover from (e.g. the device died). */

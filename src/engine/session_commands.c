@@ -77,8 +77,8 @@ static bool clearance_answer(session_t *s, session_source source, int64_t at)
 static void on_next(session_t *s, session_source source, int64_t at)
 {
     const plan_item *it = ses_current(s);
-    if (s->deaf)
-        return; /* nothing goes on while the coach cannot hear a stop */
+    if (s->deaf || s->mute)
+        return; /* nothing goes on while the coach cannot hear a stop, or be heard */
     if (clearance_answer(s, source, at))
         return;
     switch (s->mode) {
@@ -162,7 +162,7 @@ static void on_repeat_in_plan(session_t *s, int64_t at)
 static void on_repeat(session_t *s, int64_t at)
 {
     const plan_item *it = ses_current(s);
-    if (s->deaf)
+    if (s->deaf || s->mute)
         return; /* as for next: the repeated step would go on unheard */
     switch (s->mode) {
     case MODE_PAIN_WAIT:
@@ -267,26 +267,43 @@ static bool closing(const session_t *s)
             (ses_current(s)->kind == PLAN_SUMMARY || ses_current(s)->kind == PLAN_END));
 }
 
-/* The microphone is lost: like a pause (or, after pain, the same wait),
- * said differently, and waiting with no limit. When it is back: the
- * question again, and the usual wait for an answer. */
-void ses_handle_hearing(session_t *s, bool deaf, int64_t at)
+/* What to say after a device's change: while the microphone is lost, that
+ * (the user must not think a stop is heard); else the speaker's state, or,
+ * both back, which one came back. */
+static plan_line device_line(const session_t *s, int change)
 {
-    bool was = s->deaf;
-    s->deaf = deaf;
-    if (deaf == was || closing(s))
+    if (s->deaf)
+        return PLAN_LINE_DEAF;
+    if (s->mute)
+        return PLAN_LINE_MUTE;
+    return change == HEARING_BACK ? PLAN_LINE_HEARING_BACK : PLAN_LINE_SPEAKER_BACK;
+}
+
+/* A lost device: like a pause (or, after pain, the same wait), said
+ * differently, and waiting with no limit. When both are back: the question
+ * again, and the usual wait for an answer. */
+void ses_handle_device(session_t *s, int change, int64_t at)
+{
+    bool was = s->deaf || s->mute, *flag = change == HEARING_LOST || change == HEARING_BACK
+                                               ? &s->deaf : &s->mute;
+    bool lost = change == HEARING_LOST || change == SPEAKER_LOST;
+    if (*flag == lost)
         return;
-    if (deaf && !asking(s)) {
+    *flag = lost;
+    if (closing(s))
+        return;
+    if (lost && !was && !asking(s)) {
         const plan_item *it = ses_current(s);
         s->resume_pc = resume_point(s, it);
         step_context(s, at, &s->pause_rep, &s->pause_seconds);
         s->paused = true;
     }
     ses_cut(s, at);
-    if (deaf)
-        ses_push(s, SESSION_ACT_PAUSE, at)->text = "microphone";
+    if (lost)
+        ses_push(s, SESSION_ACT_PAUSE, at)->text = change == HEARING_LOST ? "microphone"
+                                                                          : "speaker";
     s->n_lines = 0;
-    ses_add_line(s, plan_line_text(deaf ? PLAN_LINE_DEAF : PLAN_LINE_HEARING_BACK));
+    ses_add_line(s, plan_line_text(device_line(s, change)));
     ses_interject(s, at, AFTER_ASK);
 }
 

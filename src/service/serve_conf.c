@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,85 +31,116 @@ static char *trim(char *s)
     return s;
 }
 
-static int copy(char *dst, const char *v, const char *path, int line, fc_error *err)
+static int copy(char *dst, const char *v, const char *where, fc_error *err)
 {
     if (strlen(v) >= SERVE_CONF_VALUE_MAX)
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: value longer than %d bytes", path, line,
+        return fc_fail(err, FC_ERR_FORMAT, "%s: value longer than %d bytes", where,
                        SERVE_CONF_VALUE_MAX - 1);
     strcpy(dst, v);
     return FC_OK;
 }
 
 /* phrase = WORDS => ROUTINE */
-static int add_start(serve_conf *c, char *v, bool *reset, const char *path, int line,
-                     fc_error *err)
+static int add_start(serve_conf *c, char *v, bool *reset, const char *where, fc_error *err)
 {
     char *arrow = strstr(v, "=>");
     if (!arrow)
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: give phrase = WORDS => ROUTINE, e.g. "
-                       "phrase = start my stretches => fai-stretches", path, line);
+        return fc_fail(err, FC_ERR_FORMAT, "%s: give phrase = WORDS => ROUTINE, e.g. "
+                       "phrase = start my stretches => fai-stretches", where);
     *arrow = '\0';
     char *words = trim(v), *routine = trim(arrow + 2);
     if (!*words || !*routine)
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: the phrase and its routine must both be "
-                       "given", path, line);
+        return fc_fail(err, FC_ERR_FORMAT, "%s: the phrase and its routine must both be "
+                       "given", where);
     if (*reset) {
         c->n_starts = 0;
         *reset = false;
     }
     if (c->n_starts == SERVE_STARTS_MAX)
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: at most %d start phrases", path, line,
+        return fc_fail(err, FC_ERR_FORMAT, "%s: at most %d start phrases", where,
                        SERVE_STARTS_MAX);
     serve_conf_start *s = &c->starts[c->n_starts];
-    int rc = copy(s->phrase, words, path, line, err);
-    if (rc == FC_OK && (rc = copy(s->routine, routine, path, line, err)) == FC_OK)
+    int rc = copy(s->phrase, words, where, err);
+    if (rc == FC_OK && (rc = copy(s->routine, routine, where, err)) == FC_OK)
         c->n_starts++;
     return rc;
 }
 
-static int set_flag(bool *dst, const char *v, const char *path, int line, fc_error *err)
+static int set_flag(bool *dst, const char *v, const char *where, fc_error *err)
 {
     if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
         *dst = true;
     else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
         *dst = false;
     else
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: give yes or no, not '%s'", path, line, v);
+        return fc_fail(err, FC_ERR_FORMAT, "%s: give yes or no, not '%s'", where, v);
     return FC_OK;
 }
 
-static int set_volume(int *dst, const char *v, const char *path, int line, fc_error *err)
+static int set_volume(int *dst, const char *v, const char *where, fc_error *err)
 {
     char *end = NULL;
     errno = 0;
     long n = strtol(v, &end, 10);
     if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > VOLUME_MAX)
-        return fc_fail(err, FC_ERR_FORMAT, "%s:%d: volume must be a whole number from 1 to "
-                       "%d (100 is normal), not '%s'", path, line, VOLUME_MAX, v);
+        return fc_fail(err, FC_ERR_FORMAT, "%s: volume must be a whole number from 1 to "
+                       "%d (100 is normal), not '%s'", where, VOLUME_MAX, v);
     *dst = (int)n;
     return FC_OK;
 }
 
-static int set_key(serve_conf *c, const char *k, char *v, bool *reset, const char *path,
-                   int line, fc_error *err)
+/* input_channel = mix | 1 to AUDIO_CHANNELS_MAX */
+static int set_channel(int *dst, const char *v, const char *where, fc_error *err)
+{
+    if (audio_parse_channel(v, dst) < 0)
+        return fc_fail(err, FC_ERR_FORMAT, "%s: input_channel must be mix or a channel from 1 "
+                       "to %d, not '%s'", where, AUDIO_CHANNELS_MAX, v);
+    return FC_OK;
+}
+
+int serve_conf_set(serve_conf *c, const char *key, const char *value, bool *first_phrase,
+                   const char *where, fc_error *err)
 {
     struct { const char *key; char *dst; } text[] = {
         {"routine", c->routine}, {"prescription", c->prescription}, {"voice", c->voice},
         {"input", c->input}, {"output", c->output}, {"events", c->events},
         {"calibration", c->calibration},
     };
+    char v[SERVE_CONF_VALUE_MAX];
+    if (strlen(value) >= sizeof v)
+        return fc_fail(err, FC_ERR_FORMAT, "%s: value longer than %d bytes", where,
+                       SERVE_CONF_VALUE_MAX - 1);
+    strcpy(v, value);
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        if (!strcmp(k, text[i].key))
-            return copy(text[i].dst, v, path, line, err);
-    if (!strcmp(k, "phrase"))
-        return add_start(c, v, reset, path, line, err);
-    if (!strcmp(k, "cleared"))
-        return set_flag(&c->cleared, v, path, line, err);
-    if (!strcmp(k, "volume"))
-        return set_volume(&c->volume, v, path, line, err);
-    return fc_fail(err, FC_ERR_FORMAT, "%s:%d: unknown setting '%s' (known: routine, "
-                   "prescription, phrase, voice, volume, input, output, events, "
-                   "calibration, cleared)", path, line, k);
+        if (!strcmp(key, text[i].key))
+            return copy(text[i].dst, v, where, err);
+    if (!strcmp(key, "phrase"))
+        return add_start(c, v, first_phrase, where, err);
+    if (!strcmp(key, "cleared"))
+        return set_flag(&c->cleared, v, where, err);
+    if (!strcmp(key, "volume"))
+        return set_volume(&c->volume, v, where, err);
+    if (!strcmp(key, "input_channel"))
+        return set_channel(&c->input_channel, v, where, err);
+    return fc_fail(err, FC_ERR_FORMAT, "%s: unknown setting '%s' (known: routine, "
+                   "prescription, phrase, voice, volume, input, input_channel, output, events, "
+                   "calibration, cleared)", where, key);
+}
+
+/* One line: blank, a comment, or KEY = VALUE. */
+static int read_line(serve_conf *c, char *buf, bool *first_phrase, const char *where,
+                     fc_error *err)
+{
+    char *hash = strchr(buf, '#');
+    if (hash)
+        *hash = '\0';
+    char *s = trim(buf), *eq = strchr(s, '=');
+    if (!*s)
+        return FC_OK;
+    if (!eq)
+        return fc_fail(err, FC_ERR_FORMAT, "%s: give KEY = VALUE", where);
+    *eq = '\0';
+    return serve_conf_set(c, trim(s), trim(eq + 1), first_phrase, where, err);
 }
 
 int serve_conf_read(serve_conf *c, const char *path, bool optional, fc_error *err)
@@ -118,28 +150,16 @@ int serve_conf_read(serve_conf *c, const char *path, bool optional, fc_error *er
         return FC_OK;
     if (!fp)
         return fc_fail(err, FC_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-    char buf[LINE_MAX_BYTES];
+    char buf[LINE_MAX_BYTES], where[PATH_MAX + 16];
     int line = 0, rc = FC_OK;
-    bool reset = true;
+    bool first_phrase = true;
     while (rc == FC_OK && fgets(buf, sizeof buf, fp)) {
-        line++;
-        if (!strchr(buf, '\n') && !feof(fp)) {
-            rc = fc_fail(err, FC_ERR_FORMAT, "%s:%d: line longer than %d bytes", path, line,
+        snprintf(where, sizeof where, "%s:%d", path, ++line);
+        if (!strchr(buf, '\n') && !feof(fp))
+            rc = fc_fail(err, FC_ERR_FORMAT, "%s: line longer than %d bytes", where,
                          LINE_MAX_BYTES - 2);
-            break;
-        }
-        char *hash = strchr(buf, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(buf), *eq = strchr(s, '=');
-        if (!*s)
-            continue;
-        if (!eq) {
-            rc = fc_fail(err, FC_ERR_FORMAT, "%s:%d: give KEY = VALUE", path, line);
-            break;
-        }
-        *eq = '\0';
-        rc = set_key(c, trim(s), trim(eq + 1), &reset, path, line, err);
+        else
+            rc = read_line(c, buf, &first_phrase, where, err);
     }
     if (rc == FC_OK && ferror(fp))
         rc = fc_fail(err, FC_ERR_IO, "%s: cannot read", path);

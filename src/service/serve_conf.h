@@ -4,6 +4,7 @@
  * "start my exercises" starts), prescription, voice, volume (0-200),
  * input, output (device names, as `floorcoach devices` lists them: a name
  * survives a reboot, an index may not), events (the JSON Lines record),
+ * input_channel (mix, or 1-8: the channel of a mic-array HAT to listen to),
  * calibration, cleared (yes/no), and `phrase = WORDS => ROUTINE`, once per
  * start phrase. The system's file is read first, then the user's over it
  * (a key set again replaces the value; the first phrase line of a file
@@ -12,6 +13,7 @@
 #ifndef FLOORCOACH_SERVE_CONF_H
 #define FLOORCOACH_SERVE_CONF_H
 
+#include "audio.h"
 #include "fc_error.h"
 #include "serve.h"
 
@@ -30,6 +32,7 @@ typedef struct {
     char output[SERVE_CONF_VALUE_MAX], events[SERVE_CONF_VALUE_MAX];
     char calibration[SERVE_CONF_VALUE_MAX];
     int volume;   /* -1: the voice profile's own */
+    int input_channel; /* audio_endpoint.channel: 0 mixes them */
     bool cleared;
     serve_conf_start starts[SERVE_STARTS_MAX];
     int n_starts; /* 0: "start my exercises" starts routine */
@@ -42,6 +45,13 @@ serve_conf serve_conf_default(void);
  * (returns 0 and leaves *c). Returns 0, FC_ERR_IO or FC_ERR_FORMAT with
  * "path:line: what is wrong" in err. */
 int serve_conf_read(serve_conf *c, const char *path, bool optional, fc_error *err);
+
+/* Sets one key, as a line of the file would: `where` names the line (or
+ * the option) in messages; *first_phrase is true until the first phrase
+ * from this source replaces those from the sources before. Returns 0 or
+ * FC_ERR_FORMAT with "where: what is wrong" in err. */
+int serve_conf_set(serve_conf *c, const char *key, const char *value, bool *first_phrase,
+                   const char *where, fc_error *err);
 
 /* The user's file: $XDG_CONFIG_HOME/floorcoach/floorcoach.conf, or under
  * ~/.config. Returns 0, or FC_ERR_ARG when no home is known. */

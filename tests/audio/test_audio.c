@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sndfile.h>
 
 #define BLOCKS 25
 
@@ -211,6 +212,58 @@ static void test_lost_input_is_reported_and_recovered(void **state)
     audio_close(a);
 }
 
+/* A 4-channel recording (a mic-array HAT's) with channel c at (c+1)*1000:
+ * each channel can be chosen alone, by default they are mixed, and a
+ * channel the file does not have is refused, naming the file. */
+static void test_channels_are_mixed_or_chosen(void **state)
+{
+    files *f = *state;
+    enum { CHANNELS = 4, FRAMES = FC_FRAME * 4 };
+    SF_INFO info = {.samplerate = FC_RATE, .channels = CHANNELS,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+    SNDFILE *sf = sf_open(f->wav, SFM_WRITE, &info);
+    assert_non_null(sf);
+    static int16_t frames[FRAMES * CHANNELS];
+    for (int i = 0; i < FRAMES; i++)
+        for (int c = 0; c < CHANNELS; c++)
+            frames[i * CHANNELS + c] = (int16_t)((c + 1) * 1000);
+    assert_int_equal(sf_writef_short(sf, frames, FRAMES), FRAMES);
+    sf_close(sf);
+    /* channel 0 mixes: the mean of 1000..4000 */
+    int expect[] = {2500, 1000, 2000, 3000, 4000};
+    for (int ch = 0; ch <= CHANNELS; ch++) {
+        audio_config cfg = audio_config_default();
+        cfg.in = audio_file(f->wav);
+        cfg.in.channel = ch;
+        audio_t *a = NULL;
+        int16_t out[FC_FRAME] = {0}, in[FC_FRAME];
+        size_t got = 0;
+        assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+        assert_int_equal(audio_exchange(a, out, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+        assert_int_equal(in[FC_FRAME / 2], expect[ch]);
+        audio_close(a);
+    }
+    fc_error err = {0};
+    audio_t *a = NULL;
+    audio_config cfg = audio_config_default();
+    cfg.in = audio_file(f->wav);
+    cfg.in.channel = CHANNELS + 1;
+    assert_int_equal(audio_open(&cfg, &a, &err), FC_ERR_ARG);
+    assert_null(a);
+    assert_non_null(strstr(err.detail, f->wav));
+    assert_non_null(strstr(err.detail, "4 channels"));
+    cfg.in.channel = AUDIO_CHANNELS_MAX + 1;
+    assert_int_equal(audio_open(&cfg, &a, &err), FC_ERR_ARG);
+    int ch = -1;
+    assert_int_equal(audio_parse_channel("mix", &ch), FC_OK);
+    assert_int_equal(ch, 0);
+    assert_int_equal(audio_parse_channel("3", &ch), FC_OK);
+    assert_int_equal(ch, 3);
+    assert_int_equal(audio_parse_channel("0", &ch), FC_ERR_ARG);
+    assert_int_equal(audio_parse_channel("9", &ch), FC_ERR_ARG);
+    assert_int_equal(audio_parse_channel("2x", &ch), FC_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_filter_hears_what_is_played),
         cmocka_unit_test_setup_teardown(test_errors_name_the_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_file_load_pads_to_blocks, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_channels_are_mixed_or_chosen, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_lost_input_is_reported_and_recovered, make_dir,
                                         remove_dir),
     };

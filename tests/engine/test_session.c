@@ -811,6 +811,47 @@ static void test_deaf_pauses_until_hearing_and_next(void **state)
     assert_said_lines_are_prompts(f);
 }
 
+/* Both devices lost in a hold, one after the other: one pause; the
+ * microphone back while the speaker is still gone changes nothing (next
+ * still refused); the speaker back last says so, and next goes on with the
+ * same repetition. */
+static void test_speaker_and_microphone_lost_together(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int before = tr->n;
+    assert_int_equal(session_post_mute(s, tr->now), FC_OK);
+    run_until(s, tr, tr->now + FC_RATE * 2);
+    int p = find(tr, SESSION_ACT_PAUSE, before);
+    assert_true(p > before);
+    assert_string_equal(tr->text[p], "speaker");
+    assert_true(find_text(tr, "speaker stopped", p) > p);
+    session_post_deaf(s, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 2);
+    session_post_hearing(s, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 2);
+    int mic_back = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 300);
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1);
+    assert_int_equal(find(tr, SESSION_ACT_END, before), -1);
+    assert_int_equal(find_text(tr, "can hear you again", mic_back), -1);
+
+    int back = tr->n;
+    assert_int_equal(session_post_unmute(s, tr->now), FC_OK);
+    run_until(s, tr, tr->now + FC_RATE * 8);
+    assert_true(find_text(tr, "speaker is working again", back) > back);
+    assert_int_equal(find(tr, SESSION_ACT_COUNT, back), -1);
+    int asked = tr->n;
+    session_post_command(s, FC_CMD_NEXT, tr->now);
+    run_until(s, tr, tr->now + FC_RATE * 12);
+    int h2 = find(tr, SESSION_ACT_HOLD, asked);
+    assert_true(h2 > asked);
+    assert_int_equal(tr->a[h2].n, tr->a[f->hold].n);
+    assert_said_lines_are_prompts(f);
+}
+
 /* Deaf, the stop key still stops, and a pain key is still recorded. */
 static void test_deaf_still_takes_stop_and_pain_keys(void **state)
 {
@@ -891,6 +932,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_next_cuts_the_reminder, setup_longwait, teardown),
         IN_HOLD(test_deaf_pauses_until_hearing_and_next),
         IN_HOLD(test_deaf_still_takes_stop_and_pain_keys),
+        IN_HOLD(test_speaker_and_microphone_lost_together),
         FROM_START(test_start_at_shifts_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
  * alike phrases and running speech and starts nothing; on the start phrase
  * it answers and runs the routine, which the user's "stop" ends; then it is
  * idle again, and the same once more; it exits once the file has ended.
+ * And the microphone and the speaker lost while idle: serve waits for them
+ * and starts as before once they are back.
  * The start phrase and the distractors are flite's slt voice (PocketSphinx
  * hears eSpeak NG's voices poorly: grammars/README.md), "stop" is a user
  * voice the recognisers hear (support_synth). */
@@ -63,6 +65,45 @@ static double place(mic *m, const int16_t *pcm, size_t n, double at)
     return m->t;
 }
 
+/* serve on the microphone m (the test routine for the start phrase), with
+ * faults[0] on the microphone and faults[1] on the speaker (NULL: none);
+ * returns how many sessions it ran, with the log in *ev. */
+static int serve_file(const mic *m, const audio_fault *faults, rendered *ev)
+{
+    char wav[64], out[64], log[64];
+    snprintf(wav, sizeof wav, "/tmp/fc_serve_%d_mic.wav", (int)getpid());
+    snprintf(out, sizeof out, "/tmp/fc_serve_%d_out.wav", (int)getpid());
+    snprintf(log, sizeof log, "/tmp/fc_serve_%d.jsonl", (int)getpid());
+    support_write_mic(wav, m->t, m->clip, m->len, m->at, m->n);
+    unlink(log);
+    routine_t *r = NULL;
+    assert_int_equal(routine_load(ROUTINE, &r, NULL, NULL), FC_OK);
+    serve_config cfg = serve_config_default();
+    cfg.coach.audio.in = audio_file(wav);
+    cfg.coach.audio.out = audio_file(out);
+    if (faults) {
+        cfg.coach.audio.lose_input = faults[0];
+        cfg.coach.audio.lose_output = faults[1];
+    }
+    cfg.coach.grammar_dir = FC_SOURCE_DIR "/grammars";
+    cfg.coach.events_path = log;
+    cfg.coach.events_append = true;
+    cfg.starts[0] = (serve_start){PHRASE, r, NULL, NULL};
+    cfg.n_starts = 1;
+    int sessions = -1;
+    fc_error err = {0};
+    if (serve_run(&cfg, &sessions, &err) < 0)
+        fail_msg("%s", fc_error_message(&err));
+    support_read_log(log, ev);
+    routine_destroy(r);
+    if (!getenv("FC_TEST_KEEP")) {
+        unlink(wav);
+        unlink(out);
+        unlink(log);
+    }
+    return sessions;
+}
+
 static void test_two_starts_in_one_file(void **state)
 {
     (void)state;
@@ -84,32 +125,8 @@ static void test_two_starts_in_one_file(void **state)
         t = place(&m, stop, sn, phrase_end[s] + STOP_AFTER_S) + STOP_AGAIN_S;
         t = place(&m, stop, sn, t) + IDLE_GAP_S;
     }
-    char wav[64], out[64], log[64];
-    snprintf(wav, sizeof wav, "/tmp/fc_serve_%d_mic.wav", (int)getpid());
-    snprintf(out, sizeof out, "/tmp/fc_serve_%d_out.wav", (int)getpid());
-    snprintf(log, sizeof log, "/tmp/fc_serve_%d.jsonl", (int)getpid());
-    support_write_mic(wav, t, m.clip, m.len, m.at, m.n);
-    unlink(log);
-
-    routine_t *r = NULL;
-    assert_int_equal(routine_load(ROUTINE, &r, NULL, NULL), FC_OK);
-    serve_config cfg = serve_config_default();
-    cfg.coach.audio.in = audio_file(wav);
-    cfg.coach.audio.out = audio_file(out);
-    cfg.coach.grammar_dir = FC_SOURCE_DIR "/grammars";
-    cfg.coach.events_path = log;
-    cfg.coach.events_append = true;
-    cfg.starts[0] = (serve_start){PHRASE, r, NULL, NULL};
-    cfg.n_starts = 1;
-    int sessions = -1;
-    fc_error err = {0};
-    int rc = serve_run(&cfg, &sessions, &err);
-    if (rc < 0)
-        fail_msg("%s", fc_error_message(&err));
-    assert_int_equal(sessions, 2);
-
     rendered ev = {0};
-    support_read_log(log, &ev);
+    assert_int_equal(serve_file(&m, NULL, &ev), 2);
     int wakes = 0, ends = 0;
     for (int i = 0; (i = ev_find(&ev, "wake", i)) >= 0; i++) {
         /* Each start is the start phrase, heard as it ends. */
@@ -128,22 +145,61 @@ static void test_two_starts_in_one_file(void **state)
     assert_int_equal(wakes, 2);
     assert_int_equal(ends, 2);
     support_release(&ev);
-    routine_destroy(r);
     for (int i = 0; i < 5; i++)
         free(d[i]);
     free(phrase);
     free(stop);
-    if (!getenv("FC_TEST_KEEP")) {
-        unlink(wav);
-        unlink(out);
-        unlink(log);
+}
+
+/* Both devices lost while idle: serve logs each, keeps waiting, brings them
+ * back by itself, and then starts on the phrase as before. */
+static void test_devices_lost_while_idle_come_back(void **state)
+{
+    (void)state;
+    enum { LOSE_AT_S = 2, LOST_FOR_S = 5, PHRASE_AT_S = 14 };
+    int16_t *phrase, *stop;
+    size_t pn, sn;
+    mic m = {0};
+    phrase = flite(PHRASE, &pn);
+    stop = support_synth("stop", &sn);
+    double t = place(&m, phrase, pn, PHRASE_AT_S);
+    t = place(&m, stop, sn, t + STOP_AFTER_S) + STOP_AGAIN_S;
+    t = place(&m, stop, sn, t) + IDLE_GAP_S;
+    audio_fault f = {LOSE_AT_S * FC_RATE, LOST_FOR_S * FC_RATE};
+    audio_fault both[2] = {f, f};
+    rendered ev = {0};
+    assert_int_equal(serve_file(&m, both, &ev), 1);
+    int wake = ev_find(&ev, "wake", 0);
+    assert_true(wake > 0);
+    const char *devices[] = {"microphone", "speaker"};
+    for (int d = 0; d < 2; d++) {
+        int lost = -1, back = -1;
+        for (int i = 0; i < wake; i++) {
+            const char *dev = ev_str(ev.ev[i], "device");
+            if (strcmp(ev_name(ev.ev[i]), "device") || !dev || strcmp(dev, devices[d]))
+                continue;
+            if (!strcmp(ev_str(ev.ev[i], "state"), "lost"))
+                lost = i;
+            else if (lost >= 0)
+                back = i;
+        }
+        if (lost < 0 || back < 0)
+            fail_msg("%s: lost at %d, back at %d (before the wake, %d)", devices[d], lost, back,
+                     wake);
+        assert_true(ev_t(ev.ev[lost]) >= LOSE_AT_S && ev_t(ev.ev[lost]) <= LOSE_AT_S + 1.0);
+        assert_true(ev_t(ev.ev[back]) >= LOSE_AT_S + LOST_FOR_S);
     }
+    assert_string_equal(ev_str(ev.ev[ev_find(&ev, "end", wake)], "reason"), "stopped");
+    support_release(&ev);
+    free(phrase);
+    free(stop);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_starts_in_one_file),
+        cmocka_unit_test(test_devices_lost_while_idle_come_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,8 @@ static void test_user_file_over_system_file(void **state)
     write_file(sys, "# the system's\nroutine = fai\nvoice = calm\nvolume = 120\n"
                     "input = USB Audio  # by name\nphrase = start my exercises => fai\n"
                     "phrase = start my stretches => fai-stretches\ncleared = no\n");
-    write_file(user, "voice = british\nphrase = begin my routine => fai\ncleared = yes\n");
+    write_file(user, "voice = british\nphrase = begin my routine => fai\ncleared = yes\n"
+                     "input_channel = 3\n");
     serve_conf c = serve_conf_default();
     fc_error err = {0};
     assert_int_equal(serve_conf_read(&c, sys, false, &err), FC_OK);
@@ -41,6 +42,7 @@ static void test_user_file_over_system_file(void **state)
     assert_string_equal(c.input, "USB Audio");
     assert_int_equal(c.volume, 120);
     assert_true(c.cleared);
+    assert_int_equal(c.input_channel, 3);
     assert_int_equal(c.n_starts, 1); /* the user's phrases replace the system's */
     assert_string_equal(c.starts[0].phrase, "begin my routine");
     /* A missing optional file changes nothing; a missing given one is an error. */
@@ -60,6 +62,7 @@ static void test_errors_name_file_and_line(void **state)
         {"\n\nphrase = start my exercises\n", ":3: give phrase = WORDS => ROUTINE"},
         {"cleared = maybe\n", ":1: give yes or no"},
         {"routine\n", ":1: give KEY = VALUE"},
+        {"input_channel = 9\n", ":1: input_channel must be mix or a channel from 1 to 8"},
     };
     char path[64];
     snprintf(path, sizeof path, "/tmp/fc_conf_%d_bad", (int)getpid());
@@ -74,11 +77,35 @@ static void test_errors_name_file_and_line(void **state)
     unlink(path);
 }
 
+/* An option goes through the same checks as a line of the file, and its
+ * message names the option; the first phrase from a source replaces the
+ * ones before it, the next ones add to it. */
+static void test_options_are_checked_as_settings(void **state)
+{
+    (void)state;
+    serve_conf c = serve_conf_default();
+    fc_error err = {0};
+    bool first = true;
+    assert_int_equal(serve_conf_set(&c, "phrase", "start my exercises=>fai", &first, "--phrase",
+                                    &err), FC_OK);
+    assert_int_equal(serve_conf_set(&c, "phrase", "start my stretches => fai-stretches", &first,
+                                    "--phrase", &err), FC_OK);
+    assert_int_equal(c.n_starts, 2);
+    assert_string_equal(c.starts[0].routine, "fai");
+    assert_int_equal(serve_conf_set(&c, "volume", "300", &first, "--volume", &err),
+                     FC_ERR_FORMAT);
+    assert_non_null(strstr(fc_error_message(&err), "--volume: volume must be"));
+    assert_int_equal(serve_conf_set(&c, "input_channel", "mix", &first, "--channel", &err),
+                     FC_OK);
+    assert_int_equal(c.input_channel, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_user_file_over_system_file),
         cmocka_unit_test(test_errors_name_file_and_line),
+        cmocka_unit_test(test_options_are_checked_as_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,10 @@ typedef struct {
     bool (*input_ended)(const void *state);
     /* Opens the input again after it was lost; NULL: nothing to reopen. */
     int (*reopen_input)(void *state, fc_error *err);
+    /* The output device stopped taking samples; NULL: it never does. */
+    bool (*output_lost)(const void *state);
+    /* Opens the output again after it was lost; NULL: nothing to reopen. */
+    int (*reopen_output)(void *state, fc_error *err);
     void (*close)(void *state); /* accepts NULL */
 } audio_backend;
 
@@ -26,5 +30,9 @@ extern const audio_backend audio_file_backend;
 extern const audio_backend audio_pa_backend;
 
 int audio_pa_list(FILE *fp);
+
+/* Any thread. One mono sample per frame of `channels` interleaved samples:
+ * the mean of them all (channel 0) or channel `channel` (from 1). */
+void audio_downmix(const int16_t *frames, size_t n, int channels, int channel, int16_t *mono);
 
 #endif

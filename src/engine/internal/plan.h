@@ -59,6 +59,8 @@ typedef enum {
     PLAN_LINE_WAIT_REMINDER,  /* a long wait point: what to say */
     PLAN_LINE_DEAF,           /* the microphone is lost: paused */
     PLAN_LINE_HEARING_BACK,   /* it is back: what to say to go on */
+    PLAN_LINE_MUTE,           /* the speaker is lost: paused (said in case it is back) */
+    PLAN_LINE_SPEAKER_BACK,   /* it is back: what to say to go on */
     PLAN_LINE_COUNT,
 } plan_line;
 

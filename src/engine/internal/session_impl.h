@@ -15,8 +15,9 @@ typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_HURT_WAIT, MODE_E
 /* What follows an interjection's last line. */
 typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_HURT, AFTER_END } after_t;
 
-/* What a posted event says about the microphone. */
-enum { HEARING_SAME, HEARING_LOST, HEARING_BACK };
+/* What a posted event says about the devices: nothing (a command), or the
+ * microphone's or the speaker's change. */
+enum { HEARING_SAME, HEARING_LOST, HEARING_BACK, SPEAKER_LOST, SPEAKER_BACK };
 
 #define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
 #define MAX_CMDS 32   /* commands posted and not yet polled */
@@ -68,7 +69,8 @@ struct session {
     int stop_exercise, stop_rep, stop_seconds;
     const char *stop_side;
     bool deaf;         /* the microphone is lost: nothing may go on until it is back */
-    /* hearing: HEARING_SAME for a command, else the microphone's change. */
+    bool mute;         /* the speaker is lost: the same */
+    /* hearing: HEARING_SAME for a command, else a device's change. */
     struct { fc_command cmd; bool unsure; session_source source; int hearing; int64_t t; } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
@@ -101,8 +103,8 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
  * takes effect at `at`. */
 void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
                         int64_t at);
-/* The microphone was lost (deaf) or is back, at `at`. */
-void ses_handle_hearing(session_t *s, bool deaf, int64_t at);
+/* A device was lost or is back at `at` (HEARING_LOST ... SPEAKER_BACK). */
+void ses_handle_device(session_t *s, int change, int64_t at);
 /* Closes the session with `first` and the summary, from `at`. */
 void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line first);
 
