@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* On devices, the echo was measured arriving up to ~20 ms "before" its
  * output sample on the capture count (PulseAudio); see listener_create(). */
@@ -32,6 +33,8 @@ coach_config coach_config_default(void)
 /* The first retry of a lost device, and the longest wait between two. */
 #define RETRY_FIRST FC_MS(1000)
 #define RETRY_MAX FC_MS(30000)
+/* Waiting for a device to open, the watchdog is fed this often. */
+#define DEVICE_WAIT_SLICE_MS 500
 
 /* A device's watch: lost or not, and when to try it again. */
 typedef struct {
@@ -368,6 +371,39 @@ fail:
 }
 
 /* The audio, then the log: bad input is found before a record exists. */
+/* Waits `ms` of real time, keeping the watchdog fed; false on a signal.
+ * No device runs yet, so there is no sample clock to wait on. */
+static bool wait_real_time(const coach_t *c, int64_t ms)
+{
+    for (int64_t waited = 0; waited < ms; waited += DEVICE_WAIT_SLICE_MS) {
+        if (c->cfg->interrupted && *c->cfg->interrupted)
+            return false;
+        if (c->cfg->alive)
+            c->cfg->alive(c->cfg->alive_ctx);
+        struct timespec ts = {0, DEVICE_WAIT_SLICE_MS * 1000000L};
+        nanosleep(&ts, NULL); /* a signal ends it early: checked above */
+    }
+    return !(c->cfg->interrupted && *c->cfg->interrupted);
+}
+
+/* The devices, tried again while they cannot be opened when the config
+ * says so (wait_for_devices). */
+static int open_audio(coach_t *c, const audio_config *au, fc_error *err)
+{
+    int64_t backoff_ms = RETRY_FIRST * 1000 / FC_RATE;
+    int rc;
+    while ((rc = audio_open(au, &c->audio, err)) == FC_ERR_DEVICE && c->cfg->wait_for_devices) {
+        fprintf(stderr, "floorcoach: %s; trying again in %lld s\n", fc_error_message(err),
+                (long long)(backoff_ms / 1000));
+        if (!wait_real_time(c, backoff_ms))
+            return fc_fail(err, FC_ERR_DEVICE, "interrupted while waiting for the audio "
+                           "devices");
+        backoff_ms = backoff_ms * 2 > RETRY_MAX * 1000 / FC_RATE ? RETRY_MAX * 1000 / FC_RATE
+                                                                  : backoff_ms * 2;
+    }
+    return rc;
+}
+
 int coach_start(coach_t *c, fc_error *err)
 {
     const coach_config *cfg = c->cfg;
@@ -377,7 +413,7 @@ int coach_start(coach_t *c, fc_error *err)
         return rc;
     if (c->room)
         au.filter = room_filter(c->room);
-    if ((rc = audio_open(&au, &c->audio, err)) < 0)
+    if ((rc = open_audio(c, &au, err)) < 0)
         return rc;
     /* The first session's recogniser, started here so that a missing model
      * is reported before a record exists. */

@@ -37,6 +37,11 @@ typedef struct {
      * them: the service's watchdog (systemd). NULL: none. */
     void (*alive)(void *ctx);
     void *alive_ctx;
+    /* A device that cannot be opened at the start (busy, not plugged in
+     * yet, no sound server yet) is tried again after 1, 2, 4 ... 30 s of
+     * real time until it opens or a signal comes (the service), rather
+     * than being an error (a user at a terminal). */
+    bool wait_for_devices;
 } coach_config;
 
 /* Any thread. */

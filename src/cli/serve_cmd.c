@@ -247,6 +247,7 @@ int cmd_serve(int argc, char **argv)
     cfg.coach.events_append = true; /* the service adds each day to one record */
     cfg.coach.interrupted = &interrupted;
     cfg.coach.alive = notify_alive;
+    cfg.coach.wait_for_devices = true; /* a service outlives a busy or late device */
     cfg.cleared = a.conf.cleared;
     cfg.ready = notify_ready;
     serve_audio(&a, &cfg);

@@ -106,7 +106,8 @@ static int serve_one(server *s, int n, fc_error *err)
             session_end_reason_name(reason));
     asr_reset(s->spotter);
     s->heard = -1;
-    return log_idle(s, err);
+    /* A signal ended it: serve ends too, and is not idle. */
+    return coach_interrupted(s->coach) ? FC_OK : log_idle(s, err);
 }
 
 int serve_run(const serve_config *cfg, int *sessions, fc_error *err)
