@@ -5,7 +5,7 @@ TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan run test bench install clean train
+.PHONY: all deps build build-asan build-tsan run test bench install clean train deb
 
 all: build
 
@@ -32,11 +32,13 @@ run: build
 	./$(BUILD)/floorcoach run $(ARGS)
 
 # Every test, in the normal build and again under ASan/UBSan; the threaded
-# ones under TSan too.
+# ones under TSan too; then the Debian package, built and checked (lintian).
 test: build build-asan build-tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads
+	@JOBS=$(JOBS) sh packaging/make-deb.sh
+	sh tests/app/test_deb.sh build-deb/floorcoach_*_$$(dpkg --print-architecture).deb
 
 bench: build
 	./$(BUILD)/bench/render_bench
@@ -56,6 +58,11 @@ train: deps
 
 install: build
 	cmake --install $(BUILD)
+
+# The Debian package, build-deb/floorcoach_VERSION_ARCH.deb, checked by
+# lintian (packaging/make-deb.sh; installs dpkg-dev and lintian first).
+deb: deps
+	@JOBS=$(JOBS) sh packaging/make-deb.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

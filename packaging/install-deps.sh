@@ -26,6 +26,11 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 if [ "${1:-}" = train ]; then
   PACKAGES="$PACKAGES python3-torch sox espeak-ng flite"
 fi
+# The Debian package (packaging/make-deb.sh) only: dpkg-deb, dpkg-shlibdeps
+# and dpkg-buildflags come with dpkg-dev; lintian checks the result.
+if [ "${1:-}" = deb ]; then
+  PACKAGES="$PACKAGES dpkg-dev lintian"
+fi
 
 missing=""
 for p in $PACKAGES; do
