@@ -206,7 +206,7 @@ static int asr_start_decoder(asr_t *a, const char *mdir, const asr_paths *p, fc_
     argv[argc++] = "-remove_silence"; argv[argc++] = "no";
     /* The verification compares scores of two searches; only when every
      * senone is scored are they normalised by the same best senone. */
-    argv[argc++] = "-compallsen"; argv[argc++] = a->set.verify ? "yes" : "no";
+    argv[argc++] = "-compallsen"; argv[argc++] = a->set.verify && !a->n_phrases ? "yes" : "no";
     argv[argc++] = "-bestpath";  argv[argc++] = "no";
     /* Context-dependent allphone search costs ~100x more (seconds per
      * second of speech); the CI loop is a weaker but adequate reference. */
@@ -535,10 +535,18 @@ static fc_command asr_best_command(asr_t *a, int *sf, int *ef, double *score)
     return w;
 }
 
+/* The shortest segment a phrase of words makes: two short words said
+ * quickly (half a second) with the VAD's pre-roll and hangover. */
+#define ASR_PHRASE_MIN_FRAMES (FC_FRAMES_PER_SECOND * 8 / 10)
+
 /* A phrase recogniser's segment: is the hypothesis one whole phrase? */
 static int asr_decide_phrase(asr_t *a, const vad_segment *seg)
 {
     int32 score;
+    /* Too short for any phrase of words: the decoder's work would be
+     * wasted (single words are most of what a room hears). */
+    if (seg->n_frames < ASR_PHRASE_MIN_FRAMES)
+        return FC_OK;
     if (asr_decode(a, "cmd", seg->pcm, seg->n_frames) < 0)
         return FC_ERR_MODEL;
     const char *hyp = ps_get_hyp(a->ps, &score);
