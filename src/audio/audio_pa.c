@@ -53,7 +53,7 @@ typedef struct {
     int16_t *in_fifo;  /* 16 kHz capture not yet handed out */
     size_t in_pos, in_n, in_cap;
     bool started;      /* the first exchange has happened */
-    _Atomic bool out_lost; /* the speaker stalled: output is dropped */
+    bool out_lost;     /* the speaker stalled: output is dropped (engine thread) */
     int64_t due_ns;    /* with no speaker to pace it, when the next block is due */
     PaStreamParameters out_params; /* to reopen a lost speaker */
     char out_name[256];
@@ -370,7 +370,7 @@ static void play(audio_pa *p, const int16_t *out, size_t n)
         if (w) {
             since = now_ns();
         } else if (now_ns() - since >= STALL_NS) {
-            atomic_store(&p->out_lost, true);
+            p->out_lost = true;
             return;
         }
     }
@@ -444,7 +444,7 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
         }
     }
     p->started = true;
-    bool speaker = p->out_ring && !atomic_load(&p->out_lost);
+    bool speaker = p->out_ring && !p->out_lost;
     if (speaker && out)
         play(p, out, n);
     if (p->in_ring)
@@ -484,7 +484,7 @@ static int pa_reopen_input(void *state, fc_error *err)
 static bool pa_output_lost(const void *state)
 {
     const audio_pa *p = state;
-    return p->out_ring && atomic_load(&p->out_lost);
+    return p->out_ring && p->out_lost;
 }
 
 /* The same speaker, opened again, with nothing stale queued for it. */
@@ -501,7 +501,7 @@ static int pa_reopen_output(void *state, fc_error *err)
     }
     int rc = start_stream(p, &p->out_stream, NULL, &p->out_params, p->out_name, err);
     if (rc == FC_OK)
-        atomic_store(&p->out_lost, false);
+        p->out_lost = false;
     return rc;
 }
 
@@ -518,7 +518,7 @@ static void pa_close(void *state)
         int64_t since = now_ns();
         atomic_store(&p->waiting, 1);
         while (queue_readable(p->out_ring) > 0 && now_ns() - since < DRAIN_NS &&
-               !atomic_load(&p->out_lost))
+               !p->out_lost)
             wait_for_device(p, WAIT_SLICE_NS);
         atomic_store(&p->waiting, 0);
         Pa_StopStream(p->out_stream);

@@ -257,7 +257,8 @@ int cmd_serve(int argc, char **argv)
     int rc = serve_run(&cfg, &sessions, &err);
     notify_stopping();
     unload(&l, n);
-    if (rc < 0)
+    /* A signal while it still waited for the devices is no failure. */
+    if (rc < 0 && !interrupted)
         return fail("floorcoach serve", &err);
     fprintf(stderr, "floorcoach serve: %d session%s\n", sessions, sessions == 1 ? "" : "s");
     return interrupted ? EXIT_INTERRUPTED : 0;

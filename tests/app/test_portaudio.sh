@@ -10,14 +10,11 @@ FC=$1
 ONSETS=$2
 SRC=$3
 T=$(mktemp -d)
-export XDG_RUNTIME_DIR="$T/run"
-export PULSE_RUNTIME_PATH="$XDG_RUNTIME_DIR/pulse"
-mkdir -p "$PULSE_RUNTIME_PATH"
-chmod 700 "$XDG_RUNTIME_DIR"
 . "$(dirname "$0")/../checks.sh"
+. "$(dirname "$0")/../pulse.sh"
 cleanup() {
   [ -n "${rec:-}" ] && kill "$rec" 2>/dev/null
-  pulseaudio --kill 2>/dev/null
+  pulse_stop
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -27,14 +24,7 @@ if ! command -v pulseaudio >/dev/null || ! command -v parecord >/dev/null; then
   finish
   exit 1
 fi
-pulseaudio --daemonize=yes --exit-idle-time=-1 -n \
-  --load="module-native-protocol-unix" \
-  --load="module-null-sink sink_name=fc_null rate=48000" \
-  --log-target=file:"$T/pulse.log" 2>/dev/null
-i=0
-until pactl info >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-pactl set-default-sink fc_null
-pactl set-default-source fc_null.monitor
+pulse_start
 
 if "$FC" devices | grep -q "default output"; then ok "PortAudio sees the PulseAudio output"; else bad "no default output device"; "$FC" devices; fi
 
