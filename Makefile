@@ -5,7 +5,7 @@ TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan run test bench install clean train deb
+.PHONY: all deps build build-asan build-tsan run test bench install clean train arm64-check deb
 
 all: build
 
@@ -42,6 +42,12 @@ test: build build-asan build-tsan
 
 bench: build
 	./$(BUILD)/bench/render_bench
+
+# As a Raspberry Pi (arm64) runs it: the cross build in build-arm64, its unit
+# tests and a session under qemu-user, and the listening pipeline's
+# instructions per second of audio (packaging/arm64-check.sh says what runs).
+arm64-check: deps
+	@sh packaging/arm64-check.sh
 
 # The keyword head (training/README.md): dataset from the corpus's dev split
 # into KWS_DATA (outside the repository), then grammars/kws/head.bin. Not part

@@ -284,8 +284,9 @@ static plan_line device_line(const session_t *s, int change)
  * again, and the usual wait for an answer. */
 void ses_handle_device(session_t *s, int change, int64_t at)
 {
-    bool was = s->deaf || s->mute, *flag = change == HEARING_LOST || change == HEARING_BACK
-                                               ? &s->deaf : &s->mute;
+    bool was = s->deaf || s->mute;
+    bool mic = change == HEARING_LOST || change == HEARING_BACK;
+    bool *flag = mic ? &s->deaf : &s->mute;
     bool lost = change == HEARING_LOST || change == SPEAKER_LOST;
     if (*flag == lost)
         return;
@@ -300,8 +301,7 @@ void ses_handle_device(session_t *s, int change, int64_t at)
     }
     ses_cut(s, at);
     if (lost)
-        ses_push(s, SESSION_ACT_PAUSE, at)->text = change == HEARING_LOST ? "microphone"
-                                                                          : "speaker";
+        ses_push(s, SESSION_ACT_PAUSE, at)->text = mic ? "microphone" : "speaker";
     s->n_lines = 0;
     ses_add_line(s, plan_line_text(device_line(s, change)));
     ses_interject(s, at, AFTER_ASK);
