@@ -23,6 +23,9 @@
 
 /* A speaker that takes no samples for this long has died or been unplugged. */
 #define STALL_NS 1000000000LL
+/* Before its first callback a stream gets this much longer: a sound server
+ * starting, or a loaded machine, can take seconds to begin. */
+#define START_GRACE_NS 3000000000LL
 /* Queued output is given this long to play out when the stream closes. */
 #define DRAIN_NS 1000000000LL
 /* Cheap and good enough for the microphone and the speaker. */
@@ -358,6 +361,8 @@ static void play(audio_pa *p, const int16_t *out, size_t n)
     size_t len = resampler_process(p->to_dev, out, n, p->dev_buf, p->dev_cap);
     size_t done = 0;
     int64_t since = now_ns();
+    bool running = atomic_load_explicit(&p->last_frames, memory_order_relaxed) > 0;
+    int64_t limit = running ? STALL_NS : STALL_NS + START_GRACE_NS;
     while (done < len) {
         size_t w = queue_write(p->out_ring, p->dev_buf + done, len - done);
         if (w == 0) {
@@ -369,7 +374,7 @@ static void play(audio_pa *p, const int16_t *out, size_t n)
         done += w;
         if (w) {
             since = now_ns();
-        } else if (now_ns() - since >= STALL_NS) {
+        } else if (now_ns() - since >= limit) {
             p->out_lost = true;
             return;
         }
@@ -499,6 +504,7 @@ static int pa_reopen_output(void *state, fc_error *err)
     int16_t drop[DROP_CHUNK];
     while (queue_read(p->out_ring, drop, DROP_CHUNK) > 0) {
     }
+    atomic_store(&p->last_frames, 0); /* the new stream's start grace */
     int rc = start_stream(p, &p->out_stream, NULL, &p->out_params, p->out_name, err);
     if (rc == FC_OK)
         p->out_lost = false;
