@@ -240,7 +240,7 @@ static int watch_device(coach_t *r, device_watch *d, int64_t now, fc_error *err)
         *d = (device_watch){d->name, true, now + RETRY_FIRST, RETRY_FIRST, 0};
         post_device(r, d, now);
         return log_device(r, now, d, "lost", mic ? "nothing captured for half a second"
-                                                 : "it took no sound for a second", err);
+                                                 : "it took no sound for three seconds", err);
     }
     if (!d->lost || now < d->retry_at)
         return FC_OK;

@@ -115,7 +115,7 @@ bool audio_input_lost(const audio_t *a);
 int audio_recover_input(audio_t *a, fc_error *err);
 
 /* Engine thread. True once the speaker is lost: a device that took no
- * samples for a second (unplugged, stalled), or a fault. From then on the
+ * samples for three seconds (unplugged, stalled), or a fault. From then on the
  * output is thrown away and the microphone (or, with none, the monotonic
  * clock) paces the exchange, until audio_recover_output(). */
 bool audio_output_lost(const audio_t *a);

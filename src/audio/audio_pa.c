@@ -21,8 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A speaker that takes no samples for this long has died or been unplugged. */
-#define STALL_NS 1000000000LL
+/* A speaker that takes no samples for this long has died or been unplugged
+ * (PulseAudio's null sink was seen to hiccup for over a second on a loaded
+ * machine: 1 s took that for a loss). */
+#define STALL_NS 3000000000LL
 /* Before its first callback a stream gets this much longer: a sound server
  * starting, or a loaded machine, can take seconds to begin. */
 #define START_GRACE_NS 3000000000LL
