@@ -124,12 +124,14 @@ static bool faulted(const audio_t *a, const audio_fault *f)
 
 static bool in_fault(const audio_t *a) { return faulted(a, &a->cfg.lose_input); }
 
-bool audio_output_lost(const audio_t *a)
+/* The output backend itself says its device stopped taking samples. */
+static bool backend_output_lost(const audio_t *a)
 {
     audio_kind k = a->cfg.out.kind;
-    return a->out_faulted || (k != AUDIO_NONE && backends[k]->output_lost &&
-                              backends[k]->output_lost(a->state[k]));
+    return k != AUDIO_NONE && backends[k]->output_lost && backends[k]->output_lost(a->state[k]);
 }
+
+bool audio_output_lost(const audio_t *a) { return a->out_faulted || backend_output_lost(a); }
 
 int audio_recover_output(audio_t *a, fc_error *err)
 {
@@ -137,9 +139,7 @@ int audio_recover_output(audio_t *a, fc_error *err)
     if (faulted(a, &a->cfg.lose_output))
         return fc_fail(err, FC_ERR_DEVICE, "the speaker is still gone (a test fault)");
     a->out_faulted = false;
-    if (k != AUDIO_NONE && backends[k]->output_lost && backends[k]->output_lost(a->state[k]))
-        return backends[k]->reopen_output(a->state[k], err);
-    return FC_OK;
+    return backend_output_lost(a) ? backends[k]->reopen_output(a->state[k], err) : FC_OK;
 }
 
 /* What the speaker is given: the output, or silence while a fault lasts

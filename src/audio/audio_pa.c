@@ -205,6 +205,30 @@ static int start_stream(audio_pa *p, PaStream **stream, const PaStreamParameters
 
 static void pa_close(void *state);
 
+/* Drops whatever a ring holds (frames of up to AUDIO_CHANNELS_MAX samples). */
+static void discard(queue_t *ring)
+{
+    int16_t drop[DROP_CHUNK * AUDIO_CHANNELS_MAX];
+    while (queue_read(ring, drop, DROP_CHUNK) > 0) {
+    }
+}
+
+/* One direction opened again after it was lost: its stream aborted and
+ * closed, whatever was queued for or from it dropped, and a new stream
+ * started with the same parameters (in or out: the other is NULL). */
+static int restart_stream(audio_pa *p, PaStream **stream, queue_t *ring,
+                          const PaStreamParameters *in, const PaStreamParameters *out,
+                          const char *name, fc_error *err)
+{
+    if (*stream) {
+        Pa_AbortStream(*stream);
+        Pa_CloseStream(*stream);
+        *stream = NULL;
+    }
+    discard(ring);
+    return start_stream(p, stream, in, out, name, err);
+}
+
 /* One direction's stream parameters: mono 16-bit on the named device (NULL:
  * the default one). */
 static int pick_device(const char *name, bool output, PaStreamParameters *sp,
@@ -446,9 +470,7 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
          * to no output sample: drop it, so both count from here and the
          * echo of output sample i arrives at capture sample i plus the
          * playback and capture latencies, a small positive delay. */
-        int16_t drop[DROP_CHUNK * AUDIO_CHANNELS_MAX];
-        while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
-        }
+        discard(p->in_ring);
     }
     p->started = true;
     bool speaker = p->out_ring && !p->out_lost;
@@ -476,16 +498,8 @@ static int pa_reopen_input(void *state, fc_error *err)
     audio_pa *p = state;
     if (!p->in_ring)
         return FC_OK;
-    if (p->in_stream) {
-        Pa_AbortStream(p->in_stream);
-        Pa_CloseStream(p->in_stream);
-        p->in_stream = NULL;
-    }
-    int16_t drop[DROP_CHUNK * AUDIO_CHANNELS_MAX];
-    while (queue_read(p->in_ring, drop, DROP_CHUNK) > 0) {
-    }
     p->in_pos = p->in_n = 0;
-    return start_stream(p, &p->in_stream, &p->in_params, NULL, p->in_name, err);
+    return restart_stream(p, &p->in_stream, p->in_ring, &p->in_params, NULL, p->in_name, err);
 }
 
 static bool pa_output_lost(const void *state)
@@ -498,16 +512,9 @@ static bool pa_output_lost(const void *state)
 static int pa_reopen_output(void *state, fc_error *err)
 {
     audio_pa *p = state;
-    if (p->out_stream) {
-        Pa_AbortStream(p->out_stream);
-        Pa_CloseStream(p->out_stream);
-        p->out_stream = NULL;
-    }
-    int16_t drop[DROP_CHUNK];
-    while (queue_read(p->out_ring, drop, DROP_CHUNK) > 0) {
-    }
     atomic_store(&p->last_frames, 0); /* the new stream's start grace */
-    int rc = start_stream(p, &p->out_stream, NULL, &p->out_params, p->out_name, err);
+    int rc = restart_stream(p, &p->out_stream, p->out_ring, NULL, &p->out_params, p->out_name,
+                            err);
     if (rc == FC_OK)
         p->out_lost = false;
     return rc;
