@@ -218,6 +218,12 @@ static int log_device(coach_t *r, int64_t now, const device_watch *d, const char
     return FC_OK;
 }
 
+/* The wait before the next try: twice the last, at most RETRY_MAX. */
+static int64_t next_backoff(int64_t backoff)
+{
+    return backoff * 2 > RETRY_MAX ? RETRY_MAX : backoff * 2;
+}
+
 /* Tells the session (if any) that a device is lost or back. */
 static void post_device(coach_t *r, const device_watch *d, int64_t now)
 {
@@ -247,7 +253,7 @@ static int watch_device(coach_t *r, device_watch *d, int64_t now, fc_error *err)
     fc_error e = {0};
     d->tries++;
     if ((mic ? audio_recover_input(r->audio, &e) : audio_recover_output(r->audio, &e)) < 0) {
-        d->backoff = d->backoff * 2 > RETRY_MAX ? RETRY_MAX : d->backoff * 2;
+        d->backoff = next_backoff(d->backoff);
         d->retry_at = now + d->backoff;
         return FC_OK;
     }
@@ -390,16 +396,15 @@ static bool wait_real_time(const coach_t *c, int64_t ms)
  * says so (wait_for_devices). */
 static int open_audio(coach_t *c, const audio_config *au, fc_error *err)
 {
-    int64_t backoff_ms = RETRY_FIRST * 1000 / FC_RATE;
+    int64_t backoff = RETRY_FIRST; /* in samples, as the retries of a lost device */
     int rc;
     while ((rc = audio_open(au, &c->audio, err)) == FC_ERR_DEVICE && c->cfg->wait_for_devices) {
         fprintf(stderr, "floorcoach: %s; trying again in %lld s\n", fc_error_message(err),
-                (long long)(backoff_ms / 1000));
-        if (!wait_real_time(c, backoff_ms))
+                (long long)(backoff / FC_RATE));
+        if (!wait_real_time(c, backoff * 1000 / FC_RATE))
             return fc_fail(err, FC_ERR_DEVICE, "interrupted while waiting for the audio "
                            "devices");
-        backoff_ms = backoff_ms * 2 > RETRY_MAX * 1000 / FC_RATE ? RETRY_MAX * 1000 / FC_RATE
-                                                                  : backoff_ms * 2;
+        backoff = next_backoff(backoff);
     }
     return rc;
 }
@@ -445,11 +450,18 @@ void coach_destroy(coach_t *c)
 
 int64_t coach_now(const coach_t *c) { return c->clock.now; }
 
+/* Now, or the end of whatever is still playing if that is later. */
+static int64_t after_playing(const coach_t *c)
+{
+    int64_t end = mixer_end(c->mixer);
+    return end > c->clock.now ? end : c->clock.now;
+}
+
 eventlog_t *coach_log(coach_t *c) { return c->log; }
 
 int coach_say(coach_t *c, const char *text, fc_error *err)
 {
-    int64_t at = mixer_end(c->mixer) > c->clock.now ? mixer_end(c->mixer) : c->clock.now;
+    int64_t at = after_playing(c);
     tts_clip clip;
     int rc = tts_get(c->tts, text, TTS_STYLE_NARRATION, 0, &clip);
     if (rc == FC_OK)
@@ -514,7 +526,7 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
     scfg.sample_rate = FC_RATE;
     scfg.prescription = rx;
     scfg.cleared = cleared;
-    scfg.start_at = mixer_end(c->mixer) > c->clock.now ? mixer_end(c->mixer) : c->clock.now;
+    scfg.start_at = after_playing(c);
     int rc;
     if ((rc = session_create(c->routine, &scfg, &c->session)) < 0)
         return fc_fail(err, rc, "out of memory starting the session");
@@ -524,9 +536,9 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
         return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log", c->cfg->events_path);
     /* Lost before the session began: it starts paused. */
     if (c->mic.lost)
-        session_post_deaf(c->session, scfg.start_at);
+        post_device(c, &c->mic, scfg.start_at);
     if (c->speaker.lost)
-        session_post_mute(c->session, scfg.start_at);
+        post_device(c, &c->speaker, scfg.start_at);
     return FC_OK;
 }
 
