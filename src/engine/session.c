@@ -194,7 +194,7 @@ static int64_t session_next_due(const session_t *s)
 {
     if (s->mode == MODE_ENDED)
         return INT64_MAX;
-    if (s->mode == MODE_PAIN_WAIT && (s->deaf || s->mute))
+    if (s->mode == MODE_PAIN_WAIT && ses_device_lost(s))
         return INT64_MAX; /* no answer can come: wait for the device */
     if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT)
         return s->t0;

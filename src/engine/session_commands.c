@@ -77,7 +77,7 @@ static bool clearance_answer(session_t *s, session_source source, int64_t at)
 static void on_next(session_t *s, session_source source, int64_t at)
 {
     const plan_item *it = ses_current(s);
-    if (s->deaf || s->mute)
+    if (ses_device_lost(s))
         return; /* nothing goes on while the coach cannot hear a stop, or be heard */
     if (clearance_answer(s, source, at))
         return;
@@ -162,7 +162,7 @@ static void on_repeat_in_plan(session_t *s, int64_t at)
 static void on_repeat(session_t *s, int64_t at)
 {
     const plan_item *it = ses_current(s);
-    if (s->deaf || s->mute)
+    if (ses_device_lost(s))
         return; /* as for next: the repeated step would go on unheard */
     switch (s->mode) {
     case MODE_PAIN_WAIT:
@@ -195,23 +195,35 @@ static int resume_point(const session_t *s, const plan_item *it)
     return it->kind == PLAN_HOLD || it->kind == PLAN_REPS ? s->pc - 1 : s->pc;
 }
 
+/* Quiet and asking already: after a pause or pain, or their question. */
+static bool asking(const session_t *s)
+{
+    return s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK);
+}
+
+/* Holds the session where it is, for "next" to go on from there. */
+static void hold_here(session_t *s, int64_t at)
+{
+    s->resume_pc = resume_point(s, ses_current(s));
+    step_context(s, at, &s->pause_rep, &s->pause_seconds);
+    s->paused = true;
+}
+
 /* "stop" or "pain" heard without certainty: go quiet, hold the count and
  * ask, rather than ignore it or act on it. */
 static void on_pause(session_t *s, fc_command word, int64_t at)
 {
     const plan_item *it = ses_current(s);
-    if (s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK))
+    if (asking(s))
         return; /* already quiet and asking */
     if (s->mode == MODE_PLAN && (it->kind == PLAN_SUMMARY || it->kind == PLAN_END))
         return; /* already closing */
-    s->resume_pc = resume_point(s, it);
-    step_context(s, at, &s->pause_rep, &s->pause_seconds);
+    hold_here(s, at);
     ses_cut(s, at);
     session_action *a = ses_push(s, SESSION_ACT_PAUSE, at);
     a->text = fc_command_name(word);
     s->n_lines = 0;
     ses_add_line(s, plan_line_text(PLAN_LINE_PAUSED));
-    s->paused = true;
     ses_interject(s, at, AFTER_ASK);
 }
 
@@ -220,8 +232,7 @@ static void on_pause(session_t *s, fc_command word, int64_t at)
 static void on_stop(session_t *s, int64_t at)
 {
     /* Right after pain was reported, the question would only repeat it. */
-    bool after_pain = !s->paused && (s->mode == MODE_PAIN_WAIT ||
-                                     (s->mode == MODE_INTERJECT && s->after == AFTER_ASK));
+    bool after_pain = !s->paused && asking(s);
     if (after_pain || (s->mode == MODE_PLAN && ses_current(s)->kind == PLAN_SUMMARY)) {
         ses_finish(s, at, SESSION_END_STOPPED, 1);
         return;
@@ -252,12 +263,6 @@ static void pain_after_stop(session_t *s, int64_t at)
     ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
 }
 
-/* Quiet and asking already: after a pause or pain, or their question. */
-static bool asking(const session_t *s)
-{
-    return s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK);
-}
-
 /* Closing, or asking whether a stop was pain: the session ends anyway. */
 static bool closing(const session_t *s)
 {
@@ -284,7 +289,7 @@ static plan_line device_line(const session_t *s, int change)
  * again, and the usual wait for an answer. */
 void ses_handle_device(session_t *s, int change, int64_t at)
 {
-    bool was = s->deaf || s->mute;
+    bool was = ses_device_lost(s);
     bool mic = change == HEARING_LOST || change == HEARING_BACK;
     bool *flag = mic ? &s->deaf : &s->mute;
     bool lost = change == HEARING_LOST || change == SPEAKER_LOST;
@@ -293,12 +298,8 @@ void ses_handle_device(session_t *s, int change, int64_t at)
     *flag = lost;
     if (closing(s))
         return;
-    if (lost && !was && !asking(s)) {
-        const plan_item *it = ses_current(s);
-        s->resume_pc = resume_point(s, it);
-        step_context(s, at, &s->pause_rep, &s->pause_seconds);
-        s->paused = true;
-    }
+    if (lost && !was && !asking(s))
+        hold_here(s, at);
     ses_cut(s, at);
     if (lost)
         ses_push(s, SESSION_ACT_PAUSE, at)->text = mic ? "microphone" : "speaker";

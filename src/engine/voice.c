@@ -25,7 +25,7 @@ static const struct {
 } INT_KEYS[] = {
     {"rate", 80, 450, offsetof(voice_profile, rate)},
     {"pitch", 0, 100, offsetof(voice_profile, pitch)},
-    {"volume", 0, 200, offsetof(voice_profile, volume)},
+    {"volume", 0, VOICE_VOLUME_MAX, offsetof(voice_profile, volume)},
     {"cue_pitch", 0, 100, offsetof(voice_profile, cue_pitch)},
     {"count_rate", 80, 450, offsetof(voice_profile, count_rate)},
 };

@@ -10,12 +10,15 @@ typedef struct {
     char espeak_voice[64];  /* eSpeak NG voice, e.g. "en-us" */
     int rate;               /* words per minute, 80-450 */
     int pitch;              /* 0-100 */
-    int volume;             /* 0-200, 100 is normal */
+    int volume;             /* 0-VOICE_VOLUME_MAX, 100 is normal */
     int cue_pitch;          /* pitch of the last counts and "release": a distinct cue */
     int count_rate;         /* words per minute of counts; 0: rate, but at least
                                VOICE_COUNT_RATE_MIN, so that every count of a hold
                                fits its second at one steady pace */
 } voice_profile;
+
+/* The loudest a profile (or serve's volume setting) may ask for. */
+#define VOICE_VOLUME_MAX 200
 
 /* The slowest pace at which "twenty-seven" still fits in the 0.9 s a count
  * has before the next mark (eSpeak NG's en-us: 0.85 s). */

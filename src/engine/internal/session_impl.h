@@ -103,6 +103,8 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
  * takes effect at `at`. */
 void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
                         int64_t at);
+/* The microphone or the speaker is lost: nothing may go on. */
+static inline bool ses_device_lost(const session_t *s) { return s->deaf || s->mute; }
 /* A device was lost or is back at `at` (HEARING_LOST ... SPEAKER_BACK). */
 void ses_handle_device(session_t *s, int change, int64_t at);
 /* Closes the session with `first` and the summary, from `at`. */
