@@ -310,8 +310,8 @@ static int asr_load_phrases(asr_t *a, const char *mdir, const asr_paths *p, fc_e
     if (rc < 0)
         return fc_fail(err, rc, "%s: the start phrases' grammar could not be built", p->dict);
     vad_config v = a->set.vad;
-    v.max_seg_frames = PHRASE_MAX_SEGMENT_MS / 10;
-    v.hangover_frames = PHRASE_HANGOVER_MS / 10;
+    v.max_seg_frames = PHRASE_MAX_SEGMENT_MS * FC_FRAMES_PER_SECOND / 1000;
+    v.hangover_frames = PHRASE_HANGOVER_MS * FC_FRAMES_PER_SECOND / 1000;
     if ((rc = vad_create(&v, &a->vad)) < 0)
         return fc_fail(err, rc, "the voice detector could not start: %s", fc_strerror(rc));
     return FC_OK;
@@ -321,8 +321,6 @@ const asr_settings *asr_settings_of(const asr_t *a)
 {
     return &a->set;
 }
-
-static int asr_load_phrases(asr_t *a, const char *mdir, const asr_paths *p, fc_error *err);
 
 /* Both kinds of recogniser: the settings, the decoder, then the searches
  * (the command grammar, or the phrases when a->n_phrases). */
@@ -349,28 +347,10 @@ static int asr_build(const asr_config *cfg, asr_t *a, fc_error *err)
     return FC_OK;
 }
 
-int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
+/* Either kind: the command recogniser (n 0), or one of n phrases. */
+static int asr_open(const asr_config *cfg, const char *const *phrases, int n, asr_t **out,
+                    fc_error *err)
 {
-    if (out == NULL)
-        return fc_fail(err, FC_ERR_ARG, "asr: no handle to fill");
-    *out = NULL;
-    asr_t *a = calloc(1, sizeof *a);
-    if (a == NULL)
-        return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the recogniser");
-    int rc = asr_build(cfg, a, err);
-    if (rc < 0) {
-        asr_destroy(a);
-        return rc;
-    }
-    *out = a;
-    return FC_OK;
-}
-
-int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
-                       asr_t **out, fc_error *err)
-{
-    if (out == NULL || phrases == NULL || n <= 0 || n > ASR_PHRASES_MAX)
-        return fc_fail(err, FC_ERR_ARG, "asr: give 1 to %d phrases", ASR_PHRASES_MAX);
     *out = NULL;
     asr_t *a = calloc(1, sizeof *a);
     if (a == NULL)
@@ -389,6 +369,21 @@ int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
     }
     *out = a;
     return FC_OK;
+}
+
+int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
+{
+    if (out == NULL)
+        return fc_fail(err, FC_ERR_ARG, "asr: no handle to fill");
+    return asr_open(cfg, NULL, 0, out, err);
+}
+
+int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
+                       asr_t **out, fc_error *err)
+{
+    if (out == NULL || phrases == NULL || n <= 0 || n > ASR_PHRASES_MAX)
+        return fc_fail(err, FC_ERR_ARG, "asr: give 1 to %d phrases", ASR_PHRASES_MAX);
+    return asr_open(cfg, phrases, n, out, err);
 }
 
 void asr_destroy(asr_t *asr)
