@@ -18,13 +18,13 @@ static void usage_serve(FILE *fp)
     fprintf(fp,
             "usage: floorcoach serve [OPTIONS]\n"
             "\n"
-            "Waits, listening, for a start phrase (\"start my exercises\"), answers, runs\n"
+            "Waits, listening, for a start phrase (\"" SERVE_CONF_DEFAULT_PHRASE "\"), answers, runs\n"
             "its routine exactly as 'run' does, and waits again; the service runs this.\n"
             "Settings come from " SERVE_CONF_SYSTEM ", then the user's\n"
             "~/.config/floorcoach/floorcoach.conf (README: The service); options win.\n"
             "\n"
             "  --config FILE      read FILE instead of the user's settings file\n"
-            "  --routine NAME     what \"start my exercises\" starts (default fai)\n"
+            "  --routine NAME     what \"" SERVE_CONF_DEFAULT_PHRASE "\" starts (default fai)\n"
             "  --phrase 'WORDS=>ROUTINE'  a start phrase and its routine; repeat for more\n"
             "                     (replaces the settings files' phrases)\n"
             "  --prescription FILE  the therapist's doses for that routine\n"
@@ -180,10 +180,10 @@ static void unload(loaded *l, int n)
 }
 
 /* The therapist's prescription goes with the main routine; a phrase
- * for another routine runs that routine's own doses. */
+ * for another routine runs that routine's own doses. Returns how many were
+ * loaded; cfg->n_starts is set only once all of them are. */
 static int load_starts(const serve_args *a, serve_config *cfg, loaded *l)
 {
-    static const char default_phrase[] = "start my exercises";
     int n = a->conf.n_starts ? a->conf.n_starts : 1;
     for (int i = 0; i < n; i++) {
         const char *name = a->conf.n_starts ? a->conf.starts[i].routine : a->conf.routine;
@@ -196,7 +196,7 @@ static int load_starts(const serve_args *a, serve_config *cfg, loaded *l)
             return i;
         }
         cfg->starts[i] = (serve_start){a->conf.n_starts ? a->conf.starts[i].phrase
-                                                        : default_phrase,
+                                                        : SERVE_CONF_DEFAULT_PHRASE,
                                        l->routine[i], l->rx[i], NULL};
     }
     cfg->n_starts = n;
@@ -237,7 +237,7 @@ int cmd_serve(int argc, char **argv)
         cfg.coach.voice.volume = a.conf.volume;
     loaded l = {{0}, {0}};
     int n = load_starts(&a, &cfg, &l);
-    if (n < (a.conf.n_starts ? a.conf.n_starts : 1)) {
+    if (cfg.n_starts == 0) {
         unload(&l, n);
         return EXIT_BAD_INPUT;
     }

@@ -9,8 +9,6 @@
 #include <string.h>
 
 #define LINE_MAX_BYTES 1024
-#define DEFAULT_PHRASE "start my exercises"
-#define VOLUME_MAX 200
 
 serve_conf serve_conf_default(void)
 {
@@ -29,15 +27,6 @@ static char *trim(char *s)
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         s[--n] = '\0';
     return s;
-}
-
-static int copy(char *dst, const char *v, const char *where, fc_error *err)
-{
-    if (strlen(v) >= SERVE_CONF_VALUE_MAX)
-        return fc_fail(err, FC_ERR_FORMAT, "%s: value longer than %d bytes", where,
-                       SERVE_CONF_VALUE_MAX - 1);
-    strcpy(dst, v);
-    return FC_OK;
 }
 
 /* phrase = WORDS => ROUTINE */
@@ -59,11 +48,11 @@ static int add_start(serve_conf *c, char *v, bool *reset, const char *where, fc_
     if (c->n_starts == SERVE_STARTS_MAX)
         return fc_fail(err, FC_ERR_FORMAT, "%s: at most %d start phrases", where,
                        SERVE_STARTS_MAX);
-    serve_conf_start *s = &c->starts[c->n_starts];
-    int rc = copy(s->phrase, words, where, err);
-    if (rc == FC_OK && (rc = copy(s->routine, routine, where, err)) == FC_OK)
-        c->n_starts++;
-    return rc;
+    /* Both fit: serve_conf_set took no value longer than a field. */
+    serve_conf_start *s = &c->starts[c->n_starts++];
+    strcpy(s->phrase, words);
+    strcpy(s->routine, routine);
+    return FC_OK;
 }
 
 static int set_flag(bool *dst, const char *v, const char *where, fc_error *err)
@@ -82,9 +71,9 @@ static int set_volume(int *dst, const char *v, const char *where, fc_error *err)
     char *end = NULL;
     errno = 0;
     long n = strtol(v, &end, 10);
-    if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > VOLUME_MAX)
+    if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > VOICE_VOLUME_MAX)
         return fc_fail(err, FC_ERR_FORMAT, "%s: volume must be a whole number from 1 to "
-                       "%d (100 is normal), not '%s'", where, VOLUME_MAX, v);
+                       "%d (100 is normal), not '%s'", where, VOICE_VOLUME_MAX, v);
     *dst = (int)n;
     return FC_OK;
 }
@@ -106,14 +95,17 @@ int serve_conf_set(serve_conf *c, const char *key, const char *value, bool *firs
         {"input", c->input}, {"output", c->output}, {"events", c->events},
         {"calibration", c->calibration},
     };
+    /* Every field holds SERVE_CONF_VALUE_MAX: checked once, here. */
     char v[SERVE_CONF_VALUE_MAX];
     if (strlen(value) >= sizeof v)
         return fc_fail(err, FC_ERR_FORMAT, "%s: value longer than %d bytes", where,
                        SERVE_CONF_VALUE_MAX - 1);
     strcpy(v, value);
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        if (!strcmp(key, text[i].key))
-            return copy(text[i].dst, v, where, err);
+        if (!strcmp(key, text[i].key)) {
+            strcpy(text[i].dst, v);
+            return FC_OK;
+        }
     if (!strcmp(key, "phrase"))
         return add_start(c, v, first_phrase, where, err);
     if (!strcmp(key, "cleared"))

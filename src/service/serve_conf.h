@@ -1,7 +1,7 @@
 /* serve_conf: serve's settings file, floorcoach.conf.
  *
  * `key = value` lines, `#` comments, as asr.conf. Keys: routine (the one
- * "start my exercises" starts), prescription, voice, volume (0-200),
+ * "start my exercises" starts), prescription, voice, volume (1-200),
  * input, output (device names, as `floorcoach devices` lists them: a name
  * survives a reboot, an index may not), events (the JSON Lines record),
  * input_channel (mix, or 1-8: the channel of a mic-array HAT to listen to),
@@ -16,11 +16,14 @@
 #include "audio.h"
 #include "fc_error.h"
 #include "serve.h"
+#include "voice.h"
 
 #include <stdbool.h>
 
 #define SERVE_CONF_VALUE_MAX 512
 #define SERVE_CONF_SYSTEM "/etc/floorcoach/floorcoach.conf"
+/* What starts `routine` when no phrase is set. */
+#define SERVE_CONF_DEFAULT_PHRASE "start my exercises"
 
 typedef struct {
     char phrase[SERVE_CONF_VALUE_MAX], routine[SERVE_CONF_VALUE_MAX];
