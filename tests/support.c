@@ -151,6 +151,14 @@ int support_peak(const rendered *r, int64_t from, int64_t to)
     return p;
 }
 
+void support_write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,
                        const size_t *lens, const int64_t *at, int n)
 {

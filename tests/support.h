@@ -55,6 +55,9 @@ int ev_find(const rendered *r, const char *name, int from);
 /* Peak absolute sample in [from, to). */
 int support_peak(const rendered *r, int64_t from, int64_t to);
 
+/* Writes text to path (a routine, a prescription, a settings file). */
+void support_write_file(const char *path, const char *text);
+
 /* Writes a 16 kHz mono WAV of `seconds` of silence with clips placed at the
  * given sample positions. */
 void support_write_mic(const char *path, double seconds, const int16_t *const *clips,

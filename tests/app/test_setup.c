@@ -3,6 +3,8 @@
 #include "fc_error.h"
 #include "setup.h"
 
+#include "support.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,14 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
 
 static void test_routines_by_name_or_file(void **state)
 {
@@ -36,7 +30,7 @@ static void test_routines_by_name_or_file(void **state)
 
     char path[64];
     snprintf(path, sizeof path, "/tmp/fc_setup_%d.yaml", (int)getpid());
-    write_file(path, "title: T\nintro: [Hi]\nexercises: 3\n");
+    support_write_file(path, "title: T\nintro: [Hi]\nexercises: 3\n");
     assert_int_equal(setup_routine(path, &r, &rep, &err), FC_ERR_FORMAT);
     assert_true(rep.n >= 1);
     assert_non_null(strstr(rep.lines[0], path));
@@ -70,13 +64,13 @@ static void test_calibration_choice(void **state)
     /* None saved: run untuned, quietly. */
     assert_int_equal(setup_calibration(NULL, true, buf, sizeof buf, &chosen, &err), FC_OK);
     assert_null(chosen);
-    write_file(path, "bias.stop = 5\n");
+    support_write_file(path, "bias.stop = 5\n");
     assert_int_equal(setup_calibration(NULL, true, buf, sizeof buf, &chosen, &err), FC_OK);
     assert_string_equal(chosen, path);
     assert_int_equal(setup_calibration(NULL, false, buf, sizeof buf, &chosen, &err), FC_OK);
     assert_null(chosen);
     /* Saved but broken: an error with file and line, never a silent default. */
-    write_file(path, "bias.stop = 5\nbias.stop = loud\n");
+    support_write_file(path, "bias.stop = 5\nbias.stop = loud\n");
     assert_int_equal(setup_calibration(NULL, true, buf, sizeof buf, &chosen, &err),
                      FC_ERR_FORMAT);
     assert_null(chosen);

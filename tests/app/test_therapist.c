@@ -166,14 +166,6 @@ static void test_default_runs_one_piriformis(void **state)
     support_release(&r);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 /* The therapist chooses the alternative piriformis stretch, shorter and
  * more holds of the hip flexor stretch, and the balance progression. */
 static void test_prescription_applies(void **state)
@@ -181,7 +173,7 @@ static void test_prescription_applies(void **state)
     (void)state;
     char path[64];
     snprintf(path, sizeof path, "/tmp/fc_rx_%d.yaml", (int)getpid());
-    write_file(path, "routine: Hip impingement home routine\n"
+    support_write_file(path, "routine: Hip impingement home routine\n"
                      "frequency: every other day\n"
                      "exercises:\n"
                      "  - {name: Hip flexor stretch, hold_seconds: 20, repetitions: 4}\n"
@@ -218,7 +210,7 @@ static void test_prescription_outside_range_refused(void **state)
     routine_report rep = {0};
     prescription_t *rx = NULL;
     snprintf(path, sizeof path, "/tmp/fc_rx_bad_%d.yaml", (int)getpid());
-    write_file(path, "routine: Hip impingement home routine\n"
+    support_write_file(path, "routine: Hip impingement home routine\n"
                      "exercises:\n"
                      "  - name: Hip flexor stretch\n"
                      "    hold_seconds: 40\n"

@@ -162,6 +162,21 @@ static void assert_said_lines_are_prompts(const fixture *f)
     }
 }
 
+/* "next" now, while paused in the fixture's hold: that hold begins again,
+ * the same repetition, counted from one. */
+static void assert_next_resumes_the_hold(fixture *f)
+{
+    trace *tr = f->tr;
+    int asked = tr->n;
+    session_post_command(f->s, FC_CMD_NEXT, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE * 12);
+    int h2 = find(tr, SESSION_ACT_HOLD, asked);
+    assert_true(h2 > asked);
+    assert_int_equal(tr->a[h2].n, tr->a[f->hold].n);
+    assert_int_equal(tr->a[h2 + 1].kind, SESSION_ACT_COUNT);
+    assert_int_equal(tr->a[h2 + 1].n, 1);
+}
+
 /* The question after pain or a pause waits answer_timeout_s (default
  * 120 s) for an answer; then the session says so and ends, stopped. */
 static void assert_ends_unanswered(const fixture *f)
@@ -563,14 +578,8 @@ static void test_unsure_stop_pauses_and_next_resumes(void **state)
     assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1); /* silence never resumes */
     assert_true(last(tr)->kind == SESSION_ACT_WAIT);
 
-    int asked = tr->n;
-    session_post_command(s, FC_CMD_NEXT, tr->now);
-    run_until(s, tr, tr->now + FC_RATE * 12);
-    int h2 = find(tr, SESSION_ACT_HOLD, asked);
-    assert_true(h2 > asked);
-    assert_int_equal(tr->a[h2].n, 1); /* the same repetition... */
-    assert_int_equal(tr->a[h2 + 1].kind, SESSION_ACT_COUNT);
-    assert_int_equal(tr->a[h2 + 1].n, 1); /* ...counted from one */
+    assert_int_equal(tr->a[f->hold].n, 1);
+    assert_next_resumes_the_hold(f);
     assert_said_lines_are_prompts(f);
 }
 
@@ -801,13 +810,7 @@ static void test_deaf_pauses_until_hearing_and_next(void **state)
     run_until(s, tr, tr->now + FC_RATE * 5);
     assert_true(find_text(tr, "can hear you again", back) > back);
     assert_int_equal(find(tr, SESSION_ACT_COUNT, back), -1); /* still waits for next */
-    int asked = tr->n;
-    session_post_command(s, FC_CMD_NEXT, tr->now);
-    run_until(s, tr, tr->now + FC_RATE * 12);
-    int h2 = find(tr, SESSION_ACT_HOLD, asked);
-    assert_true(h2 > asked);
-    assert_int_equal(tr->a[h2].n, tr->a[f->hold].n);
-    assert_int_equal(tr->a[h2 + 1].n, 1);
+    assert_next_resumes_the_hold(f);
     assert_said_lines_are_prompts(f);
 }
 
@@ -843,12 +846,7 @@ static void test_speaker_and_microphone_lost_together(void **state)
     run_until(s, tr, tr->now + FC_RATE * 8);
     assert_true(find_text(tr, "speaker is working again", back) > back);
     assert_int_equal(find(tr, SESSION_ACT_COUNT, back), -1);
-    int asked = tr->n;
-    session_post_command(s, FC_CMD_NEXT, tr->now);
-    run_until(s, tr, tr->now + FC_RATE * 12);
-    int h2 = find(tr, SESSION_ACT_HOLD, asked);
-    assert_true(h2 > asked);
-    assert_int_equal(tr->a[h2].n, tr->a[f->hold].n);
+    assert_next_resumes_the_hold(f);
     assert_said_lines_are_prompts(f);
 }
 

@@ -2,6 +2,8 @@
  * a later file replaces, and errors by file:line. */
 #include "serve_conf.h"
 
+#include "support.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,24 +14,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static void test_user_file_over_system_file(void **state)
 {
     (void)state;
     char sys[64], user[64];
     snprintf(sys, sizeof sys, "/tmp/fc_conf_%d_sys", (int)getpid());
     snprintf(user, sizeof user, "/tmp/fc_conf_%d_user", (int)getpid());
-    write_file(sys, "# the system's\nroutine = fai\nvoice = calm\nvolume = 120\n"
+    support_write_file(sys, "# the system's\nroutine = fai\nvoice = calm\nvolume = 120\n"
                     "input = USB Audio  # by name\nphrase = start my exercises => fai\n"
                     "phrase = start my stretches => fai-stretches\ncleared = no\n");
-    write_file(user, "voice = british\nphrase = begin my routine => fai\ncleared = yes\n"
+    support_write_file(user, "voice = british\nphrase = begin my routine => fai\ncleared = yes\n"
                      "input_channel = 3\n");
     serve_conf c = serve_conf_default();
     fc_error err = {0};
@@ -67,7 +61,7 @@ static void test_errors_name_file_and_line(void **state)
     char path[64];
     snprintf(path, sizeof path, "/tmp/fc_conf_%d_bad", (int)getpid());
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_file(path, bad[i][0]);
+        support_write_file(path, bad[i][0]);
         serve_conf c = serve_conf_default();
         fc_error err = {0};
         assert_int_equal(serve_conf_read(&c, path, false, &err), FC_ERR_FORMAT);
