@@ -1,4 +1,4 @@
-/* cli: what the commands' files share (main.c, serve_cmd.c): exit codes,
+/* cli: what the commands' files share (main.c and the *_cmd.c files): exit codes,
  * signals, and loading a user's routine and prescription with their
  * problems printed. Main thread. */
 #ifndef FLOORCOACH_CLI_H
@@ -10,7 +10,9 @@
 #include "routine.h"
 
 #include <signal.h>
+#include <stdio.h>
 
+#define EXIT_PROBLEMS 1 /* check found problems */
 #define EXIT_BAD_INPUT 2
 #define EXIT_INTERRUPTED 130
 
@@ -27,7 +29,20 @@ prescription_t *load_prescription(const char *path, const routine_t *r);
 /* --echo (c 'E') or --noise (c 'N') into room; 0, or EXIT_BAD_INPUT after saying why. */
 int parse_room(int c, const char *arg, room_config *room);
 
-/* floorcoach serve */
+/* --channel N|mix of command cmd; 0, or EXIT_BAD_INPUT after saying why. */
+int parse_channel(const char *cmd, const char *arg, int *channel);
+/* 1 when any argument is --help or -h. */
+int is_help(int argc, char **argv);
+/* Prints a loader's problems, one per line, and clears the report. */
+void print_report(FILE *fp, routine_report *report);
+
+/* The commands (run_cmd.c, tools_cmd.c, serve_cmd.c). */
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_say(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 #endif
