@@ -135,4 +135,17 @@ int audio_list_devices(FILE *fp);
  * *pcm is the caller's to free. */
 int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err);
 
+/* A WAV file read in pieces, FC_RATE mono (channel as audio_endpoint's),
+ * for files too long to hold in memory (an hours-long noise loop). One
+ * thread at a time. */
+typedef struct audio_reader audio_reader_t;
+int audio_reader_open(const char *path, int channel, audio_reader_t **out, fc_error *err);
+/* Fills n samples; returns how many came from the file (the rest are
+ * silence: the file has ended). */
+size_t audio_reader_read(audio_reader_t *r, int16_t *pcm, size_t n);
+/* Back to the first sample, for a loop. */
+int audio_reader_rewind(audio_reader_t *r, fc_error *err);
+/* NULL is fine. */
+void audio_reader_destroy(audio_reader_t *r);
+
 #endif

@@ -3,7 +3,9 @@
 #include "internal/audio_backend.h"
 #include "resampler.h"
 
+#include <math.h>
 #include <sndfile.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,8 @@
 #define MIN_RATE 4000
 #define MAX_RATE 384000
 #define RESAMPLE_QUALITY 5
+/* libsndfile's float for a 16-bit sample is sample / 32768. */
+#define FULL_SCALE 32768.0f
 
 typedef struct {
     SNDFILE *sf;
@@ -27,7 +31,11 @@ typedef struct {
     /* Resampled samples not yet handed out. */
     int16_t *fifo;
     size_t fifo_pos, fifo_n, fifo_cap;
-    int16_t *frames; /* interleaved read buffer */
+    /* Read as floats: libsndfile reads a float file as shorts unscaled
+     * (silence), or with SFC_SET_SCALE_FLOAT_INT_READ scaled to its own
+     * peak (a quiet file made loud); floats are exact for 8-24 bit PCM. */
+    float *floats;
+    int16_t *frames; /* interleaved, converted from floats */
     int16_t *mono;
 } file_in;
 
@@ -105,11 +113,12 @@ static int in_open(const char *path, int channel, file_in **out, fc_error *err)
     if ((rc = resampler_create(info.samplerate, FC_RATE, RESAMPLE_QUALITY, &f->rs)) < 0)
         goto fail;
     f->frames = malloc((size_t)CHUNK * (size_t)info.channels * sizeof *f->frames);
+    f->floats = malloc((size_t)CHUNK * (size_t)info.channels * sizeof *f->floats);
     f->mono = malloc(CHUNK * sizeof *f->mono);
     f->fifo_cap = resampler_max_output(f->rs, CHUNK) + CHUNK;
     f->fifo = malloc(f->fifo_cap * sizeof *f->fifo);
     rc = FC_ERR_NOMEM;
-    if (!f->frames || !f->mono || !f->fifo)
+    if (!f->frames || !f->floats || !f->mono || !f->fifo)
         goto fail;
     *out = f;
     return FC_OK;
@@ -119,36 +128,54 @@ fail:
     return rc;
 }
 
+/* Clipped, as a sound card would; a NaN in a float file is silence. */
+static int16_t to_short(float x)
+{
+    float v = x * FULL_SCALE;
+    if (isnan(v))
+        return 0;
+    if (v >= INT16_MAX)
+        return INT16_MAX;
+    if (v <= INT16_MIN)
+        return INT16_MIN;
+    return (int16_t)lrintf(v);
+}
+
 static void refill(file_in *f)
 {
     f->fifo_pos = f->fifo_n = 0;
-    sf_count_t got = sf_readf_short(f->sf, f->frames, CHUNK);
+    sf_count_t got = sf_readf_float(f->sf, f->floats, CHUNK);
     if (got <= 0) {
         f->ended = 1;
         return;
     }
+    for (size_t i = 0; i < (size_t)got * (size_t)f->channels; i++)
+        f->frames[i] = to_short(f->floats[i]);
     audio_downmix(f->frames, (size_t)got, f->channels, f->channel, f->mono);
     f->fifo_n += resampler_process(f->rs, f->mono, (size_t)got, f->fifo + f->fifo_n,
                                    f->fifo_cap - f->fifo_n);
 }
 
-/* Always fills n samples: silence once the file has ended. */
-static void in_read(file_in *f, int16_t *pcm, size_t n)
+/* Always fills n samples: silence once the file has ended. Returns how
+ * many came from the file. */
+static size_t in_read(file_in *f, int16_t *pcm, size_t n)
 {
     size_t done = 0;
     while (done < n) {
-        if (f->fifo_pos == f->fifo_n && !f->ended)
-            refill(f);
-        size_t avail = f->fifo_n - f->fifo_pos;
-        if (avail == 0) {
-            memset(pcm + done, 0, (n - done) * sizeof *pcm);
-            break;
+        if (f->fifo_pos == f->fifo_n) {
+            if (f->ended)
+                break;
+            refill(f); /* may yield nothing yet while the resampler fills */
+            continue;
         }
+        size_t avail = f->fifo_n - f->fifo_pos;
         size_t take = avail < n - done ? avail : n - done;
         memcpy(pcm + done, f->fifo + f->fifo_pos, take * sizeof *pcm);
         f->fifo_pos += take;
         done += take;
     }
+    memset(pcm + done, 0, (n - done) * sizeof *pcm);
+    return done;
 }
 
 static bool in_ended(const file_in *f) { return f->ended && f->fifo_pos == f->fifo_n; }
@@ -161,6 +188,7 @@ static void in_close(file_in *f)
         sf_close(f->sf);
     resampler_destroy(f->rs);
     free(f->frames);
+    free(f->floats);
     free(f->mono);
     free(f->fifo);
     free(f);
@@ -225,6 +253,40 @@ const audio_backend audio_file_backend = {
     .close = pair_close,
 };
 
+/* The reader is the microphone file's reader; only its name is public. */
+struct audio_reader {
+    file_in in;
+};
+
+int audio_reader_open(const char *path, int channel, audio_reader_t **out, fc_error *err)
+{
+    file_in *f = NULL;
+    int rc = in_open(path, channel, &f, err);
+    *out = (audio_reader_t *)f;
+    return rc;
+}
+
+size_t audio_reader_read(audio_reader_t *r, int16_t *pcm, size_t n)
+{
+    return in_read(&r->in, pcm, n);
+}
+
+int audio_reader_rewind(audio_reader_t *r, fc_error *err)
+{
+    file_in *f = &r->in;
+    if (sf_seek(f->sf, 0, SEEK_SET) < 0)
+        return fc_fail(err, FC_ERR_IO, "cannot go back to the start of an audio file: %s",
+                       sf_strerror(f->sf));
+    f->ended = 0;
+    f->fifo_pos = f->fifo_n = 0;
+    return FC_OK;
+}
+
+void audio_reader_destroy(audio_reader_t *r)
+{
+    in_close(r ? &r->in : NULL);
+}
+
 int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err)
 {
     file_in *f = NULL;
@@ -240,7 +302,7 @@ int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n,
     rc = FC_ERR_NOMEM;
     if (!(buf = malloc(cap * sizeof *buf)))
         goto done;
-    while (!in_ended(f)) {
+    for (size_t got = multiple; got == multiple;) {
         if (len + multiple > cap) {
             int16_t *grown = realloc(buf, cap * 2 * sizeof *grown);
             if (!grown)
@@ -248,8 +310,9 @@ int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n,
             buf = grown;
             cap *= 2;
         }
-        in_read(f, buf + len, multiple);
-        len += multiple;
+        got = in_read(f, buf + len, multiple);
+        if (got > 0)
+            len += multiple; /* the rest of a short last block is silence */
     }
     *pcm = buf;
     *n = len;

@@ -11,7 +11,7 @@
 #define MAX_DELAY_MS 500
 #define MAX_REFLECTION_MS 100
 #define HISTORY FC_MS(MAX_DELAY_MS + MAX_REFLECTION_MS) /* delay plus the reflections */
-#define NOISE_BLOCK 1600 /* the noise loop is a whole number of these */
+#define NOISE_BLOCK 1600 /* noise is read from its file this many samples at a time */
 
 /* Light reverberation: a few reflections after the direct echo, each
  * quieter, like a small furnished room. */
@@ -26,8 +26,11 @@ struct room {
     int delay;
     int16_t *history; /* the last HISTORY played samples */
     size_t hist_pos;
-    int16_t *noise;
-    size_t noise_n, noise_pos;
+    /* The noise is streamed, not loaded: an hours-long recording must not
+     * cost its length in memory. */
+    audio_reader_t *noise;
+    int16_t noise_block[NOISE_BLOCK];
+    size_t noise_n, noise_pos; /* samples in noise_block, and the next one */
     double noise_gain;
 };
 
@@ -81,18 +84,37 @@ int room_parse_noise(const char *spec, room_config *cfg)
     return FC_OK;
 }
 
-static int load_noise(room_t *r, fc_error *err)
+/* The next block of the noise loop; at the file's end, round again. */
+static void next_noise_block(room_t *r)
 {
-    int rc = audio_file_load(r->cfg.noise_file, NOISE_BLOCK, &r->noise, &r->noise_n, err);
+    r->noise_pos = 0;
+    r->noise_n = audio_reader_read(r->noise, r->noise_block, NOISE_BLOCK);
+    if (r->noise_n == 0 && audio_reader_rewind(r->noise, NULL) == FC_OK)
+        r->noise_n = audio_reader_read(r->noise, r->noise_block, NOISE_BLOCK);
+}
+
+/* Opens the noise and measures its level over the whole file, once. */
+static int open_noise(room_t *r, fc_error *err)
+{
+    const char *path = r->cfg.noise_file;
+    int rc = audio_reader_open(path, 0, &r->noise, err);
     if (rc < 0)
         return rc;
     double sum = 0;
-    for (size_t i = 0; i < r->noise_n; i++)
-        sum += (double)r->noise[i] * r->noise[i];
-    double rms = r->noise_n ? sqrt(sum / (double)r->noise_n) : 0;
+    size_t total = 0, got;
+    while ((got = audio_reader_read(r->noise, r->noise_block, NOISE_BLOCK)) > 0) {
+        for (size_t i = 0; i < got; i++)
+            sum += (double)r->noise_block[i] * r->noise_block[i];
+        total += got;
+    }
+    double rms = total ? sqrt(sum / (double)total) : 0;
     if (rms < 1)
-        return fc_fail(err, FC_ERR_FORMAT, "%s: the noise file is silent", r->cfg.noise_file);
+        return fc_fail(err, FC_ERR_FORMAT, "%s: the noise file is silent", path);
     r->noise_gain = ROOM_SPEECH_RMS / pow(10, r->cfg.noise_snr_db / 20) / rms;
+    fc_error why = {0};
+    if ((rc = audio_reader_rewind(r->noise, &why)) < 0)
+        return fc_fail(err, rc, "%s: %s", path, fc_error_message(&why));
+    next_noise_block(r);
     return FC_OK;
 }
 
@@ -110,7 +132,7 @@ int room_create(const room_config *cfg, room_t **out, fc_error *err)
         fc_fail(err, rc, "out of memory building the simulated room");
         goto fail;
     }
-    if (cfg->noise_file[0] && (rc = load_noise(r, err)) < 0)
+    if (cfg->noise_file[0] && (rc = open_noise(r, err)) < 0)
         goto fail;
     *out = r;
     return FC_OK;
@@ -124,7 +146,7 @@ void room_destroy(room_t *r)
     if (!r)
         return;
     free(r->history);
-    free(r->noise);
+    audio_reader_destroy(r->noise);
     free(r);
 }
 
@@ -147,9 +169,11 @@ static void apply(void *ctx, const int16_t *played, int16_t *mic, size_t n)
                     e += REFLECTIONS[k].gain * past(r, (size_t)r->delay + (size_t)FC_MS(REFLECTIONS[k].ms));
             v += r->echo_gain * e;
         }
-        if (r->noise_n) {
-            v += r->noise_gain * r->noise[r->noise_pos];
-            r->noise_pos = (r->noise_pos + 1) % r->noise_n;
+        if (r->noise) {
+            if (r->noise_pos == r->noise_n)
+                next_noise_block(r);
+            if (r->noise_pos < r->noise_n)
+                v += r->noise_gain * r->noise_block[r->noise_pos++];
         }
         mic[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : lrint(v));
         r->hist_pos = (r->hist_pos + 1) % HISTORY;

@@ -161,6 +161,57 @@ static void test_file_load_pads_to_blocks(void **state)
     assert_non_null(strstr(err.detail, "/nonexistent.wav"));
 }
 
+/* A float WAV (what many editors write) is read at its level, not as
+ * silence: libsndfile must be told to scale floats to shorts. */
+static void test_float_wav_is_heard(void **state)
+{
+    files *f = *state;
+    enum { FRAMES = FC_FRAME * 4 };
+    SF_INFO info = {.samplerate = FC_RATE, .channels = 1,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(f->wav, SFM_WRITE, &info);
+    assert_non_null(sf);
+    static float x[FRAMES];
+    for (int i = 0; i < FRAMES; i++)
+        x[i] = i % 2 ? 0.25f : -0.25f;
+    assert_int_equal(sf_writef_float(sf, x, FRAMES), FRAMES);
+    sf_close(sf);
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    assert_int_equal(audio_file_load(f->wav, 1, &pcm, &n, NULL), FC_OK);
+    assert_int_equal(n, FRAMES);
+    assert_int_equal(abs(pcm[FRAMES / 2]), 32768 / 4);
+    free(pcm);
+}
+
+/* The streaming reader gives the file, then says it has ended; after a
+ * rewind it gives the same samples again. */
+static void test_reader_reads_and_rewinds(void **state)
+{
+    files *f = *state;
+    play_ramp(f->wav);
+    audio_reader_t *r = NULL;
+    static int16_t got[BLOCKS * FC_FRAME + 100];
+    for (int round = 0; round < 2; round++) {
+        if (round == 0)
+            assert_int_equal(audio_reader_open(f->wav, 0, &r, NULL), FC_OK);
+        else
+            assert_int_equal(audio_reader_rewind(r, NULL), FC_OK);
+        assert_int_equal(audio_reader_read(r, got, 100), 100);
+        size_t rest = BLOCKS * FC_FRAME - 100;
+        assert_int_equal(audio_reader_read(r, got + 100, rest + 100), rest);
+        for (size_t i = 0; i < BLOCKS * FC_FRAME + 100; i++)
+            assert_int_equal(got[i], i < BLOCKS * FC_FRAME ? (int)i : 0);
+        assert_int_equal(audio_reader_read(r, got, 10), 0);
+    }
+    audio_reader_destroy(r);
+    audio_reader_destroy(NULL);
+    fc_error err = {0};
+    assert_int_equal(audio_reader_open("/nonexistent.wav", 0, &r, &err), FC_ERR_IO);
+    assert_null(r);
+    assert_non_null(strstr(err.detail, "/nonexistent.wav"));
+}
+
 /* A lost microphone: from the fault on the capture is thrown away; after
  * AUDIO_INPUT_LOST_AFTER it is reported lost and gives silence in step with
  * the output; it cannot be reopened while the fault lasts, and once it can
@@ -272,6 +323,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors_name_the_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_file_load_pads_to_blocks, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_channels_are_mixed_or_chosen, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_float_wav_is_heard, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_reader_reads_and_rewinds, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_lost_input_is_reported_and_recovered, make_dir,
                                         remove_dir),
     };
