@@ -1,6 +1,7 @@
 #include "audio.h"
 
 #include "fc_error.h"
+#include "fc_parse.h"
 #include "internal/audio_backend.h"
 
 #include <ctype.h>
@@ -39,11 +40,8 @@ audio_config audio_config_default(void)
 
 int audio_parse_channel(const char *text, int *channel)
 {
-    char *end = NULL;
-    long n = strtol(text, &end, 10);
-    if (!strcmp(text, "mix"))
-        n = 0;
-    else if (!isdigit((unsigned char)*text) || *end || n < 1 || n > AUDIO_CHANNELS_MAX)
+    long n = 0;
+    if (strcmp(text, "mix") && fc_parse_long(text, 1, AUDIO_CHANNELS_MAX, &n) < 0)
         return FC_ERR_ARG;
     *channel = (int)n;
     return FC_OK;

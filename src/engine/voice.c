@@ -1,6 +1,7 @@
 #include "voice.h"
 
 #include "fc_error.h"
+#include "fc_parse.h"
 #include "yamldoc.h"
 
 #include <stddef.h>
@@ -25,7 +26,8 @@ static const struct {
 } INT_KEYS[] = {
     {"rate", 80, 450, offsetof(voice_profile, rate)},
     {"pitch", 0, 100, offsetof(voice_profile, pitch)},
-    {"volume", 0, VOICE_VOLUME_MAX, offsetof(voice_profile, volume)},
+    /* 0 would be a session nobody hears, logged as completed. */
+    {"volume", 1, VOICE_VOLUME_MAX, offsetof(voice_profile, volume)},
     {"cue_pitch", 0, 100, offsetof(voice_profile, cue_pitch)},
     {"count_rate", 80, 450, offsetof(voice_profile, count_rate)},
 };
@@ -61,6 +63,23 @@ static void name_from_path(const char *path, char *name, size_t len)
         *dot = '\0';
 }
 
+/* A key given twice is refused, as routines refuse it: which one counts
+ * would otherwise be a guess. Returns the earlier pair with p's key. */
+static const yaml_node_pair_t *earlier_pair(yaml_document_t *doc, const yaml_node_pair_t *first,
+                                            const yaml_node_pair_t *p)
+{
+    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    if (k->type != YAML_SCALAR_NODE)
+        return NULL;
+    for (const yaml_node_pair_t *q = first; q < p; q++) {
+        yaml_node_t *qk = yaml_document_get_node(doc, q->key);
+        if (qk->type == YAML_SCALAR_NODE &&
+            !strcmp((const char *)qk->data.scalar.value, (const char *)k->data.scalar.value))
+            return q;
+    }
+    return NULL;
+}
+
 /* One key of the profile into *v. Returns 0, or FC_ERR_FORMAT with err
  * naming the key's (or its value's) line and column. */
 static int voice_key(const char *path, yaml_document_t *doc, const yaml_node_pair_t *p,
@@ -88,9 +107,8 @@ static int voice_key(const char *path, yaml_document_t *doc, const yaml_node_pai
     if (i == N_INT_KEYS)
         return fc_fail(err, FC_ERR_FORMAT, "%s:%zu:%zu: unknown key '%s' in voice profile", path,
                        k->start_mark.line + 1, k->start_mark.column + 1, key);
-    char *end = NULL;
-    long n = s ? strtol(s, &end, 10) : 0;
-    if (!s || !*s || *end || n < INT_KEYS[i].lo || n > INT_KEYS[i].hi)
+    long n = 0;
+    if (fc_parse_long(s, INT_KEYS[i].lo, INT_KEYS[i].hi, &n) < 0)
         return fc_fail(err, FC_ERR_FORMAT, "%s:%zu:%zu: '%s' must be a whole number from %d to %d",
                        path, line, col, key, INT_KEYS[i].lo, INT_KEYS[i].hi);
     *(int *)((char *)v + INT_KEYS[i].offset) = (int)n;
@@ -113,10 +131,18 @@ int voice_load(const char *path, voice_profile *out, fc_error *err)
                      "rate, pitch and volume", path);
         goto done;
     }
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-         p++)
+    yaml_node_pair_t *first = root->data.mapping.pairs.start;
+    for (yaml_node_pair_t *p = first; p < root->data.mapping.pairs.top; p++) {
+        if (earlier_pair(&doc.doc, first, p)) {
+            yaml_node_t *k = yaml_document_get_node(&doc.doc, p->key);
+            rc = fc_fail(err, FC_ERR_FORMAT, "%s:%zu:%zu: '%s' is given twice", path,
+                         k->start_mark.line + 1, k->start_mark.column + 1,
+                         (const char *)k->data.scalar.value);
+            goto done;
+        }
         if ((rc = voice_key(path, &doc.doc, p, &v, &have_voice, err)) < 0)
             goto done;
+    }
     if (!have_voice) {
         rc = fc_fail(err, FC_ERR_FORMAT, "%s:1:1: voice profile has no 'espeak_voice'", path);
         goto done;

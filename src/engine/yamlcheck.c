@@ -1,14 +1,20 @@
 /* yamlcheck: see internal/yamlcheck.h. */
 #include "internal/yamlcheck.h"
 
-#include <errno.h>
+#include "fc_error.h"
+#include "fc_parse.h"
+
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* One problem's message, before its file:line:col. */
 #define PROBLEM_MAX 512
+#define RANGE_TEXT_MAX 24 /* the digits of an int, with room to spare */
 
 void *yc_pool_keep(yc_pool *p, void *ptr)
 {
@@ -135,17 +141,13 @@ const char *yc_text(yc_loader *ld, yaml_node_t *n, const char *key)
 int yc_int(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi, int *out)
 {
     const char *s = yc_scalar(n);
-    char *end = NULL;
     long v = 0;
-    if (s) {
-        errno = 0;
-        v = strtol(s, &end, 10);
-    }
-    if (!s || !*s || *end || errno) {
+    int rc = fc_parse_long(s, LONG_MIN, LONG_MAX, &v);
+    if (rc == FC_ERR_FORMAT || !s) {
         yc_problem(ld, n, "'%s' must be a whole number", key);
         return -1;
     }
-    if (v < lo || v > hi) {
+    if (rc < 0 || v < lo || v > hi) {
         yc_problem(ld, n, "'%s' is %ld; it must be between %d and %d", key, v, lo, hi);
         return -1;
     }
@@ -157,15 +159,12 @@ int yc_number(yc_loader *ld, yaml_node_t *n, const char *key, double lo, double 
                       double *out)
 {
     const char *s = yc_scalar(n);
-    char *end = NULL;
     double v = 0;
-    if (s)
-        v = strtod(s, &end);
-    if (!s || !*s || *end) {
+    if (!s || fc_parse_double(s, -HUGE_VAL, HUGE_VAL, &v) < 0) {
         yc_problem(ld, n, "'%s' must be a number", key);
         return -1;
     }
-    if (v < lo || v > hi) {
+    if (!(v >= lo && v <= hi)) {
         yc_problem(ld, n, "'%s' is %g; it must be between %g and %g", key, v, lo, hi);
         return -1;
     }
@@ -173,16 +172,29 @@ int yc_number(yc_loader *ld, yaml_node_t *n, const char *key, double lo, double 
     return 0;
 }
 
+/* "MIN-MAX", each a whole number as fc_parse_long reads it, MIN <= MAX. */
+static int parse_range(const char *s, long *a, long *b)
+{
+    char lo[RANGE_TEXT_MAX];
+    const char *dash = s ? strchr(s, '-') : NULL;
+    if (!dash || dash - s >= (ptrdiff_t)sizeof lo)
+        return -1;
+    memcpy(lo, s, (size_t)(dash - s));
+    lo[dash - s] = '\0';
+    if (fc_parse_long(lo, 0, INT_MAX, a) < 0 || fc_parse_long(dash + 1, 0, INT_MAX, b) < 0)
+        return -1;
+    return *b < *a ? -1 : 0;
+}
+
 int yc_range(yc_loader *ld, yaml_node_t *n, const char *key, int *lo, int *hi)
 {
-    const char *s = yc_scalar(n);
-    int a = 0, b = 0, used = 0;
-    if (!s || sscanf(s, "%d-%d%n", &a, &b, &used) != 2 || s[used] || a < 0 || b < a) {
+    long a = 0, b = 0;
+    if (parse_range(yc_scalar(n), &a, &b) < 0) {
         yc_problem(ld, n, "'%s' must be a range MIN-MAX such as 15-30", key);
         return -1;
     }
-    *lo = a;
-    *hi = b;
+    *lo = (int)a;
+    *hi = (int)b;
     return 0;
 }
 

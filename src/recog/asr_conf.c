@@ -3,6 +3,7 @@
 
 #include "asr.h"
 #include "fc_clock.h"
+#include "fc_parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,13 +51,7 @@ static char *conf_trim(char *s)
 
 static int conf_parse_double(const char *v, double *out)
 {
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno != 0 || end == v || *conf_trim(end) != '\0')
-        return FC_ERR_FORMAT;
-    *out = d;
-    return FC_OK;
+    return fc_parse_double(v, -HUGE_VAL, HUGE_VAL, out) < 0 ? FC_ERR_FORMAT : FC_OK;
 }
 
 static int conf_ms_to_frames(double ms)

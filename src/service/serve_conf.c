@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "serve_conf.h"
 
+#include "fc_parse.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -68,10 +70,8 @@ static int set_flag(bool *dst, const char *v, const char *where, fc_error *err)
 
 static int set_volume(int *dst, const char *v, const char *where, fc_error *err)
 {
-    char *end = NULL;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > VOICE_VOLUME_MAX)
+    long n = 0;
+    if (fc_parse_long(v, 1, VOICE_VOLUME_MAX, &n) < 0)
         return fc_fail(err, FC_ERR_FORMAT, "%s: volume must be a whole number from 1 to "
                        "%d (100 is normal), not '%s'", where, VOICE_VOLUME_MAX, v);
     *dst = (int)n;

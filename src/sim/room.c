@@ -2,6 +2,7 @@
 
 #include "fc_clock.h"
 #include "fc_error.h"
+#include "fc_parse.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,12 @@
 #include <string.h>
 
 #define MAX_DELAY_MS 500
+/* What --echo and --noise accept: an echo from nearly nothing to far
+ * louder than the coach, noise from far below the voice to above it. */
+#define ECHO_GAIN_MIN_DB -60
+#define ECHO_GAIN_MAX_DB 20
+#define NOISE_SNR_MIN_DB -20
+#define NOISE_SNR_MAX_DB 60
 #define MAX_REFLECTION_MS 100
 #define HISTORY FC_MS(MAX_DELAY_MS + MAX_REFLECTION_MS) /* delay plus the reflections */
 #define NOISE_BLOCK 1600 /* noise is read from its file this many samples at a time */
@@ -45,18 +52,18 @@ room_config room_config_default(void)
 
 int room_parse_echo(const char *spec, room_config *cfg)
 {
-    char *end = NULL;
-    double gain = strtod(spec, &end);
+    char text[32];
+    double gain;
     long delay = cfg->echo_delay_ms;
-    if (end == spec || gain < -60 || gain > 20)
+    if (snprintf(text, sizeof text, "%s", spec) >= (int)sizeof text)
         return FC_ERR_ARG;
-    if (*end == '@') {
-        const char *d = end + 1;
-        delay = strtol(d, &end, 10);
-        if (end == d || delay < 0 || delay > MAX_DELAY_MS)
+    char *at = strchr(text, '@');
+    if (at) {
+        *at = '\0';
+        if (fc_parse_long(at + 1, 0, MAX_DELAY_MS, &delay) < 0)
             return FC_ERR_ARG;
     }
-    if (*end)
+    if (fc_parse_double(text, ECHO_GAIN_MIN_DB, ECHO_GAIN_MAX_DB, &gain) < 0)
         return FC_ERR_ARG;
     cfg->echo = true;
     cfg->echo_gain_db = gain;
@@ -71,9 +78,8 @@ int room_parse_noise(const char *spec, room_config *cfg)
         return FC_ERR_ARG;
     char *at = strrchr(path, '@');
     if (at) {
-        char *end = NULL;
-        double snr = strtod(at + 1, &end);
-        if (end == at + 1 || *end || snr < -20 || snr > 60)
+        double snr;
+        if (fc_parse_double(at + 1, NOISE_SNR_MIN_DB, NOISE_SNR_MAX_DB, &snr) < 0)
             return FC_ERR_ARG;
         cfg->noise_snr_db = snr;
         *at = '\0';

@@ -326,6 +326,33 @@ static void test_keys_of_the_other_kind(void **state)
                    rest, 1);
 }
 
+/* Numbers are read strictly: NaN, infinity, a '+' or spaces inside quotes
+ * are refused with their line, never counted (a NaN tempo counted every
+ * repetition at one instant). */
+static void test_numbers_are_strict(void **state)
+{
+    fixture *f = *state;
+    static const char *const nan[] = {
+        "7:18: 'rep_seconds' must be a number",
+        "8:5: 'hold_seconds' is for 'hold' exercises only",
+        "9:5: 'hold_range' is for 'hold' exercises only",
+    };
+    static const char *const bad_tempo[] = {"nan", ".nan", "inf", "-inf", "1e999", "0x2", "+2",
+                                            "\" 2\"", "2s"};
+    for (size_t i = 0; i < sizeof bad_tempo / sizeof bad_tempo[0]; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "kind: reps\n    rep_seconds: %s", bad_tempo[i]);
+        expect_exactly(f, "kind: hold", to, nan, 3);
+    }
+    expect_variant(f, "hold_seconds: 30", "hold_seconds: +30", 7, "must be a whole number");
+    expect_variant(f, "hold_seconds: 30", "hold_seconds: \" 30\"", 7, "must be a whole number");
+    expect_variant(f, "hold_seconds: 30", "hold_seconds: 99999999999999999999", 7,
+                   "it must be between");
+    expect_variant(f, "hold_range: 15-30", "hold_range: +15-30", 8, "MIN-MAX");
+    expect_variant(f, "hold_range: 15-30", "hold_range: 15- 30", 8, "MIN-MAX");
+    expect_variant(f, "hold_range: 15-30", "hold_range: 30-15", 8, "MIN-MAX");
+}
+
 /* Every problem is reported at once, in file order, so `check` lists them
  * all; the error names the first and points to `check`. */
 static void test_every_problem_is_reported(void **state)
@@ -379,6 +406,7 @@ int main(void)
         T(test_missing_file_and_empty_file),
         T(test_expand_side),
         T(test_keys_of_the_other_kind),
+        T(test_numbers_are_strict),
         T(test_every_problem_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,7 +134,17 @@ static void test_number_out_of_range(void **state)
     expect_failure(f, "espeak_voice: en-us\nrate: 500\n", FC_ERR_FORMAT,
                    ":2:7: 'rate' must be a whole number from 80 to 450");
     expect_failure(f, "espeak_voice: en-us\nvolume: -1\n", FC_ERR_FORMAT,
-                   ":2:9: 'volume' must be a whole number from 0 to 200");
+                   ":2:9: 'volume' must be a whole number from 1 to 200");
+    /* a silent session would be logged as completed */
+    expect_failure(f, "espeak_voice: en-us\nvolume: 0\n", FC_ERR_FORMAT,
+                   ":2:9: 'volume' must be a whole number from 1 to 200");
+    expect_failure(f, "espeak_voice: en-us\nrate: +165\n", FC_ERR_FORMAT,
+                   ":2:7: 'rate' must be a whole number from 80 to 450");
+    expect_failure(f, "espeak_voice: en-us\nrate: \" 165\"\n", FC_ERR_FORMAT,
+                   ":2:7: 'rate' must be a whole number from 80 to 450");
+    /* the same key twice, as routines refuse it */
+    expect_failure(f, "espeak_voice: en-us\nrate: 165\nrate: 300\n", FC_ERR_FORMAT,
+                   ":3:1: 'rate' is given twice");
     expect_failure(f, "espeak_voice: en-us\npitch: high\n", FC_ERR_FORMAT,
                    ":2:8: 'pitch' must be a whole number from 0 to 100");
     expect_failure(f, "espeak_voice: en-us\ncue_pitch: 50.5\n", FC_ERR_FORMAT,

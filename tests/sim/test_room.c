@@ -28,6 +28,15 @@ static void test_room_parses_and_delays(void **state)
     assert_string_equal(c.noise_file, "tap.wav");
     assert_true(c.noise_snr_db == 5);
     assert_int_equal(room_parse_noise("@5", &c), FC_ERR_ARG);
+    /* NaN compares false with every bound, so it must be refused by name */
+    const char *bad_echo[] = {"nan", "inf", "0@nan", "+3", " 3", "3 ", "0@", "@20", "0@20x",
+                              "0x10"};
+    for (size_t i = 0; i < sizeof bad_echo / sizeof bad_echo[0]; i++)
+        assert_int_equal(room_parse_echo(bad_echo[i], &c), FC_ERR_ARG);
+    assert_int_equal(room_parse_noise("tap.wav@nan", &c), FC_ERR_ARG);
+    assert_int_equal(room_parse_noise("tap.wav@-inf", &c), FC_ERR_ARG);
+    assert_int_equal(room_parse_noise("tap.wav@", &c), FC_ERR_ARG);
+    assert_true(c.noise_snr_db == 5 && c.echo_gain_db == -3 && c.echo_delay_ms == 35);
 
     /* An impulse played comes back exactly delay later, at the gain. */
     room_config e = room_config_default();

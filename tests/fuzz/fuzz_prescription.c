@@ -1,0 +1,33 @@
+/* fuzz_prescription: prescription files (prescription_load), each checked
+ * against the one routine FUZZ_ROUTINE, loaded once. */
+#include "fuzz_input.h"
+#include "prescription.h"
+
+static routine_t *routine;
+
+static void load_routine(void)
+{
+    fc_error err = {0};
+    if (routine_load(FUZZ_ROUTINE, &routine, NULL, &err) != FC_OK) {
+        fprintf(stderr, "fuzz_prescription: %s\n", fc_error_message(&err));
+        exit(EXIT_FAILURE);
+    }
+}
+
+const fuzz_target fuzz_this = {.file_name = "prescription.yaml", .init = load_routine};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    prescription_t *p = NULL;
+    routine_report report = {0};
+    fc_error err = {0};
+    int rc = prescription_load(fuzz_input_write(data, size), routine, &p, &report, &err);
+    FUZZ_CHECK((rc == FC_OK) == (p != NULL));
+    if (p != NULL) {
+        FUZZ_CHECK(p->n_doses == routine->n_exercises);
+        FUZZ_CHECK(prescription_exercises_run(p) <= routine->n_exercises);
+    }
+    prescription_destroy(p);
+    routine_report_clear(&report);
+    return 0;
+}
