@@ -166,11 +166,16 @@ int coach_prepare(coach_t *c, const routine_t *routine, const prescription_t *rx
     scfg.prescription = rx;
     session_t *s = NULL;
     int rc = session_create(routine, &scfg, &s);
+    /* Many seconds on a Raspberry Pi: Ctrl-C or SIGTERM must not wait. */
+    tts_set_interrupt(c->tts, c->cfg->interrupted);
     for (size_t i = 0; rc == FC_OK && i < session_prompt_count(s); i++) {
         tts_clip clip;
         rc = tts_get(c->tts, session_prompt(s, i), TTS_STYLE_NARRATION, 0, &clip);
     }
+    tts_set_interrupt(c->tts, NULL);
     session_destroy(s);
+    if (rc == FC_ERR_INTERRUPTED)
+        return fc_fail(err, rc, "interrupted while preparing the narration");
     if (rc < 0)
         return fc_fail(err, rc, "could not synthesize the narration: %s", fc_strerror(rc));
     c->prerendered = true;

@@ -15,6 +15,7 @@ const char *fc_strerror(int code)
     case FC_ERR_DEVICE: return "audio device missing, busy or failing";
     case FC_ERR_STATE: return "operation not valid in the current state";
     case FC_ERR_FULL: return "queue or buffer full";
+    case FC_ERR_INTERRUPTED: return "interrupted";
     default: return "unknown error";
     }
 }

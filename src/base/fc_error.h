@@ -21,6 +21,7 @@ enum {
     FC_ERR_DEVICE = -6, /* audio device missing, busy or failing */
     FC_ERR_STATE = -7,  /* call not valid in the object's current state */
     FC_ERR_FULL = -8,   /* a bounded queue or buffer is full */
+    FC_ERR_INTERRUPTED = -9, /* stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) */
 };
 
 /* Long enough for two paths and the advice that follows them. */

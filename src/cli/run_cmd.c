@@ -171,7 +171,9 @@ int cmd_run(int argc, char **argv)
     int rc = coach_run(&cfg, &reason, &err);
     prescription_destroy(rx);
     routine_destroy(routine);
+    if (rc == FC_ERR_INTERRUPTED)
+        return EXIT_INTERRUPTED;
     if (rc < 0)
         return fail("floorcoach", &err);
-    return reason == SESSION_END_INTERRUPTED ? 130 : 0;
+    return reason == SESSION_END_INTERRUPTED ? EXIT_INTERRUPTED : 0;
 }

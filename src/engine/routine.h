@@ -11,6 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The longest text said as one line, in bytes. The shipped routines' longest
+ * is about 150; a line far longer is a mistake (a pasted document), and
+ * would take eSpeak NG seconds and megabytes to synthesize. */
+#define ROUTINE_TEXT_MAX 1000
+
 typedef enum { ROUTINE_HOLD, ROUTINE_REPS } routine_kind;
 
 typedef struct {

@@ -3,6 +3,7 @@
 
 #include "fc_error.h"
 #include "fc_parse.h"
+#include "routine.h"
 
 #include <limits.h>
 #include <math.h>
@@ -122,6 +123,20 @@ static int is_blank(const char *s)
     return 1;
 }
 
+/* The first control character in s (C0 other than tab and newline, DEL, or
+ * a C1 code point in UTF-8), or NULL. Routine text reaches the terminal,
+ * where an escape sequence would retitle it or worse. */
+static const char *control_char(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+            return (const char *)p;
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            return (const char *)p;
+    }
+    return NULL;
+}
+
 /* A text yc_field must be a non-empty scalar: narration that is silently empty
  * would leave the user on the floor wondering what to do. */
 const char *yc_text(yc_loader *ld, yaml_node_t *n, const char *key)
@@ -133,6 +148,18 @@ const char *yc_text(yc_loader *ld, yaml_node_t *n, const char *key)
     }
     if (is_blank(s)) {
         yc_problem(ld, n, "'%s' is empty", key);
+        return NULL;
+    }
+    size_t len = strlen(s);
+    if (len > ROUTINE_TEXT_MAX) {
+        yc_problem(ld, n, "'%s' is %zu characters long; a line can have at most %d: split it",
+                   key, len, ROUTINE_TEXT_MAX);
+        return NULL;
+    }
+    const char *bad = control_char(s);
+    if (bad) {
+        yc_problem(ld, n, "'%s' holds a control character (byte 0x%02x, at character %zu); "
+                   "remove it", key, (unsigned char)*bad, (size_t)(bad - s) + 1);
         return NULL;
     }
     return yc_keep_str(ld, s);

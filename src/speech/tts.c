@@ -5,6 +5,7 @@
 #include "resampler.h"
 
 #include <espeak-ng/espeak_ng.h>
+#include <signal.h>
 #include <espeak-ng/speak_lib.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ struct tts {
     int16_t *raw;
     size_t n_raw, cap_raw;
     int raw_oom;
+    const volatile sig_atomic_t *interrupt; /* tts_set_interrupt */
+    int raw_interrupted;
 };
 
 static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
@@ -53,6 +56,10 @@ static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
     tts_t *tts = events ? events->user_data : NULL;
     if (!tts || !wav || numsamples <= 0)
         return 0;
+    if (tts->interrupt && *tts->interrupt) {
+        tts->raw_interrupted = 1;
+        return 1; /* non-zero asks eSpeak NG to abort synthesis */
+    }
     if (tts->n_raw + (size_t)numsamples > tts->cap_raw) {
         size_t cap = tts->cap_raw ? tts->cap_raw : 65536;
         while (cap < tts->n_raw + (size_t)numsamples)
@@ -197,10 +204,15 @@ static int render(tts_t *tts, const char *text, tts_style style, int rate, int16
                         style == TTS_STYLE_NARRATION ? tts->voice.pitch : tts->voice.cue_pitch, 0);
     tts->n_raw = 0;
     tts->raw_oom = 0;
+    tts->raw_interrupted = 0;
     espeak_ng_STATUS st = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
                                                espeakCHARS_UTF8, NULL, tts);
     if (tts->raw_oom)
         goto fail;
+    if (tts->raw_interrupted) {
+        rc = FC_ERR_INTERRUPTED;
+        goto fail;
+    }
     if (st != ENS_OK) {
         rc = FC_ERR_MODEL;
         goto fail;
@@ -238,6 +250,11 @@ fail:
     free(out);
     resampler_destroy(rs);
     return rc;
+}
+
+void tts_set_interrupt(tts_t *tts, const volatile sig_atomic_t *flag)
+{
+    tts->interrupt = flag;
 }
 
 int tts_render(tts_t *tts, const char *text, tts_style style, int16_t **pcm, size_t *n)

@@ -13,6 +13,7 @@
 #include "fc_error.h"
 #include "voice.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,11 @@ typedef struct tts tts_t;
 int tts_create(const voice_profile *voice, tts_t **out, fc_error *err);
 /* Engine thread. Accepts NULL. */
 void tts_destroy(tts_t *tts);
+
+/* Engine thread. While *flag is non-zero (a signal handler's flag; NULL:
+ * none) synthesis stops within one eSpeak NG buffer and returns
+ * FC_ERR_INTERRUPTED, so Ctrl-C is not held up by a long line. */
+void tts_set_interrupt(tts_t *tts, const volatile sig_atomic_t *flag);
 
 /* Engine thread. Renders text into a new buffer that the caller frees: for
  * narration, which is mostly said once and would fill memory if cached. */

@@ -353,6 +353,30 @@ static void test_numbers_are_strict(void **state)
     expect_variant(f, "hold_range: 15-30", "hold_range: 30-15", 8, "MIN-MAX");
 }
 
+/* Text that would reach the terminal as an escape sequence, or is too long
+ * to say as one line (a pasted document hung the coach), is refused with
+ * its line; the longest allowed line loads. */
+static void test_text_is_bounded_and_printable(void **state)
+{
+    fixture *f = *state;
+    expect_variant(f, "title: T", "title: \"T\\e]0;owned\\a\"", 1,
+                   "'title' holds a control character (byte 0x1b, at character 2)");
+    expect_variant(f, "- name: Stretch", "- name: \"Stretch\\x9b2J\"", 4,
+                   "'name' holds a control character (byte 0xc2");
+    expect_variant(f, "Lean forward.", "\"Lean\\x7fforward.\"", 15, "control character");
+    char *big = malloc(ROUTINE_TEXT_MAX + 20);
+    assert_non_null(big);
+    memset(big, 'a', ROUTINE_TEXT_MAX + 1);
+    big[ROUTINE_TEXT_MAX + 1] = '\0';
+    expect_variant(f, "Loosens.", big, 5, "'purpose' is 1001 characters long; a line can "
+                   "have at most 1000");
+    big[ROUTINE_TEXT_MAX] = '\0';
+    char *t = variant("Loosens.", big);
+    assert_int_equal(load_text(f, t), FC_OK);
+    free(t);
+    free(big);
+}
+
 /* Every problem is reported at once, in file order, so `check` lists them
  * all; the error names the first and points to `check`. */
 static void test_every_problem_is_reported(void **state)
@@ -407,6 +431,7 @@ int main(void)
         T(test_expand_side),
         T(test_keys_of_the_other_kind),
         T(test_numbers_are_strict),
+        T(test_text_is_bounded_and_printable),
         T(test_every_problem_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

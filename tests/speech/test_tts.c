@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,31 @@ static void test_render_is_trimmed_speech(void **state)
         peak = abs(pcm[i]) > peak ? abs(pcm[i]) : peak;
     assert_true(peak > 1000);
     assert_true(abs(pcm[0]) < peak && abs(pcm[n - 1]) < peak);
+    free(pcm);
+}
+
+/* A signal's flag stops synthesis mid-line; with the flag clear, or none,
+ * the same text renders. */
+static void test_synthesis_is_interruptible(void **state)
+{
+    static volatile sig_atomic_t flag;
+    int16_t *pcm = NULL;
+    size_t n = 0;
+    tts_set_interrupt(*state, &flag);
+    flag = 1;
+    assert_int_equal(tts_render(*state, "Hold that position.", TTS_STYLE_NARRATION, &pcm, &n),
+                     FC_ERR_INTERRUPTED);
+    assert_null(pcm);
+    tts_clip clip;
+    assert_int_equal(tts_get(*state, "Hold it.", TTS_STYLE_NARRATION, 0, &clip),
+                     FC_ERR_INTERRUPTED);
+    flag = 0;
+    assert_int_equal(tts_get(*state, "Hold it.", TTS_STYLE_NARRATION, 0, &clip), FC_OK);
+    assert_true(clip.n > 0);
+    tts_set_interrupt(*state, NULL);
+    assert_int_equal(tts_render(*state, "Hold that position.", TTS_STYLE_NARRATION, &pcm, &n),
+                     FC_OK);
+    assert_true(n > 0);
     free(pcm);
 }
 
@@ -152,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_is_trimmed_speech),
+        cmocka_unit_test(test_synthesis_is_interruptible),
         cmocka_unit_test(test_cache_and_fit),
         cmocka_unit_test(test_unknown_voice_is_named),
     };
