@@ -138,15 +138,17 @@ static int log_due(void *ctx, const runner_clock *clock, fc_error *err)
     calib *c = ctx;
     while (c->next_say < c->n && c->slots[c->next_say].say_at < clock->now + FC_FRAME) {
         const calib_slot *s = &c->slots[c->next_say++];
-        if (events_prompt(c->log, s->say_at, s->text) < 0)
-            return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+        int rc = events_prompt(c->log, s->say_at, s->text);
+        if (rc < 0)
+            return eventlog_fail(c->log, rc, err);
     }
     while (c->next_take < c->n && c->slots[c->next_take].listen_end <= clock->mic_at) {
         const calib_slot *s = &c->slots[c->next_take++];
-        if (s->kind != CALIB_SAY &&
-            events_recorded(c->log, s->listen_end, s->label, s->word != FC_CMD_NONE,
-                            s->listen_at, s->listen_end) < 0)
-            return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+        int rc = s->kind == CALIB_SAY ? FC_OK
+                 : events_recorded(c->log, s->listen_end, s->label, s->word != FC_CMD_NONE,
+                                   s->listen_at, s->listen_end);
+        if (rc < 0)
+            return eventlog_fail(c->log, rc, err);
     }
     return FC_OK;
 }
@@ -162,10 +164,15 @@ static int keep_mic(void *ctx, int64_t at, const int16_t *mic, size_t n, fc_erro
     return FC_OK;
 }
 
+static bool interrupted(const calib *c)
+{
+    return c->cfg->interrupted && *c->cfg->interrupted;
+}
+
 static bool played_all(void *ctx, const runner_clock *clock)
 {
     const calib *c = ctx;
-    return clock->now >= c->end;
+    return clock->now >= c->end || interrupted(c);
 }
 
 static const char *plural(int n)
@@ -221,9 +228,13 @@ static int record(calib *c, fc_error *err)
     runner_config rcfg = {c->audio, c->mixer, NULL, {log_due, keep_mic, played_all, c}};
     int rc;
     if ((rc = events_start_calibration(c->log, c->cfg->voice.name, c->cfg->repeats)) < 0)
-        return fc_fail(err, rc, "cannot write the event log");
+        return eventlog_fail(c->log, rc, err);
     if ((rc = runner_run(&rcfg, &clock, err)) < 0)
         return fc_fail_default(err, rc, "cannot write the event log");
+    if (interrupted(c)) {
+        c->end = clock.now;
+        return fc_fail(err, FC_ERR_INTERRUPTED, "interrupted: nothing was saved");
+    }
     /* Tuning takes some seconds; a device left waiting meanwhile would
      * underrun, so it is closed and opened again for the answer. */
     audio_close(c->audio);
@@ -287,8 +298,8 @@ static int report(calib *c, const calib_result *r, fc_error *err)
     const calib_config *cfg = c->cfg;
     char line[400];
     int rc;
-    if (events_calibrated(c->log, c->end, r, cfg->save_path) < 0)
-        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    if ((rc = events_calibrated(c->log, c->end, r, cfg->save_path)) < 0)
+        return eventlog_fail(c->log, rc, err);
     snprintf(line, sizeof line,
              "Done. Before tuning I caught %d of your %d commands; now I catch %d. "
              "I took %d of your %d other word%s for a command before, and %d now.",
@@ -336,12 +347,20 @@ int calib_run(const calib_config *cfg, calib_result *out, fc_error *err)
     memset(out, 0, sizeof *out);
     memset(&c, 0, sizeof c);
     c.cfg = cfg;
+    if (cfg->save_path && (rc = calib_save_check(cfg->save_path, cfg->save_make_folder, err)) < 0)
+        return rc;
     if ((rc = prepare(&c, err)) == FC_OK && (rc = record(&c, err)) == FC_OK) {
         t_end = c.end;
-        if ((rc = tune(&c, out, &reason, err)) == FC_OK &&
-            (cfg->save_path == NULL || (rc = calib_save(cfg->save_path, out, err)) == FC_OK) &&
+        if ((rc = tune(&c, out, &reason, err)) == FC_OK && interrupted(&c))
+            rc = fc_fail(err, FC_ERR_INTERRUPTED, "interrupted: nothing was saved");
+        if (rc == FC_OK &&
+            (cfg->save_path == NULL || (rc = calib_save(cfg->save_path, cfg->save_make_folder, out, err)) == FC_OK) &&
             (rc = report(&c, out, err)) == FC_OK)
             events_end(c.log, c.end, "calibrated", NULL);
+    }
+    if (rc == FC_ERR_INTERRUPTED) {
+        reason = "interrupted";
+        t_end = c.end;
     }
     if (rc < 0)
         events_end(c.log, t_end, reason, fc_error_message(err));

@@ -14,6 +14,7 @@
 #include "tts.h"
 #include "voice.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 #define CALIB_MAX_SLOTS 64
@@ -39,7 +40,11 @@ typedef struct {
     const char *grammar_dir;  /* recogniser data */
     const char *events_path;  /* JSON Lines log; NULL: none; "-": stdout */
     const char *save_path;    /* the user's calibration file; NULL: do not save */
+    bool save_make_folder;    /* the default place: create its folder (calib_save) */
     double max_bias;          /* default 20 nats: see grammars/README.md */
+    /* Set by a signal handler (NULL: none): calibration stops within a
+     * frame, saves nothing and returns FC_ERR_INTERRUPTED. */
+    const volatile sig_atomic_t *interrupted;
 } calib_config;
 
 /* Any thread. */

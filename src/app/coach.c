@@ -190,8 +190,8 @@ static int drain(coach_t *r, int64_t until, fc_error *err)
     while ((got = session_poll(r->session, until, &a)) == 1) {
         int rc = perform(r, &a);
         if (rc < 0)
-            return fc_fail(err, rc, "%s", rc == FC_ERR_IO ? "cannot write the event log"
-                                                          : fc_strerror(rc));
+            return rc == FC_ERR_IO ? eventlog_fail(r->log, rc, err)
+                                   : fc_fail(err, rc, "%s", fc_strerror(rc));
     }
     return got;
 }
@@ -202,8 +202,9 @@ static int take_heard(coach_t *r, int64_t now, fc_error *err)
 {
     asr_heard h;
     while (r->listener && listener_poll(r->listener, &h) == 1) {
-        if (events_heard_at(r->log, now, &h) < 0)
-            return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+        int rc = events_heard_at(r->log, now, &h);
+        if (rc < 0)
+            return eventlog_fail(r->log, rc, err);
         if (h.unsure)
             session_post_unsure(r->session, h.word, h.t);
         else if (h.word != FC_CMD_NONE)
@@ -218,8 +219,9 @@ static int log_device(coach_t *r, int64_t now, const device_watch *d, const char
     /* Always said: a service's journal, or the user at the terminal. */
     fprintf(stderr, "floorcoach: %s %s%s%s\n", d->name, state, detail ? ": " : "",
             detail ? detail : "");
-    if (events_device(r->log, now, d->name, state, detail) < 0)
-        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    int rc = events_device(r->log, now, d->name, state, detail);
+    if (rc < 0)
+        return eventlog_fail(r->log, rc, err);
     return FC_OK;
 }
 
@@ -308,7 +310,7 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     fc_command cmd;
     while (r->keys && keys_poll(r->keys, &cmd) == 1) {
         if ((rc = events_key(r->log, clock->now, cmd)) < 0)
-            return fc_fail(err, rc, "cannot write the event log");
+            return eventlog_fail(r->log, rc, err);
         session_post_key(r->session, cmd, clock->now);
     }
     if ((rc = take_heard(r, clock->now, err)) < 0)
@@ -473,8 +475,8 @@ int coach_say(coach_t *c, const char *text, fc_error *err)
         rc = mixer_add(c->mixer, at, clip.pcm, clip.n, false);
     if (rc < 0)
         return fc_fail(err, rc, "could not say \"%s\": %s", text, fc_strerror(rc));
-    if (events_say(c->log, at, text, at + (int64_t)clip.n, false) < 0)
-        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    if ((rc = events_say(c->log, at, text, at + (int64_t)clip.n, false)) < 0)
+        return eventlog_fail(c->log, rc, err);
     return FC_OK;
 }
 
@@ -537,8 +539,10 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
         return fc_fail(err, rc, "out of memory starting the session");
     if (c->cfg->grammar_dir && !c->listener && (rc = start_listener(c, err)) < 0)
         return rc;
-    if ((id && eventlog_set_session(c->log, id) < 0) || start_record(c, cleared, scfg.start_at) < 0)
-        return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log", c->cfg->events_path);
+    if (id && eventlog_set_session(c->log, id) < 0)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the session");
+    if ((rc = start_record(c, cleared, scfg.start_at)) < 0)
+        return eventlog_fail(c->log, rc, err);
     /* Lost before the session began: it starts paused. */
     if (c->mic.lost)
         post_device(c, &c->mic, scfg.start_at);

@@ -3,16 +3,27 @@
 #include "fc_clock.h"
 #include "fc_error.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+/* Health data: only its owner may read it. */
+#define LOG_MODE 0600
+
+/* Each line goes out in one write() on a plain descriptor, so a crash
+ * leaves whole lines; a write that fails half-way (a full disk) is cut
+ * back off the file, so the log never ends inside a line. */
 struct eventlog {
-    FILE *fp;
-    int owns_fp;
+    int fd; /* -1: discards everything */
+    int owns_fd;
+    char *path;
+    int last_errno; /* of the last failed write */
     char *session; /* eventlog_set_session, or NULL */
 };
 
@@ -29,21 +40,27 @@ int eventlog_open(const char *path, bool append, eventlog_t **out, fc_error *err
     *out = NULL;
     if (!log)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory opening the event log");
-    if (path && !strcmp(path, "-")) {
-        log->fp = stdout;
-    } else if (path && !append && holds_a_record(path)) {
+    log->fd = -1;
+    if (path && !(log->path = strdup(path))) {
         free(log);
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening the event log");
+    }
+    if (path && !strcmp(path, "-")) {
+        log->fd = STDOUT_FILENO;
+    } else if (path && !append && holds_a_record(path)) {
+        eventlog_close(log);
         return fc_fail(err, FC_ERR_IO, "%s already holds a record (an earlier session's "
                        "log); give a new file, remove that one, or add this session to it "
                        "with --append", path);
     } else if (path) {
-        log->fp = fopen(path, append ? "a" : "w");
-        if (!log->fp) {
-            free(log);
-            return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log; check the folder "
-                           "exists and is writable", path);
+        int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+        if ((log->fd = open(path, flags, LOG_MODE)) < 0) {
+            int e = errno;
+            eventlog_close(log);
+            return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log (%s); check the "
+                           "folder exists and is writable", path, strerror(e));
         }
-        log->owns_fp = 1;
+        log->owns_fd = 1;
     }
     *out = log;
     return FC_OK;
@@ -53,12 +70,65 @@ void eventlog_close(eventlog_t *log)
 {
     if (!log)
         return;
-    if (log->owns_fp)
-        fclose(log->fp);
-    else if (log->fp)
-        fflush(log->fp);
+    if (log->owns_fd)
+        close(log->fd);
+    free(log->path);
     free(log->session);
     free(log);
+}
+
+/* Writes all of buf, or returns -1 with errno set. */
+static int write_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, buf, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* One whole line, or nothing: a part written before a failure is cut off
+ * again (on a regular file; a pipe cannot take it back). */
+static int write_line(eventlog_t *log, int64_t ms, const char *rest)
+{
+    int n = snprintf(NULL, 0, "{\"t\":%lld.%03lld,%s\n", (long long)(ms / 1000),
+                     (long long)(ms % 1000), rest);
+    char *buf = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (!buf)
+        return FC_ERR_NOMEM;
+    snprintf(buf, (size_t)n + 1, "{\"t\":%lld.%03lld,%s\n", (long long)(ms / 1000),
+             (long long)(ms % 1000), rest);
+    if (log->fd == STDOUT_FILENO)
+        fflush(stdout); /* whatever the program printed comes first */
+    struct stat st;
+    off_t before = fstat(log->fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+    int rc = FC_OK;
+    if (write_all(log->fd, buf, (size_t)n) < 0) {
+        log->last_errno = errno;
+        if (before >= 0 && ftruncate(log->fd, before) == 0)
+            lseek(log->fd, before, SEEK_SET);
+        rc = FC_ERR_IO;
+    }
+    free(buf);
+    return rc;
+}
+
+int eventlog_fail(const eventlog_t *log, int rc, fc_error *err)
+{
+    if (rc == FC_ERR_NOMEM)
+        return fc_fail(err, rc, "out of memory writing the event log");
+    const char *why = log && log->last_errno ? strerror(log->last_errno) : "write failed";
+    return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log: %s%s",
+                   log && log->path ? log->path : "event log", why,
+                   log && log->last_errno == ENOSPC ? "; free some space" : "");
 }
 
 int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...)
@@ -68,7 +138,7 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
     char *line = NULL;
     /* Packed even for a log that discards, so that a field passed with
      * "s:o" (which the object takes over) is always freed. */
-    bool discard = !log || !log->fp;
+    bool discard = !log || log->fd < 0;
     if (discard)
         rc = FC_OK;
 
@@ -95,11 +165,7 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
      * reals in the shortest form, and the log promises exactly three
      * decimals (whole milliseconds of the sample clock). */
     int64_t ms = (t * 1000 + FC_RATE / 2) / FC_RATE;
-    if (fprintf(log->fp, "{\"t\":%lld.%03lld,%s\n", (long long)(ms / 1000),
-                (long long)(ms % 1000), line + 1) < 0 ||
-        fflush(log->fp) != 0)
-        goto done;
-    rc = FC_OK;
+    rc = write_line(log, ms, line + 1);
 done:
     free(line);
     json_decref(extra);

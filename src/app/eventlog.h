@@ -1,6 +1,7 @@
-/* eventlog: the JSON Lines sink of the event log (events.h is the schema). One object per line, written
- * and flushed as it happens, so a crash or a pulled plug loses nothing that
- * was already logged. Every object starts with "t" (seconds on the session's
+/* eventlog: the JSON Lines sink of the event log (events.h is the schema).
+ * One object per line, each written whole in one write() as it happens, so
+ * a crash loses nothing already logged and a full disk never leaves half a
+ * line. New files are mode 0600 (health data). Every object starts with "t" (seconds on the session's
  * audio clock, millisecond resolution) and "event". */
 #ifndef FLOORCOACH_EVENTLOG_H
 #define FLOORCOACH_EVENTLOG_H
@@ -29,6 +30,11 @@ void eventlog_close(eventlog_t *log);
  * braces, e.g. eventlog_write(log, t, "count", "s:i", "n", 3). fields may be
  * NULL. Returns 0 or FC_ERR_IO. */
 int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...);
+
+/* Engine thread. The user's line for a failed eventlog_write (rc): the
+ * file and the reason ("No space left on device"). Returns FC_ERR_IO (or
+ * rc when out of memory). */
+int eventlog_fail(const eventlog_t *log, int rc, fc_error *err);
 
 /* A list of objects, for a field that is one (a start's doses). Any
  * thread. Passed to eventlog_write with "s:o", which takes it over. */

@@ -29,10 +29,20 @@ listen_config listen_config_default(void)
 static int log_heard(listening *l, fc_error *err)
 {
     asr_heard h;
-    while (listener_poll(l->listener, &h) == 1)
-        if (events_heard(l->log, &h) < 0)
-            return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    while (listener_poll(l->listener, &h) == 1) {
+        int rc = events_heard(l->log, &h);
+        if (rc < 0)
+            return eventlog_fail(l->log, rc, err);
+    }
     return FC_OK;
+}
+
+/* The record says how it ended, as a session's does. */
+static int log_end(listening *l, int64_t now, fc_error *err)
+{
+    bool interrupted = l->cfg->interrupted && *l->cfg->interrupted;
+    int rc = events_end(l->log, now, interrupted ? "interrupted" : "completed", NULL);
+    return rc < 0 ? eventlog_fail(l->log, rc, err) : FC_OK;
 }
 
 static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
@@ -85,6 +95,8 @@ int app_listen(const listen_config *cfg, fc_error *err)
             listener_flush(l.listener);
             rc = log_heard(&l, err);
         }
+        if (rc == FC_OK)
+            rc = log_end(&l, clock.now, err);
     }
     eventlog_close(l.log);
     listener_destroy(l.listener);

@@ -3,18 +3,53 @@
 #include "asr.h"
 #include "datapath.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+/* The .yaml names in the data folder's subdir, "a, b and c", into buf;
+ * or why there are none, naming FLOORCOACH_DATA when it set the folder. */
+static const char *names_in(const char *subdir, char *buf, size_t cap)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/%s", datapath_dir(), subdir);
+    DIR *d = opendir(dir);
+    const char *env = getenv("FLOORCOACH_DATA");
+    /* A list cut short by cap is still worth reading. */
+    if (!d) {
+        if (snprintf(buf, cap, "there is no folder %s%s", dir, env && *env ?
+                     " (FLOORCOACH_DATA points there: unset it, or point it at the folder "
+                     "that holds scripts, voices and grammars)" : "; reinstall floorcoach") < 0)
+            buf[0] = '\0';
+        return buf;
+    }
+    int head = snprintf(buf, cap, "%s has:", dir);
+    size_t used = head < 0 ? cap : (size_t)head;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) && used < cap) {
+        size_t len = strlen(e->d_name);
+        int w = len > 5 && !strcmp(e->d_name + len - 5, ".yaml")
+                    ? snprintf(buf + used, cap - used, "%s %.*s", n++ ? "," : "",
+                               (int)(len - 5), e->d_name) : 0;
+        used = w < 0 ? cap : used + (size_t)w;
+    }
+    closedir(d);
+    if (n == 0 && used < cap)
+        snprintf(buf + used, cap - used, " nothing");
+    return buf;
+}
 
 int setup_routine(const char *name, routine_t **out, routine_report *report, fc_error *err)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], names[FC_ERROR_DETAIL_MAX / 2];
     *out = NULL;
     if (datapath_find("scripts", name, path, sizeof path) < 0)
-        return fc_fail(err, FC_ERR_IO, "%s: no such routine; give a file, or a name from "
-                       "%s/scripts", name, datapath_dir());
+        return fc_fail(err, FC_ERR_IO, "%s: no such routine; give a file, or a routine's "
+                       "name: %s", name, names_in("scripts", names, sizeof names));
     int rc = routine_load(path, out, report, err);
     if (rc < 0)
         fc_fail(err, rc, "%s is not a valid routine; 'floorcoach check %s' lists every problem",
@@ -24,12 +59,12 @@ int setup_routine(const char *name, routine_t **out, routine_report *report, fc_
 
 int setup_voice(const char *name, voice_profile *out, fc_error *err)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], names[FC_ERROR_DETAIL_MAX / 2];
     if (!name)
         name = "default";
     if (datapath_find("voices", name, path, sizeof path) < 0)
-        return fc_fail(err, FC_ERR_IO, "no voice profile '%s' (looked for %s); the voices "
-                       "folder has default, calm and british", name, path);
+        return fc_fail(err, FC_ERR_IO, "no voice profile '%s': give a file, or a voice's name: "
+                       "%s", name, names_in("voices", names, sizeof names));
     return voice_load(path, out, err);
 }
 

@@ -135,6 +135,9 @@ int audio_list_devices(FILE *fp);
  * *pcm is the caller's to free. */
 int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err);
 
+/* Any thread. The length of an audio file, in seconds. */
+int audio_file_seconds(const char *path, double *seconds, fc_error *err);
+
 /* A WAV file read in pieces, FC_RATE mono (channel as audio_endpoint's),
  * for files too long to hold in memory (an hours-long noise loop). One
  * thread at a time. */

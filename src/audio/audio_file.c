@@ -3,11 +3,14 @@
 #include "internal/audio_backend.h"
 #include "resampler.h"
 
+#include <errno.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CHUNK 4096
 /* libsndfile reads any rate; this is the range a microphone recording has. */
@@ -17,9 +20,15 @@
 /* libsndfile's float for a 16-bit sample is sample / 32768. */
 #define FULL_SCALE 32768.0f
 
+/* The output is created at its first write, so a run that fails before
+ * any sound (a bad --events, a missing model) leaves no empty WAV behind.
+ * It is RF64 that libsndfile writes as a plain WAV while it is under 4 GB
+ * (a 37-hour session), and its header is rewritten every second of audio,
+ * so a killed process leaves a file that says how long it is. */
 typedef struct {
     SNDFILE *sf;
     char *path;
+    size_t since_header; /* samples written since the header was */
 } file_out;
 
 typedef struct {
@@ -44,30 +53,70 @@ typedef struct {
     file_in *in;
 } file_pair;
 
+/* What opening will meet: a folder we can write in, and no directory in
+ * the way. Checked at open, so the error comes before the session. */
+static int out_check(const char *path, fc_error *err)
+{
+    struct stat st;
+    char *dir = strdup(path);
+    if (!dir)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening %s", path);
+    char *slash = strrchr(dir, '/');
+    const char *folder = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
+    int ok = access(folder, W_OK) == 0;
+    free(dir);
+    if (!ok)
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: %s; check the folder "
+                       "exists and is writable", path, strerror(errno));
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: it is a folder; give a "
+                       "file name", path);
+    return FC_OK;
+}
+
 static int out_open(const char *path, file_out **out, fc_error *err)
 {
-    SF_INFO info = {.samplerate = FC_RATE, .channels = 1,
-                    .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
     file_out *f = calloc(1, sizeof *f);
     *out = NULL;
-    if (!f)
-        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening %s", path);
-    f->sf = sf_open(path, SFM_WRITE, &info);
-    if (!f->sf) {
+    if (!f || !(f->path = strdup(path))) {
         free(f);
-        return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: %s; check the folder "
-                       "exists and is writable", path, sf_strerror(NULL));
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening %s", path);
     }
-    f->path = strdup(path);
+    int rc = out_check(path, err);
+    if (rc < 0) {
+        free(f->path);
+        free(f);
+        return rc;
+    }
     *out = f;
+    return FC_OK;
+}
+
+static int out_create(file_out *f, fc_error *err)
+{
+    SF_INFO info = {.samplerate = FC_RATE, .channels = 1,
+                    .format = SF_FORMAT_RF64 | SF_FORMAT_PCM_16};
+    f->sf = sf_open(f->path, SFM_WRITE, &info);
+    if (!f->sf)
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: %s; check the folder "
+                       "exists and is writable", f->path, sf_strerror(NULL));
+    sf_command(f->sf, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
     return FC_OK;
 }
 
 static int out_write(file_out *f, const int16_t *pcm, size_t n, fc_error *err)
 {
+    int rc;
+    if (!f->sf && (rc = out_create(f, err)) < 0)
+        return rc;
     if (sf_write_short(f->sf, pcm, (sf_count_t)n) != (sf_count_t)n)
-        return fc_fail(err, FC_ERR_IO, "%s: write failed: %s (disk full?)",
-                       f->path ? f->path : "output", sf_strerror(f->sf));
+        return fc_fail(err, FC_ERR_IO, "%s: write failed: %s (disk full?)", f->path,
+                       sf_strerror(f->sf));
+    f->since_header += n;
+    if (f->since_header >= FC_RATE) {
+        sf_command(f->sf, SFC_UPDATE_HEADER_NOW, NULL, 0);
+        f->since_header = 0;
+    }
     return FC_OK;
 }
 
@@ -285,6 +334,19 @@ int audio_reader_rewind(audio_reader_t *r, fc_error *err)
 void audio_reader_destroy(audio_reader_t *r)
 {
     in_close(r ? &r->in : NULL);
+}
+
+int audio_file_seconds(const char *path, double *seconds, fc_error *err)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (!sf)
+        return fc_fail(err, FC_ERR_IO, "%s: cannot read audio file: %s", path,
+                       sf_strerror(NULL));
+    *seconds = info.samplerate > 0 ? (double)info.frames / info.samplerate : 0;
+    sf_close(sf);
+    return FC_OK;
 }
 
 int audio_file_load(const char *path, size_t multiple, int16_t **pcm, size_t *n, fc_error *err)

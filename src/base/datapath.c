@@ -66,6 +66,9 @@ int datapath_find(const char *subdir, const char *name, char *out, size_t len)
     snprintf(out, len, "%s/%s/%s", datapath_dir(), subdir, name);
     if (is_file(out))
         return FC_OK;
+    size_t n = strlen(name);
+    if (n >= 5 && !strcmp(name + n - 5, ".yaml"))
+        return FC_ERR_IO; /* a file name, not a name to add .yaml to */
     snprintf(out, len, "%s/%s/%s.yaml", datapath_dir(), subdir, name);
     return is_file(out) ? FC_OK : FC_ERR_IO;
 }

@@ -10,13 +10,14 @@
 #include "routine.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define EXIT_PROBLEMS 1 /* check found problems */
 #define EXIT_BAD_INPUT 2
 #define EXIT_INTERRUPTED 130
 
-/* Set by SIGINT and SIGTERM once catch_signals() ran. */
+/* Set by SIGINT, SIGTERM and SIGHUP once catch_signals() ran. */
 extern volatile sig_atomic_t interrupted;
 void catch_signals(void);
 
@@ -31,6 +32,20 @@ int parse_room(int c, const char *arg, room_config *room);
 
 /* --channel N|mix of command cmd; 0, or EXIT_BAD_INPUT after saying why. */
 int parse_channel(const char *cmd, const char *arg, int *channel);
+/* A file a command was given, by its option (e.g. "--out"). */
+typedef struct {
+    const char *option;
+    const char *path; /* NULL: not given */
+} named_file;
+/* 0 when no two of files are the same file ("-" aside), else
+ * EXIT_BAD_INPUT after saying which two: a log written into the WAV it
+ * sits beside, or a recording over its own microphone, destroys both. */
+int distinct_files(const char *cmd, const named_file *files, size_t n);
+/* getopt_long for cmd's long options (and -h), except that an option's
+ * value that is itself an option ("--out --events f") is refused, saying
+ * so, as '?': taking "--events" as a file name would mislead. */
+struct option;
+int cli_getopt(const char *cmd, int argc, char **argv, const struct option *opts);
 /* 1 when any argument is --help or -h. */
 int is_help(int argc, char **argv);
 /* Prints a loader's problems, one per line, and clears the report. */

@@ -6,9 +6,12 @@
 #include "coach.h"
 #include "setup.h"
 
+#include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 volatile sig_atomic_t interrupted;
 
@@ -25,6 +28,8 @@ void catch_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or ssh session: end as cleanly as Ctrl-C does. */
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 static void usage_main(FILE *fp)
@@ -43,7 +48,8 @@ static void usage_main(FILE *fp)
             "  calibrate         tune the recogniser to your voice and room\n"
             "  devices           list audio devices\n"
             "\n"
-            "'floorcoach COMMAND --help' describes each command.\n");
+            "'floorcoach COMMAND --help' describes each command; 'floorcoach --version'\n"
+            "prints the version.\n");
 }
 
 int is_help(int argc, char **argv)
@@ -116,6 +122,43 @@ int parse_room(int c, const char *arg, room_config *room)
     return 0;
 }
 
+/* Two of the files a command writes or reads are one file: the same name,
+ * or the same inode under two names. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b))
+        return true;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int distinct_files(const char *cmd, const named_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (files[i].path && files[j].path && strcmp(files[i].path, "-") &&
+                same_file(files[i].path, files[j].path)) {
+                fprintf(stderr, "%s: %s and %s are both %s; give each its own file\n", cmd,
+                        files[i].option, files[j].option, files[i].path);
+                return EXIT_BAD_INPUT;
+            }
+    return 0;
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const struct option *opts)
+{
+    int idx = -1;
+    int c = getopt_long(argc, argv, "h", opts, &idx);
+    if (c != -1 && c != '?' && idx >= 0 && opts[idx].has_arg == required_argument &&
+        optarg && !strncmp(optarg, "--", 2)) {
+        fprintf(stderr, "%s: --%s needs a value, but the next word is the option %s\n", cmd,
+                opts[idx].name, optarg);
+        return '?';
+    }
+    return c;
+}
+
 int parse_channel(const char *cmd, const char *arg, int *channel)
 {
     if (audio_parse_channel(arg, channel) == FC_OK)
@@ -134,6 +177,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage_main(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("floorcoach %s\n", FC_VERSION);
         return 0;
     }
     argc--;

@@ -74,7 +74,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt("floorcoach run", argc, argv, opts)) != -1) {
         switch (c) {
         case 'v': a->voice = optarg; break;
         case 'o': a->out_file = optarg; break;
@@ -106,10 +106,15 @@ static int parse_run(int argc, char **argv, run_args *a)
         }
     }
     if (argc - optind > 1) {
-        fprintf(stderr, "floorcoach run: give at most one routine\n");
+        fprintf(stderr, "floorcoach run: give at most one routine (got %s and %s); an option's "
+                "value may be missing\n", argv[optind], argv[optind + 1]);
         return EXIT_BAD_INPUT;
     }
-    return -1;
+    const named_file files[] = {{"--out", a->out_file}, {"--events", a->events},
+                                {"--mic", a->mic}, {"--noise", a->room.noise_file[0] ?
+                                                    a->room.noise_file : NULL}};
+    return distinct_files("floorcoach run", files, sizeof files / sizeof files[0]) ? EXIT_BAD_INPUT
+                                                                                  : -1;
 }
 
 /* Where the sound goes and comes from, and whether anyone listens.
@@ -127,6 +132,16 @@ static void run_audio(const run_args *a, char *grammars, size_t cap, coach_confi
             cfg->audio.in = audio_device(a->in_dev);
     }
     cfg->audio.in.channel = a->channel;
+}
+
+/* One line on what a render made, so a silent success is not mistaken
+ * for nothing happening. On stderr: stdout may be the event log. */
+static void say_written(const char *path)
+{
+    double s = 0;
+    if (audio_file_seconds(path, &s, NULL) == FC_OK)
+        fprintf(stderr, "floorcoach: wrote %s (%d:%02d of audio)\n", path, (int)(s / 60),
+                (int)s % 60);
 }
 
 int cmd_run(int argc, char **argv)
@@ -175,5 +190,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_INTERRUPTED;
     if (rc < 0)
         return fail("floorcoach", &err);
+    if (a.out_file)
+        say_written(a.out_file);
     return reason == SESSION_END_INTERRUPTED ? EXIT_INTERRUPTED : 0;
 }

@@ -129,7 +129,7 @@ static int parse_serve(int argc, char **argv, serve_args *a)
     if (read_settings(a))
         return EXIT_BAD_INPUT;
     int c, code = 0;
-    while (code == 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (code == 0 && (c = cli_getopt("floorcoach serve", argc, argv, opts)) != -1) {
         switch (c) {
         case 'F': break;
         case 'r':

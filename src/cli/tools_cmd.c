@@ -144,7 +144,7 @@ int cmd_say(int argc, char **argv)
     audio_config acfg = audio_config_default();
     fc_error err = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt("floorcoach say", argc, argv, opts)) != -1) {
         switch (c) {
         case 'v': voice = optarg; break;
         case 'o': out_file = optarg; break;
@@ -194,7 +194,7 @@ int cmd_listen(int argc, char **argv)
     char calib_buf[PATH_MAX], grammars[PATH_MAX];
     fc_error err = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt("floorcoach listen", argc, argv, opts)) != -1) {
         switch (c) {
         case 'm': cfg.audio.in = audio_file(optarg); break;
         case 'I': cfg.audio.in = audio_device(optarg); break;
@@ -213,6 +213,11 @@ int cmd_listen(int argc, char **argv)
         usage_listen(stderr);
         return EXIT_BAD_INPUT;
     }
+    const named_file files[] = {{"--mic", cfg.audio.in.kind == AUDIO_FILE ? cfg.audio.in.name
+                                                                          : NULL},
+                                {"--events", cfg.events_path}};
+    if (distinct_files("floorcoach listen", files, 2))
+        return EXIT_BAD_INPUT;
     cfg.audio.in.channel = channel;
     setup_grammar_dir(grammars, sizeof grammars);
     cfg.grammar_dir = grammars;
@@ -221,7 +226,9 @@ int cmd_listen(int argc, char **argv)
         return fail("floorcoach", &err);
     cfg.interrupted = &interrupted;
     catch_signals();
-    return app_listen(&cfg, &err) < 0 ? fail("floorcoach", &err) : 0;
+    if (app_listen(&cfg, &err) < 0)
+        return fail("floorcoach", &err);
+    return interrupted ? EXIT_INTERRUPTED : 0;
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -241,7 +248,7 @@ int cmd_calibrate(int argc, char **argv)
     char grammars[PATH_MAX], path[PATH_MAX], *end;
     fc_error err = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt("floorcoach calibrate", argc, argv, opts)) != -1) {
         switch (c) {
         case 't':
             cfg.repeats = (int)strtol(optarg, &end, 10);
@@ -267,6 +274,10 @@ int cmd_calibrate(int argc, char **argv)
         usage_calibrate(stderr);
         return EXIT_BAD_INPUT;
     }
+    const named_file files[] = {{"--mic", mic}, {"--out", out_file}, {"--events",
+                                cfg.events_path}, {"--save", no_save ? NULL : save}};
+    if (distinct_files("floorcoach calibrate", files, sizeof files / sizeof files[0]))
+        return EXIT_BAD_INPUT;
     if (out_file != NULL && mic == NULL) {
         fprintf(stderr, "floorcoach calibrate: --out writes the prompts to a file, so nobody "
                 "hears them; give the answers with --mic FILE.wav too\n");
@@ -279,6 +290,7 @@ int cmd_calibrate(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
         cfg.save_path = save ? save : path;
+        cfg.save_make_folder = save == NULL;
     }
     if (setup_voice(voice, &cfg.voice, &err) < 0)
         return fail("floorcoach", &err);
@@ -288,8 +300,13 @@ int cmd_calibrate(int argc, char **argv)
     cfg.grammar_dir = grammars;
 
     calib_result res;
-    if (calib_run(&cfg, &res, &err) < 0)
-        return fail("floorcoach calibrate", &err);
+    cfg.interrupted = &interrupted;
+    catch_signals();
+    int rc = calib_run(&cfg, &res, &err);
+    if (rc < 0) {
+        fail("floorcoach calibrate", &err);
+        return rc == FC_ERR_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_BAD_INPUT;
+    }
     printf("bias: stop %g, pain %g, next %g, repeat %g nats\n", res.bias[FC_CMD_STOP],
            res.bias[FC_CMD_PAIN], res.bias[FC_CMD_NEXT], res.bias[FC_CMD_REPEAT]);
     if (res.silent > 0)

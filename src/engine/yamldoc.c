@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int yamldoc_load(const char *path, yamldoc *d, fc_error *err)
 {
@@ -13,8 +14,12 @@ int yamldoc_load(const char *path, yamldoc *d, fc_error *err)
     int parser_ok = 0;
     FILE *fp = fopen(path, "rb");
     d->loaded = 0;
-    if (!fp) {
+    struct stat st;
+    if (!fp)
         return fc_fail(err, FC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return fc_fail(err, FC_ERR_IO, "%s: is a folder; give a YAML file", path);
     }
     if (!yaml_parser_initialize(&parser)) {
         fc_fail(err, rc, "%s: out of memory", path);

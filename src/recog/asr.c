@@ -155,6 +155,8 @@ static int asr_read_settings(asr_t *a, const asr_config *cfg, const char *gdir,
         return rc;
     if ((rc = asr_conf_read(&a->set, p->conf, err)) < 0)
         return rc;
+    /* The shipped file's own names are the install's, not a user's line. */
+    a->set.dict_from[0] = a->set.grammar_from[0] = '\0';
     if (cfg->user_conf != NULL && (rc = asr_conf_read(&a->set, cfg->user_conf, err)) < 0)
         return rc;
     return FC_OK;
@@ -180,10 +182,12 @@ static int asr_resolve_files(const asr_settings *s, const char *gdir, const char
     if (s->mllr[0] != '\0' && (rc = asr_path(p->mllr, sizeof p->mllr, gdir, s->mllr)) < 0)
         return rc;
     const char *need[] = { p->dict, p->gram, p->plm, p->mllr[0] ? p->mllr : p->dict };
+    const char *from[] = { s->dict_from, s->grammar_from, "", "" };
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         FILE *fp = fopen(need[i], "r");
         if (fp == NULL)
-            return fc_fail(err, FC_ERR_IO, "%s: cannot open (%s)", need[i], strerror(errno));
+            return fc_fail(err, FC_ERR_IO, "%s%s%s: cannot open (%s)", from[i],
+                           from[i][0] ? ": the file it names, " : "", need[i], strerror(errno));
         fclose(fp);
     }
     return FC_OK;
@@ -237,7 +241,11 @@ static int asr_load_searches(asr_t *a, const asr_paths *p, fc_error *err)
 {
     int rc;
     if ((rc = asr_slurp(p->gram, &a->gram_text)) < 0 || (rc = asr_load_grammar(a)) < 0)
-        return fc_fail(err, rc, "%s: the command grammar could not be read or built", p->gram);
+        return fc_fail(err, rc, "%s%s%s: the command grammar could not be read or built%s%s%s",
+                       a->set.grammar_from, a->set.grammar_from[0] ? ": " : "", p->gram,
+                       a->set.dict_from[0] ? "; is each of its words in the dictionary set at "
+                                           : "", a->set.dict_from,
+                       a->set.dict_from[0] ? "?" : "");
     if (a->set.verify) {
         if (ps_set_allphone_file(a->ps, "phone", p->plm) < 0)
             return fc_fail(err, FC_ERR_MODEL, "%s: the phone loop could not be loaded", p->plm);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Milliseconds in one frame, exactly. */
 #define MS_PER_FRAME (1000.0 * FC_FRAME / FC_RATE)
@@ -185,6 +186,15 @@ static int conf_set_number(asr_settings *s, const char *key, double d)
     return FC_ERR_FORMAT;
 }
 
+/* Where dict or grammar was set, when a user's file set it. */
+static void conf_note_origin(asr_settings *s, const char *key, const char *path, int line)
+{
+    char *dst = !strcmp(key, "dict") ? s->dict_from : !strcmp(key, "grammar") ? s->grammar_from
+                                                                                : NULL;
+    if (dst && snprintf(dst, sizeof s->dict_from, "%s:%d", path, line) >= (int)sizeof s->dict_from)
+        dst[0] = '\0'; /* too long to be useful */
+}
+
 /* One `key = value` line. */
 static int conf_set(asr_settings *s, const char *key, const char *val)
 {
@@ -202,8 +212,13 @@ static int conf_set(asr_settings *s, const char *key, const char *val)
 int asr_conf_read(asr_settings *s, const char *path, fc_error *err)
 {
     FILE *fp = fopen(path, "r");
+    struct stat st;
     if (fp == NULL)
-        return fc_fail(err, FC_ERR_IO, "%s: cannot open", path);
+        return fc_fail(err, FC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return fc_fail(err, FC_ERR_IO, "%s: is a folder; give a settings file", path);
+    }
     char line[LINE_MAX_BYTES];
     int rc = FC_OK, lineno = 0;
     while (rc == FC_OK && fgets(line, sizeof line, fp) != NULL) {
@@ -220,7 +235,9 @@ int asr_conf_read(asr_settings *s, const char *path, fc_error *err)
             break;
         }
         *eq = '\0';
-        rc = conf_set(s, conf_trim(t), conf_trim(eq + 1));
+        char *key = conf_trim(t);
+        if ((rc = conf_set(s, key, conf_trim(eq + 1))) == FC_OK)
+            conf_note_origin(s, key, path, lineno);
     }
     if (rc == FC_OK && ferror(fp))
         rc = FC_ERR_IO;

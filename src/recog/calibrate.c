@@ -233,19 +233,64 @@ static int make_parent(const char *path)
     return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int calib_save(const char *path, const calib_result *r, fc_error *err)
+/* Only a regular file, or nothing, may be replaced: renaming over a
+ * symlink or a device node would destroy what the user pointed at. */
+static int check_target(const char *path, fc_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? FC_OK
+                               : fc_fail(err, FC_ERR_IO, "%s: %s", path, strerror(errno));
+    if (S_ISREG(st.st_mode))
+        return FC_OK;
+    return fc_fail(err, FC_ERR_IO, "%s: is a %s, not a calibration file; give a plain file's "
+                   "path", path, S_ISLNK(st.st_mode) ? "symbolic link" : S_ISDIR(st.st_mode)
+                   ? "folder" : "device or special file");
+}
+
+int calib_save_check(const char *path, bool make_folder, fc_error *err)
+{
+    int rc = check_target(path, err);
+    if (rc < 0 || make_folder)
+        return rc;
+    char *dir = strdup(path);
+    if (!dir)
+        return fc_fail(err, FC_ERR_NOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    const char *folder = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
+    if (access(folder, W_OK) < 0)
+        rc = fc_fail(err, FC_ERR_IO, "%s: cannot save there: %s (%s); create the folder first, "
+                     "or give another path", path, folder, strerror(errno));
+    free(dir);
+    return rc;
+}
+
+int calib_save(const char *path, bool make_folder, const calib_result *r, fc_error *err)
 {
     char tmp[4200], when[32];
     FILE *fp = NULL;
-    int rc = FC_ERR_IO;
+    int rc = FC_ERR_IO, fd;
     if (path == NULL || r == NULL)
         return fc_fail(err, FC_ERR_ARG, "calibration: nothing to save");
-    if (make_parent(path) < 0)
+    if ((rc = check_target(path, err)) < 0)
+        return rc;
+    rc = FC_ERR_IO;
+    if (make_folder && make_parent(path) < 0)
         return fc_fail(err, FC_ERR_IO, "%s: cannot create its folder (%s)", path,
                        strerror(errno));
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if ((fp = fopen(tmp, "w")) == NULL)
-        return fc_fail(err, FC_ERR_IO, "%s: cannot write (%s)", tmp, strerror(errno));
+    /* A new, exclusive name (mkstemp: mode 0600): never a file, or a link,
+     * that was already there. */
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
+        return fc_fail(err, FC_ERR_IO, "%s: the path is too long", path);
+    if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return fc_fail(err, FC_ERR_IO, "%s: cannot write (%s)%s", path, strerror(e),
+                       e == ENOENT ? "; create its folder first" : "");
+    }
     time_t now = time(NULL);
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime_r(&now, &tm));

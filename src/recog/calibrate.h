@@ -50,8 +50,13 @@ int calib_tune(asr_t *asr, const calib_take *takes, int n, const int16_t *room, 
                double max_bias, calib_result *out);
 
 /* Any thread. Writes the result as the user's calibration file (asr.conf
- * syntax, with the figures as comments), atomically, creating its folder.
- * Returns 0 or FC_ERR_IO with one line in err. */
-int calib_save(const char *path, const calib_result *r, fc_error *err);
+ * syntax, with the figures as comments), atomically and mode 0600, creating
+ * its folder only when make_folder (the default place, not a path the user
+ * typed). It replaces only a regular file: a symlink, a device or a folder
+ * at path is refused. Returns 0 or FC_ERR_IO with one line in err. */
+int calib_save(const char *path, bool make_folder, const calib_result *r, fc_error *err);
+/* Any thread. What calib_save would refuse, found before the user spends
+ * two minutes calibrating: the target's kind, and its folder. */
+int calib_save_check(const char *path, bool make_folder, fc_error *err);
 
 #endif

@@ -79,10 +79,9 @@ static int open_server(server *s, fc_error *err)
 
 static int log_idle(server *s, fc_error *err)
 {
-    if (eventlog_write(coach_log(s->coach), coach_now(s->coach), "idle", NULL) < 0)
-        return fc_fail(err, FC_ERR_IO, "%s: cannot write the event log",
-                       s->cfg->coach.events_path);
-    return FC_OK;
+    eventlog_t *log = coach_log(s->coach);
+    int rc = eventlog_write(log, coach_now(s->coach), "idle", NULL);
+    return rc < 0 ? eventlog_fail(log, rc, err) : FC_OK;
 }
 
 /* The start heard: answer, then the session, then idle again. */
@@ -91,9 +90,9 @@ static int serve_one(server *s, int n, fc_error *err)
     const serve_start *st = &s->cfg->starts[s->heard];
     char answer[SERVE_ANSWER_MAX], id[EVENTS_SESSION_ID_MAX + 16], base[EVENTS_SESSION_ID_MAX];
     int rc;
-    if (eventlog_write(coach_log(s->coach), coach_now(s->coach), "wake", "s:s,s:s", "phrase",
-                       st->phrase, "routine", st->routine->title) < 0)
-        return fc_fail(err, FC_ERR_IO, "cannot write the event log");
+    if ((rc = eventlog_write(coach_log(s->coach), coach_now(s->coach), "wake", "s:s,s:s",
+                             "phrase", st->phrase, "routine", st->routine->title)) < 0)
+        return eventlog_fail(coach_log(s->coach), rc, err);
     snprintf(answer, sizeof answer, "Starting: %s.", st->routine->title);
     if ((rc = coach_say(s->coach, st->answer ? st->answer : answer, err)) < 0)
         return rc;

@@ -178,7 +178,7 @@ static void test_saved_file_is_what_the_recogniser_reads(void **state)
     r.bias[FC_CMD_PAIN] = 20;
     r.bias[FC_CMD_NEXT] = -5;
     r.before.commands = r.after.commands = 12;
-    assert_int_equal(calib_save(path, &r, NULL), 0);
+    assert_int_equal(calib_save(path, true, &r, NULL), 0);
     assert_int_equal(asr_conf_check(path, NULL), 0);
     asr_t *asr = support_asr(path);
     assert_true(asr_get_bias(asr, FC_CMD_STOP) == 15.0);

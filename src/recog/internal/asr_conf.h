@@ -50,6 +50,10 @@ typedef struct {
     double kws[ASR_KWS_SETS][ASR_KWS_RULES][FC_CMD_COUNT]; /* kws.fire.stop = 0.9, ...; NAN: unset */
     char dict[ASR_CONF_FILE_MAX], grammar[ASR_CONF_FILE_MAX];
     char phone_lm[ASR_CONF_FILE_MAX], mllr[ASR_CONF_FILE_MAX]; /* "": the default / none */
+    /* "FILE:LINE" of the line that named the dictionary or the grammar
+     * ("" for grammars/asr.conf's own), so that a file it names that does
+     * not work blames the user's line, not the install. */
+    char dict_from[ASR_CONF_FILE_MAX + 16], grammar_from[ASR_CONF_FILE_MAX + 16];
     char ps_key[ASR_CONF_MAX_PS_ARGS][ASR_CONF_PS_KEY_MAX]; /* "-KEY" */
     char ps_val[ASR_CONF_MAX_PS_ARGS][ASR_CONF_PS_VAL_MAX];
     int n_ps;
