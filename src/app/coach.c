@@ -6,6 +6,7 @@
 #include "keys.h"
 #include "listener.h"
 #include "mixer.h"
+#include "priority.h"
 #include "runner.h"
 #include "setup.h"
 #include "status.h"
@@ -35,6 +36,8 @@ coach_config coach_config_default(void)
 #define RETRY_MAX FC_MS(30000)
 /* Waiting for a device to open, the watchdog is fed this often. */
 #define DEVICE_WAIT_SLICE_MS 500
+/* How often the device's underruns and overflows are looked at (log_xruns). */
+#define XRUN_CHECK_S 10
 
 /* A device's watch: lost or not, and when to try it again. */
 typedef struct {
@@ -58,6 +61,8 @@ struct coach {
     /* The microphone's and the speaker's watch. */
     device_watch mic, speaker;
     int64_t alive_at;  /* when cfg->alive was last called */
+    audio_xruns xruns; /* as last logged */
+    int64_t xruns_at;  /* when they were last looked at */
     /* The session running, if any. */
     session_t *session;
     const routine_t *routine;
@@ -285,6 +290,22 @@ static void keep_alive(coach_t *r, int64_t now)
     }
 }
 
+/* A loaded machine's gaps go into the record, not onto the terminal:
+ * looked at every XRUN_CHECK_S of audio, logged when they grew. */
+static int log_xruns(coach_t *r, int64_t now, fc_error *err)
+{
+    if (!r->audio || now - r->xruns_at < XRUN_CHECK_S * FC_RATE)
+        return FC_OK;
+    r->xruns_at = now;
+    audio_xruns x;
+    audio_get_xruns(r->audio, &x);
+    if (!memcmp(&x, &r->xruns, sizeof x))
+        return FC_OK;
+    r->xruns = x;
+    int rc = events_xruns(r->log, now, &x);
+    return rc < 0 ? eventlog_fail(r->log, rc, err) : FC_OK;
+}
+
 /* Ctrl-C, SIGTERM or the configured limit. */
 bool coach_interrupted(const coach_t *c)
 {
@@ -305,7 +326,7 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     if (coach_interrupted(r) && !r->ended)
         session_post_interrupt(r->session, clock->now);
     keep_alive(r, clock->now);
-    if ((rc = watch_devices(r, clock->now, err)) < 0)
+    if ((rc = watch_devices(r, clock->now, err)) < 0 || (rc = log_xruns(r, clock->now, err)) < 0)
         return rc;
     fc_command cmd;
     while (r->keys && keys_poll(r->keys, &cmd) == 1) {
@@ -425,6 +446,10 @@ int coach_start(coach_t *c, fc_error *err)
         return rc;
     if (c->room)
         au.filter = room_filter(c->room);
+    /* The engine feeds the speaker: on a device it goes ahead of ordinary
+     * work where permitted. From files nothing is real time. */
+    if (au.out.kind == AUDIO_DEVICE || au.in.kind == AUDIO_DEVICE)
+        fc_priority_raise();
     if ((rc = open_audio(c, &au, err)) < 0)
         return rc;
     /* The first session's recogniser, started here so that a missing model

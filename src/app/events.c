@@ -6,6 +6,7 @@
 #include "fc_clock.h"
 
 #include <math.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -165,6 +166,13 @@ int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h)
 int events_heard(eventlog_t *log, const asr_heard *h)
 {
     return events_heard_at(log, h->t, h);
+}
+
+int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x)
+{
+    return eventlog_write(log, at, "xrun", "s:I,s:I,s:I", "underruns", (json_int_t)x->underruns,
+                          "overflows", (json_int_t)x->overflows, "driver_messages",
+                          (json_int_t)x->driver_messages);
 }
 
 int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,

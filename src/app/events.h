@@ -7,6 +7,7 @@
 #define FLOORCOACH_EVENTS_H
 
 #include "asr.h"
+#include "audio.h"
 #include "calibrate.h"
 #include "eventlog.h"
 #include "prescription.h"
@@ -64,6 +65,9 @@ int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h);
 /* A device changed: which ("microphone", "speaker"), its state ("lost",
  * "back") and, when not NULL, the detail (why it is lost, how many tries
  * brought it back). Any time, in a session or idle. */
+/* The device's underruns, overflows and driver complaints so far (totals;
+ * written when they grew). */
+int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x);
 int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,
                   const char *detail);
 /* The session paused on an unsure "stop" or "pain" (word), or on losing

@@ -115,6 +115,14 @@ bool audio_input_ended(const audio_t *a)
 
 bool audio_input_lost(const audio_t *a) { return a->lost; }
 
+void audio_get_xruns(const audio_t *a, audio_xruns *x)
+{
+    memset(x, 0, sizeof *x);
+    for (int k = 0; k < N_KINDS; k++)
+        if (a->state[k] && backends[k] && backends[k]->xruns)
+            backends[k]->xruns(a->state[k], x);
+}
+
 static bool faulted(const audio_t *a, const audio_fault *f)
 {
     return f->len > 0 && a->out_at >= f->at && a->out_at < f->at + f->len;

@@ -130,6 +130,15 @@ bool audio_input_ended(const audio_t *a);
 /* Any thread, no stream open. Lists devices to fp. Returns 0 or FC_ERR_DEVICE. */
 int audio_list_devices(FILE *fp);
 
+/* Counts since the device opened: what a loaded machine costs. */
+typedef struct {
+    uint64_t underruns;       /* the speaker ran dry: a gap in what it played */
+    uint64_t overflows;       /* capture was dropped: a gap in what it heard */
+    uint64_t driver_messages; /* ALSA's complaints, kept off the terminal */
+} audio_xruns;
+/* Engine thread. All zero for files. */
+void audio_get_xruns(const audio_t *a, audio_xruns *x);
+
 /* Any thread. Reads a whole WAV file (any rate and channels) resampled to
  * FC_RATE mono, padded with silence to a multiple of `multiple` samples.
  * *pcm is the caller's to free. */

@@ -9,9 +9,11 @@
 #include "queue.h"
 #include "resampler.h"
 
+#include <alsa/asoundlib.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pa_linux_alsa.h>
 #include <portaudio.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -67,9 +69,28 @@ typedef struct {
     sem_t wake;        /* posted by a callback while the engine waits */
     bool wake_made;
     _Atomic int waiting; /* the engine is about to wait, or waits, on wake */
-    _Atomic uint64_t underruns;
+    _Atomic uint64_t underruns; /* output callbacks the ring could not fill */
+    _Atomic uint64_t overflows; /* capture the ring had no room for */
     _Atomic unsigned long last_frames;
 } audio_pa;
+
+/* ALSA reports every underrun and recovery on stderr ("ALSA lib pcm.c:...
+ * underrun occurred"): on a loaded machine thousands of lines that bury
+ * the status line and reach the journal. They are counted instead, and
+ * the session logs the count (FLOORCOACH_DEBUG=1 lets them through). The
+ * handler may run on a real-time thread: it only counts. */
+static _Atomic uint64_t alsa_messages;
+
+static void count_alsa_message(const char *file, int line, const char *function, int err,
+                               const char *fmt, ...)
+{
+    (void)file;
+    (void)line;
+    (void)function;
+    (void)err;
+    (void)fmt;
+    atomic_fetch_add_explicit(&alsa_messages, 1, memory_order_relaxed);
+}
 
 /* ALSA prints pages of probing noise on stderr while PortAudio starts;
  * none of it is actionable for the user, so it is hidden for that moment. */
@@ -81,6 +102,8 @@ static int init_quietly(void)
     if (saved >= 0 && devnull >= 0)
         dup2(devnull, 2);
     PaError e = Pa_Initialize();
+    if (!getenv("FLOORCOACH_DEBUG"))
+        snd_lib_error_set_handler(count_alsa_message);
     if (saved >= 0) {
         dup2(saved, 2);
         close(saved);
@@ -163,9 +186,10 @@ static int on_output(const void *input, void *output, unsigned long frames,
 {
     (void)input;
     (void)time;
-    (void)flags;
     audio_pa *p = user;
     atomic_store_explicit(&p->last_frames, frames, memory_order_relaxed);
+    if (flags & paOutputUnderflow)
+        atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
     int16_t *o = output;
     size_t got = queue_read(p->out_ring, o, frames);
     if (got < frames) {
@@ -181,9 +205,11 @@ static int on_input(const void *input, void *output, unsigned long frames,
 {
     (void)output;
     (void)time;
-    (void)flags;
     audio_pa *p = user;
-    queue_write(p->in_ring, input, frames); /* overflow drops: the reader fell behind */
+    /* A full ring drops: the reader fell behind. Counted, as the driver's
+     * own overflows are. */
+    if (queue_write(p->in_ring, input, frames) < frames || (flags & paInputOverflow))
+        atomic_fetch_add_explicit(&p->overflows, 1, memory_order_relaxed);
     wake_engine(p);
     return paContinue;
 }
@@ -194,6 +220,14 @@ static int start_stream(audio_pa *p, PaStream **stream, const PaStreamParameters
 {
     PaError e = Pa_OpenStream(stream, in, out, p->rate, paFramesPerBufferUnspecified, paNoFlag,
                               out ? on_output : on_input, p);
+    const PaStreamParameters *sp = out ? out : in;
+    const PaDeviceInfo *dev = e == paNoError ? Pa_GetDeviceInfo(sp->device) : NULL;
+    const PaHostApiInfo *api = dev ? Pa_GetHostApiInfo(dev->hostApi) : NULL;
+    /* On plain ALSA (a Pi without a sound server) the callback thread asks
+     * for SCHED_FIFO; where RLIMIT_RTPRIO forbids it, PortAudio keeps the
+     * normal policy. PulseAudio and PipeWire schedule their own. */
+    if (api && api->type == paALSA)
+        PaAlsa_EnableRealtimeScheduling(*stream, 1);
     if (e == paNoError)
         e = Pa_StartStream(*stream);
     if (e != paNoError)
@@ -520,6 +554,14 @@ static int pa_reopen_output(void *state, fc_error *err)
     return rc;
 }
 
+static void pa_xruns(const void *state, audio_xruns *x)
+{
+    const audio_pa *p = state;
+    x->underruns = atomic_load(&p->underruns);
+    x->overflows = atomic_load(&p->overflows);
+    x->driver_messages = atomic_load(&alsa_messages);
+}
+
 static void pa_close(void *state)
 {
     audio_pa *p = state;
@@ -572,6 +614,7 @@ const audio_backend audio_pa_backend = {
     .reopen_input = pa_reopen_input,
     .output_lost = pa_output_lost,
     .reopen_output = pa_reopen_output,
+    .xruns = pa_xruns,
     .close = pa_close,
 };
 

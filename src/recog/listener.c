@@ -11,6 +11,7 @@
 #include "energy.h"
 #include "fc_clock.h"
 #include "fc_error.h"
+#include "priority.h"
 #include "queue.h"
 
 #include <errno.h>
@@ -108,6 +109,7 @@ static void *run(void *arg)
 {
     listener_t *l = arg;
     slot s;
+    fc_priority_raise(); /* where permitted; else it runs as it is */
     for (;;) {
         wait_for_work(l);
         if (queue_read(l->audio_q, &s, 1) == 1) {

@@ -102,6 +102,22 @@ static void test_session_events(void **state)
         json_decref(ev[i]);
 }
 
+/* A loaded machine's gaps: totals, in the record. */
+static void test_xrun_event(void **state)
+{
+    logfile *f = *state;
+    audio_xruns x = {.underruns = 3, .overflows = 1, .driver_messages = 5000000000ULL};
+    assert_int_equal(events_xruns(f->log, FC_RATE * 10, &x), 0);
+    json_t *ev[1];
+    assert_int_equal(read_back(f, ev, 1), 1);
+    assert_string_equal(str(ev[0], "event"), "xrun");
+    assert_true(num(ev[0], "t") == 10.0);
+    assert_int_equal(json_integer_value(json_object_get(ev[0], "underruns")), 3);
+    assert_int_equal(json_integer_value(json_object_get(ev[0], "overflows")), 1);
+    assert_true(json_integer_value(json_object_get(ev[0], "driver_messages")) == 5000000000LL);
+    json_decref(ev[0]);
+}
+
 static void test_calibrated_event(void **state)
 {
     logfile *f = *state;
@@ -129,6 +145,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_session_events, open_log, remove_log),
+        cmocka_unit_test_setup_teardown(test_xrun_event, open_log, remove_log),
         cmocka_unit_test_setup_teardown(test_calibrated_event, open_log, remove_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,9 @@ kill "$rec"; wait "$rec" 2>/dev/null; rec=""
 
 if [ $code -eq 0 ]; then ok "session through PortAudio exits 0"; else bad "exit $code: $(cat "$T/err")"; fi
 if tail -n 1 "$T/s.jsonl" | grep -q '"reason":"completed"'; then ok "log ends completed"; else bad "log: $(tail -n 1 "$T/s.jsonl")"; fi
+# ALSA's underrun complaints are counted into the log ("xrun"), never printed.
+if grep -q "ALSA lib" "$T/err"; then bad "ALSA lines reached the terminal: $(grep -c 'ALSA lib' "$T/err")"; else ok "no ALSA lines on the terminal"; fi
+if grep '"event":"xrun"' "$T/s.jsonl" | grep -qv '"underruns":[0-9]*,"overflows":[0-9]*,"driver_messages":[0-9]*'; then bad "an xrun event without its counts"; else ok "xrun events, if any, carry their counts ($(grep -c '"xrun"' "$T/s.jsonl"))"; fi
 # Real time: the session's audio length, not as fast as the CPU allows.
 length=$(tail -n 1 "$T/s.jsonl" | sed 's/.*"t":\([0-9.]*\).*/\1/')
 wall=$((end - start))

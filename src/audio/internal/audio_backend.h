@@ -23,6 +23,8 @@ typedef struct {
     bool (*output_lost)(const void *state);
     /* Opens the output again after it was lost; NULL: nothing to reopen. */
     int (*reopen_output)(void *state, fc_error *err);
+    /* Real-time trouble so far; NULL: a lock-step backend has none. */
+    void (*xruns)(const void *state, audio_xruns *x);
     void (*close)(void *state); /* accepts NULL */
 } audio_backend;
 
