@@ -3,6 +3,7 @@
 next / repeat / pain / stop / other.
 
 usage: make_dataset.py --corpus ../shared/corpus --out /tmp/kws-data [--scale N] [--seed S]
+                       [--free | --free-only] [--free-train-hours H] [--free-val-hours H]
        (--scale defaults to 3, the size the committed head was trained on)
 
 The output directory must be outside the repository (or git-ignored): it is
@@ -72,6 +73,35 @@ they are the same at every --scale)
   consecutive k are 80 ms apart). meta.json records the counts and
   arguments.
 
+Word-free streams (free_train.npz, free_val.npz, free.json: with --free, or
+--free-only for just these; --free-train-hours 1.25, --free-val-hours 1.0)
+  The streams above have a word every 0.9-2.0 s, so almost no window hears
+  running speech, noise or the coach's echo alone. These are long streams
+  (5-90 s, log-uniform) with no command in them, every window labelled
+  other (event -1, d NaN), all windows kept, through the same front end.
+  By share of the hours:
+    run-speech 30%  the split's dev running-speech clips (same speaker split
+                    as above; none whose text holds a command word) one
+                    after another, 0.05-0.8 s apart, gain +-3 dB, speed
+                    0.9-1.1 (half), reverb (a third), at -38..-14 dBFS, over
+                    no bed (40%), dev noise (30%), the echo (15%) or both
+                    (15%), each 0-20 dB below the speech
+    run-tts    20%  the same with synthetic running speech: narration lines
+                    and strings of 6-14 frequent and look-alike words, read
+                    by the split's espeak pairs (70%) and flite voices (250
+                    sentences per hour of streams)
+    run-echo   20%  the coach's narration alone (espeak-ng en-us as above;
+                    train lines i % 5 != 0, val i % 5 == 0) as heard back:
+                    0.2-1.5 s pauses, reverb (70%), a 2-6 kHz one-pole
+                    low-pass (half), at -45..-18 dBFS
+    run-noise  15%  one dev noise recording (looped, random offset) at
+                    -50..-18 dBFS
+    run-mix    15%  echo and noise together (noise -15..+15 dB against it)
+  plus the microphone floor. Dev noise has five recordings, all used in
+  both splits (as for the beds above). Drawn from their own generator
+  (seed, 3), so train/val/unseen.npz are the same with and without them.
+  free_*.npz hold the same fields as the other files.
+
 Reproducible: everything is drawn from numpy generators seeded by --seed
 (default 1); the synthesizers are deterministic.
 """
@@ -98,6 +128,12 @@ CLASSES = ["next", "repeat", "pain", "stop", "other"]
 COMMANDS = CLASSES[:4]
 OTHER = 4
 SOURCES = ["espeak", "flite", "festival", "human", "word", "distractor", "speech", "narration", "bed"]
+# the word-free streams (free_train.npz, free_val.npz; see "Word-free streams" above)
+FREE_SOURCES = ["run-speech", "run-tts", "run-echo", "run-noise", "run-mix"]
+SOURCES += FREE_SOURCES
+FREE_SHARE = {"run-speech": 0.30, "run-tts": 0.20, "run-echo": 0.20, "run-noise": 0.15, "run-mix": 0.15}
+FREE_LEN = (5.0, 90.0)  # stream length, seconds (log-uniform)
+COMMAND_RE = re.compile(r"\b(stop|pain|next|repeat)", re.I)
 POS_LO, POS_HI = 0.03, 0.30
 NEG_BEFORE, NEG_AFTER = -0.20, 0.70
 
@@ -433,6 +469,158 @@ def label_stream(fe, pcm, marks, rng, bed_keep=0.3):
     X = np.stack([emb[k - CONTEXT + 1:k + 1] for k, *_ in out]) if out else np.zeros((0, CONTEXT, 96), np.float16)
     return X, out
 
+# ---------------------------------------------------------------- word-free streams
+
+def espeak_pairs(seed):
+    """(train, val) espeak voice+variant pairs, as plan_synth splits them."""
+    pairs = [v + ("+" + var if var else "") for v in ESPEAK_VOICES for var in ESPEAK_VARIANTS]
+    order = split_rng(seed, 1).permutation(len(pairs))
+    n_val = len(pairs) // 5
+    return [pairs[i] for i in order[n_val:]], [pairs[i] for i in order[:n_val]]
+
+
+def free_speech(corpus, val_spk):
+    """Dev running-speech clips without a command word, by split (same speaker split)."""
+    out = {"train": [], "val": []}
+    for r in read_manifest(corpus):
+        if r["category"] == "speech" and not COMMAND_RE.search(r["description"]):
+            out["val" if r["speaker"] in val_spk else "train"].append(read_wav(os.path.join(corpus, r["file"])))
+    return out
+
+
+def plan_free_tts(rng, seed, n_train, n_val):
+    """Synthetic running speech for the word-free streams: narration lines
+    (train: lines i % 5 != 0, val: i % 5 == 0, as the narration source) and
+    strings of 6-14 frequent and look-alike words, read by the split's espeak
+    pairs and flite voices. No text holds a word starting with a command."""
+    train_pairs, val_pairs = espeak_pairs(seed)
+    narr = narration_lines()
+    vocab = [w for w in competitor_words() + [w.replace("-", " ") for w in LOOKALIKES] if not COMMAND_RE.search(w)]
+    jobs = []
+    for split, n, pairs, flv in (("train", n_train, train_pairs, FLITE_TRAIN), ("val", n_val, val_pairs, FLITE_VAL)):
+        lines = [t for i, t in enumerate(narr) if (i % 5 == 0) == (split == "val")]
+        for _ in range(n):
+            if rng.random() < 0.5:
+                text = lines[rng.integers(len(lines))]
+            else:
+                text = " ".join(rng.choice(vocab, int(rng.integers(6, 15))))
+            if rng.random() < 0.7:
+                prm = {"rate": int(rng.integers(120, 221)), "pitch": int(rng.integers(20, 81))}
+                jobs.append((split, ("espeak", pairs[rng.integers(len(pairs))], text, prm)))
+            else:
+                prm = {"stretch": float(rng.uniform(0.8, 1.3)), "f0": int(rng.integers(80, 221)),
+                       "f0sd": int(rng.integers(5, 41))}
+                jobs.append((split, ("flite", flv[rng.integers(len(flv))], text, prm)))
+    return jobs
+
+
+def concat_clips(clips, n, rng, gap):
+    """Clips drawn at random, gain +-3 dB, speed 0.9-1.1 (half), gaps gap s, to n samples."""
+    y = np.zeros(n)
+    t = int(rng.uniform(0, 0.5) * RATE)
+    while t < n:
+        x = clips[rng.integers(len(clips))].astype(np.float64)
+        if rng.random() < 0.5:
+            x = speed(x, rng.uniform(0.9, 1.1))
+        x = x / active_rms(x, 0, x.size) * 10 ** (rng.uniform(-3, 3) / 20)
+        m = min(x.size, n - t)
+        y[t:t + m] += x[:m]
+        t += x.size + int(rng.uniform(*gap) * RATE)
+    return y
+
+
+def noise_bed(noise, n, rng):
+    nz = noise[rng.integers(len(noise))].astype(np.float64)
+    nz = np.tile(nz, int(np.ceil((n + nz.size) / nz.size)))
+    off = rng.integers(nz.size - n)
+    nz = nz[off:off + n]
+    return nz / (np.sqrt((nz ** 2).mean()) + 1e-9)
+
+
+def echo_bed(narr, n, rng):
+    """The coach's narration as heard back through a loudspeaker and room:
+    lines with 0.2-1.5 s pauses, reverb (70%), a one-pole low-pass (half)."""
+    y = concat_clips(narr, n, rng, (0.2, 1.5))
+    if rng.random() < 0.7:
+        y = reverb(y, rng)[:n]
+    if rng.random() < 0.5:
+        f = np.fft.rfftfreq(n, 1 / RATE)
+        y = np.fft.irfft(np.fft.rfft(y) / (1 + 1j * f / rng.uniform(2000, 6000)), n)
+    return y / (active_rms(y, 0, n) + 1e-9)
+
+
+def build_free_stream(kind, mat, noise, narr, rng):
+    """One word-free stream of FREE_LEN seconds: running speech (human or
+    synthetic) over a bed, the echo alone, noise alone, or echo and noise."""
+    n = int(np.exp(rng.uniform(np.log(FREE_LEN[0]), np.log(FREE_LEN[1]))) * RATE)
+    if kind in ("run-speech", "run-tts"):
+        level = 10 ** (rng.uniform(-38, -14) / 20) * 32768
+        y = concat_clips(mat[kind], n, rng, (0.05, 0.8) if kind == "run-speech" else (0.1, 1.0))
+        if rng.random() < 0.33:
+            y = reverb(y, rng)[:n]
+        y *= level / (active_rms(y, 0, n) + 1e-9)
+        bed = rng.choice(["none", "noise", "echo", "noise+echo"], p=[0.4, 0.3, 0.15, 0.15])
+        if "noise" in bed:
+            y += noise_bed(noise, n, rng) * level * 10 ** (-rng.uniform(0, 20) / 20)
+        if "echo" in bed:
+            y += echo_bed(narr, n, rng) * level * 10 ** (-rng.uniform(0, 20) / 20)
+    elif kind == "run-echo":
+        y = echo_bed(narr, n, rng) * 10 ** (rng.uniform(-45, -18) / 20) * 32768
+    elif kind == "run-noise":
+        y = noise_bed(noise, n, rng) * 10 ** (rng.uniform(-50, -18) / 20) * 32768
+    else:  # run-mix
+        lvl = 10 ** (rng.uniform(-45, -18) / 20) * 32768
+        y = echo_bed(narr, n, rng) * lvl + noise_bed(noise, n, rng) * lvl * 10 ** (rng.uniform(-15, 15) / 20)
+    y += rng.normal(0, 10 ** (rng.uniform(-75, -55) / 20) * 32768, n)
+    return np.clip(np.round(y), -32768, 32767).astype(np.int16)
+
+
+def make_free(args, fe, narr, noise, val_spk, out, meta):
+    """Writes free_train.npz and free_val.npz (see "Word-free streams"),
+    from their own generator (seed, 3): the other files do not change."""
+    rng = split_rng(args.seed, 3)
+    t0 = time.time()
+    hours = {"train": args.free_train_hours, "val": args.free_val_hours}
+    tts_jobs = plan_free_tts(rng, args.seed, int(250 * hours["train"]), int(250 * hours["val"]))
+    with cf.ThreadPoolExecutor(args.jobs) as ex:
+        pcms = list(ex.map(synth, [j[1] for j in tts_jobs]))
+    tts = {"train": [], "val": []}
+    for (split, _), p in zip(tts_jobs, pcms):
+        if p is not None:
+            tts[split].append(p)
+    speech = free_speech(args.corpus, set(val_spk))
+    narr_split = {"train": [p for i, p in enumerate(narr) if i % 5], "val": [p for i, p in enumerate(narr) if i % 5 == 0]}
+    log("word-free streams: %d + %d tts sentences, %d + %d speech clips (%.0f s synthesis)" % (
+        len(tts["train"]), len(tts["val"]), len(speech["train"]), len(speech["val"]), time.time() - t0))
+    meta["free"] = {}
+    for split in ("train", "val"):
+        mat = {"run-speech": speech[split], "run-tts": tts[split]}
+        Xs, srcs, streams, ks = [], [], [], []
+        secs = {k: 0.0 for k in FREE_SOURCES}
+        si = 0
+        for kind in FREE_SOURCES:
+            while secs[kind] < hours[split] * FREE_SHARE[kind] * 3600:
+                pcm = build_free_stream(kind, mat, noise, narr_split[split], rng)
+                emb = fe.embeddings(fe.mel(pcm)).numpy().astype(np.float16)
+                kk = np.arange(CONTEXT - 1, emb.shape[0])
+                if kk.size:
+                    Xs.append(np.stack([emb[k - CONTEXT + 1:k + 1] for k in kk]))
+                    srcs.append(np.full(kk.size, SOURCES.index(kind), np.int8))
+                    streams.append(np.full(kk.size, si, np.int32))
+                    ks.append(kk.astype(np.int32))
+                secs[kind] += pcm.size / RATE
+                si += 1
+        X = np.concatenate(Xs)
+        n = X.shape[0]
+        src = np.concatenate(srcs)
+        np.savez(os.path.join(out, "free_%s.npz" % split), X=X, y=np.full(n, OTHER, np.int8), src=src,
+                 d=np.full(n, np.nan, np.float32), voice=np.array([SOURCES[s] for s in src]),
+                 event=np.full(n, -1, np.int32), stream=np.concatenate(streams), k=np.concatenate(ks))
+        meta["free"][split] = {"streams": si, "windows": int(n), "hours": round(n * 0.08 / 3600, 3),
+                               "seconds_by_source": {k: round(v, 1) for k, v in secs.items()}}
+        log("free_%s: %d streams, %d windows (%.2f h) %s" % (split, si, n, n * 0.08 / 3600,
+                                                           {k: round(v) for k, v in secs.items()}))
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -441,6 +629,11 @@ def main():
     ap.add_argument("--scale", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--free-train-hours", type=float, default=1.25, help="word-free streams for free_train.npz (0: none)")
+    ap.add_argument("--free-val-hours", type=float, default=1.0, help="word-free streams for free_val.npz")
+    ap.add_argument("--free", action="store_true", help="also write free_train.npz and free_val.npz")
+    ap.add_argument("--free-only", action="store_true",
+                    help="only (re)write free_train.npz and free_val.npz (train/val/unseen.npz untouched)")
     args = ap.parse_args()
     out = os.path.abspath(args.out)
     repo = os.path.realpath(features.REPO)
@@ -455,9 +648,15 @@ def main():
     fe = features.FrontEnd()
     t0 = time.time()
 
-    jobs = plan_synth(rng, args.scale, args.seed)
     narr_text = narration_lines()
     narr_jobs = [("espeak", "en-us", s, {"rate": 160, "pitch": 50}) for s in narr_text]
+    if args.free_only:
+        with cf.ThreadPoolExecutor(args.jobs) as ex:
+            narr = [p for p in ex.map(synth, narr_jobs) if p is not None]
+        _, noise, val_spk = corpus_events(args.corpus, rng, args.scale, args.seed)
+        write_free(args, fe, narr, noise, val_spk, out, t0)
+        return
+    jobs = plan_synth(rng, args.scale, args.seed)
     log("synthesizing %d words and %d narration lines with %d workers" % (len(jobs), len(narr_jobs), args.jobs))
     with cf.ThreadPoolExecutor(args.jobs) as ex:
         pcms = list(ex.map(synth, [j[3] for j in jobs]))
@@ -515,6 +714,17 @@ def main():
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
     log("done in %.0f s -> %s" % (time.time() - t0, out))
+    if args.free:
+        write_free(args, fe, narr, noise, val_spk, out, time.time())
+
+
+def write_free(args, fe, narr, noise, val_spk, out, t0):
+    meta = {"args": vars(args), "sources": SOURCES, "share": FREE_SHARE, "length_s": FREE_LEN}
+    make_free(args, fe, narr, noise, val_spk, out, meta)
+    meta["seconds"] = round(time.time() - t0, 1)
+    with open(os.path.join(out, "free.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    log("word-free streams done in %.0f s -> %s" % (time.time() - t0, out))
 
 
 if __name__ == "__main__":

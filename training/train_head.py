@@ -70,6 +70,8 @@ import torch.nn.functional as F
 
 CLASSES = ["next", "repeat", "pain", "stop", "other"]
 SOURCES = ["espeak", "flite", "festival", "human", "word", "distractor", "speech", "narration", "bed"]
+FREE_SOURCES = ["run-speech", "run-tts", "run-echo", "run-noise", "run-mix"]  # make_dataset.py's word-free streams
+SOURCES += FREE_SOURCES
 MAGIC = b"FCKWSHD\0"
 
 
@@ -147,6 +149,22 @@ def read_head(path):
     return m
 
 
+def concat(a, b):
+    """Two load() dicts as one; b's streams renumbered after a's, so runs of
+    firing windows never join across files; b's events (-1 in the word-free
+    streams) must be -1 or refer to b's own split."""
+    out = {}
+    off = int(a["stream"].max()) + 1 if a["stream"].size else 0
+    for key, v in a.items():
+        w = b[key]
+        if key == "stream":
+            w = np.where(w >= 0, w + off, w)
+        if key == "event":
+            assert (w < 0).all(), "extra files may only hold word-free windows (event -1)"
+        out[key] = torch.cat([v, w]) if torch.is_tensor(v) else np.concatenate([v, w])
+    return out
+
+
 def load(path):
     """npz -> dict of X (float32 tensor), y (int64 tensor), and numpy src, d,
     event, stream, k (the last three -1 when the file predates them)."""
@@ -167,7 +185,7 @@ def predict(model, X):
 
 THRESHOLDS = (0.5, 0.7, 0.9)
 STEP_S = 0.08  # one decision (window) every 80 ms within a stream
-NEG_SOURCES = ["word", "distractor", "speech", "narration", "bed", "cmd-edge"]
+NEG_SOURCES = ["word", "distractor", "speech", "narration", "bed"] + FREE_SOURCES + ["cmd-edge"]
 
 
 def word_eval(p, y, d, event):
@@ -273,6 +291,12 @@ def report(name, model, data, quiet=False):
         run = slice(0, len(NEG_SOURCES) - 1)  # running speech and noise: not a command's own windows
         tot = fires[run].sum() / max(1e-9, hours[run].sum())
         summary["ffh@%.1f" % thr] = float(tot)
+        free = [NEG_SOURCES.index(n) for n in FREE_SOURCES]
+        if hours[free].sum() > 0:
+            summary["ffh_free@%.1f" % thr] = float(fires[free].sum() / hours[free].sum())
+        for i, n in enumerate(NEG_SOURCES):
+            if hours[i] > 0:
+                summary["ffh_%s@%.1f" % (n, thr)] = float(fires[i] / hours[i])
         per = ["%s %.1f (%d in %.2f h)" % (n, fires[i] / hours[i], fires[i], hours[i])
                for i, n in enumerate(NEG_SOURCES) if hours[i] > 0]
         print("  t=%.1f: other windows firing %.2f%%; false fires/hour %.1f (%d in %.2f h, all but cmd-edge) [%s]" % (
@@ -292,6 +316,18 @@ def report(name, model, data, quiet=False):
                     summary["op%g_t" % target] = float(thr)
                     summary["op%g_det" % target] = float(np.mean(dets))
                     break
+        # matched: the threshold at which 0.2% / 0.1% of the 'other' windows
+        # (cmd-edge left out) fire, and the mean per-word detection there
+        ns = neg_source(y, src, data["event"])
+        score = p[:, :4].max(1)[(ns >= 0) & (ns < len(NEG_SOURCES) - 1)]
+        for rate in (0.002, 0.001):
+            thr = float(np.quantile(score, 1 - rate))
+            det = float(np.mean([(own[cls == c] >= thr).mean() for c in range(4) if (cls == c).any()]))
+            fires, hours = false_fires(p, y, src, data["stream"], data["k"], thr, data["event"])
+            print("  matched: %.1f%% of other windows fire at t=%.3f: words detected mean %.1f%%, %.1f false fires/hour" % (
+                100 * rate, thr, 100 * det, fires[:-1].sum() / max(1e-9, hours[:-1].sum())))
+            summary["matched%g_t" % (100 * rate)] = thr
+            summary["matched%g_det" % (100 * rate)] = det
     return summary
 
 
@@ -348,9 +384,26 @@ def subset(data, n):
     return {key: (v[idx] if torch.is_tensor(v) else v[idx.numpy()]) for key, v in data.items()}
 
 
-def train(args, data):
+def sample_weights(args, data):
+    """--neg-weight SRC=W: loss weight W for the 'other' windows of source SRC
+    (hard negatives, e.g. word=2 for look-alike and frequent words); 1 elsewhere."""
+    w = torch.ones(data["y"].numel())
+    for item in args.neg_weight:
+        name, val = item.split("=")
+        m = (data["y"].numpy() == 4) & (data["src"] == SOURCES.index(name))
+        w[torch.from_numpy(m)] = float(val)
+    return w
+
+
+def train(args, data, counts=None):
+    """counts: the class counts the class weights come from (default: data's;
+    with --extra-train, train.npz's alone, so the extra negatives add to the
+    'other' class's share of the loss rather than shift the class weights)."""
     X, y = data["X"], data["y"]
-    counts = torch.bincount(y, minlength=5).float()
+    if counts is None:
+        counts = torch.bincount(y, minlength=5)
+    counts = counts.float()
+    sw = sample_weights(args, data) if args.neg_weight else None
     weight = (counts.sum() / (5 * counts.clamp(min=1))) ** args.cw_pow
     model = TrainHead(args.hidden, args.hidden2 or args.hidden, args.dropout, args.proj, args.emb_drop)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
@@ -377,9 +430,13 @@ def train(args, data):
                 logp = torch.log_softmax(model(xb), 1)
                 tgt = lam[:, None] * onehot[yb] + (1 - lam[:, None]) * onehot[yb[j]]
                 tgt = tgt * (1 - args.ls) + args.ls / 5
-                loss = -(tgt * logp * weight).sum(1).mean()
+                per = -(tgt * logp * weight).sum(1)
+                if sw is not None:
+                    per = per * (lam * sw[idx] + (1 - lam) * sw[idx][j])
+                loss = per.mean()
             else:
-                loss = lossf(model(xb), yb).mean()
+                per = lossf(model(xb), yb)
+                loss = (per * sw[idx]).mean() if sw is not None else per.mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -413,6 +470,12 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--quiet-train", type=int, default=1, help="only per-window figures for train")
+    ap.add_argument("--extra-train", action="append", default=[], metavar="NPZ",
+                    help="more word-free windows for training (make_dataset.py's free_train.npz); repeatable")
+    ap.add_argument("--extra-val", action="append", default=[], metavar="NPZ",
+                    help="more word-free windows appended to val (free_val.npz); repeatable")
+    ap.add_argument("--neg-weight", action="append", default=[], metavar="SRC=W",
+                    help="loss weight of the 'other' windows of a source (e.g. word=2); repeatable")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -425,6 +488,8 @@ def main():
         path = os.path.join(args.data, split + ".npz")
         if os.path.exists(path):
             splits[split] = load(path)
+    for path in args.extra_val:
+        splits["val"] = concat(splits["val"], load(path))
     if args.eval:
         model = read_head(args.eval)
     else:
@@ -433,9 +498,12 @@ def main():
         data = load(os.path.join(args.data, "train.npz"))
         if args.subset > 1:
             data = subset(data, args.subset)
+        counts = torch.bincount(data["y"], minlength=5)
+        for path in args.extra_train:
+            data = concat(data, load(path))
         print("train: %d windows, classes %s" % (data["y"].numel(), np.bincount(data["y"].numpy(), minlength=5).tolist()))
         t0 = time.time()
-        model = train(args, data)
+        model = train(args, data, counts)
         print("trained in %.0f s" % (time.time() - t0))
         report("train", model, data, quiet=bool(args.quiet_train))
     out = {}
