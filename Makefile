@@ -2,10 +2,11 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan run test bench install clean train arm64-check deb
+.PHONY: all deps build build-asan build-tsan run test bench install clean train arm64-check deb fuzz
 
 all: build
 
@@ -39,6 +40,19 @@ test: build build-asan build-tsan
 	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads
 	@JOBS=$(JOBS) sh packaging/make-deb.sh
 	sh tests/app/test_deb.sh build-deb/floorcoach_*_$$(dpkg --print-architecture).deb
+
+# libFuzzer (clang) on every file floorcoach reads: routines, voices,
+# prescriptions, asr.conf and calibrations, WAV files. Each target runs
+# FUZZ_SECONDS, two at a time; any crash, leak or hang fails it and names
+# its reproducer (tests/fuzz/README.md). RelWithDebInfo: optimised, so
+# more inputs per second, with the line numbers a stack needs.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh packaging/install-deps.sh fuzz
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DFC_FUZZ=ON -DFC_WERROR=ON -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: build
 	./$(BUILD)/bench/render_bench

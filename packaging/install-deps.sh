@@ -26,6 +26,11 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 if [ "${1:-}" = train ]; then
   PACKAGES="$PACKAGES python3-torch sox espeak-ng flite"
 fi
+# Fuzzing (make fuzz) only: clang, libFuzzer and the sanitizers' runtimes
+# (libclang-rt-dev), and llvm's llvm-symbolizer for readable stacks.
+if [ "${1:-}" = fuzz ]; then
+  PACKAGES="$PACKAGES clang libclang-rt-dev llvm"
+fi
 # The Debian package (packaging/make-deb.sh) only: dpkg-deb, dpkg-shlibdeps
 # and dpkg-buildflags come with dpkg-dev; lintian checks the result.
 if [ "${1:-}" = deb ]; then

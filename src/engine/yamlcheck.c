@@ -272,9 +272,11 @@ int yc_lines(yc_loader *ld, yaml_node_t *n, const char *key, const char *const *
         if (!a[i])
             bad = 1;
     }
+    if (bad)
+        return -1; /* never a list with holes: later checks read every line */
     *out = a;
     *count = len;
-    return bad ? -1 : 0;
+    return 0;
 }
 
 

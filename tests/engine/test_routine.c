@@ -377,6 +377,15 @@ static void test_text_is_bounded_and_printable(void **state)
     free(big);
 }
 
+/* A list with an item that is not text is refused, and nothing reads the
+ * hole it leaves (the fuzzer found check crashing on it). */
+static void test_list_item_not_text(void **state)
+{
+    fixture *f = *state;
+    expect_problem(f, "title: T\nrequires_clearance: true\nintro:\n  - [a]\nexercises: []\n", 4,
+                   "'intro' must be text");
+}
+
 /* Every problem is reported at once, in file order, so `check` lists them
  * all; the error names the first and points to `check`. */
 static void test_every_problem_is_reported(void **state)
@@ -432,6 +441,7 @@ int main(void)
         T(test_keys_of_the_other_kind),
         T(test_numbers_are_strict),
         T(test_text_is_bounded_and_printable),
+        T(test_list_item_not_text),
         T(test_every_problem_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,10 +14,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "$build/tests/fuzz" && pwd)
 
 TARGETS=${FUZZ_TARGETS:-routine voice prescription asr_conf wav mic}
-FUZZ_JOBS=${FUZZ_JOBS:-2}        # this box has two cores
+FUZZ_JOBS=${FUZZ_JOBS:-2}        # the build box and CI have two cores
 TIMEOUT_S=${FUZZ_TIMEOUT:-5}     # one input longer than this is a hang
 RSS_MB=${FUZZ_RSS_MB:-2048}      # more than this is a runaway allocation
-ERROR_EXIT=77                    # libFuzzer's exit on a crash or a leak
+ERROR_EXIT=77                    # libFuzzer's exit on a crash or a leak (UBSan
+                                 # exits 1 itself; any exit but 0 fails)
 TIMEOUT_EXIT=70                  # and on a hang
 
 # Inputs are files (fuzz_input.h): on tmpfs when there is one, for speed.
@@ -26,6 +27,7 @@ base=${TMPDIR:-/tmp}
 work=$(mktemp -d "$base/floorcoach-fuzz.XXXXXX")
 artifacts=$(mktemp -d "${TMPDIR:-/tmp}/floorcoach-fuzz-artifacts.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap cleans up
 
 # The dictionary a target uses: the microphone reads WAV files too.
 dict_of() {
