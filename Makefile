@@ -2,11 +2,12 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+RELEASE_BUILD ?= build-release
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan run test bench install clean train arm64-check deb fuzz
+.PHONY: all deps build build-asan build-tsan build-release run test bench install clean train arm64-check deb fuzz
 
 all: build
 
@@ -24,20 +25,33 @@ build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_SANITIZE=ON -DFC_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# ThreadSanitizer, only for what runs threads of our own (tests labelled threads).
+# ThreadSanitizer, only for what runs threads of our own (tests labelled
+# threads): the ring, the listener, and the PortAudio path (floorcoach).
 build-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_TSAN=ON -DFC_WERROR=ON >/dev/null
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_queue test_listener
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_queue test_listener floorcoach
 
+# As a packager builds it (-O3, where -Wformat-truncation and friends see
+# more): compiled with warnings as errors, so that it keeps building.
+build-release: deps
+	@cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DFC_WERROR=ON -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
+# A failure here is floorcoach's (no sound card, a bad routine...), not the
+# build's: say so, since make's own "Error" line reads like a build failure.
 run: build
-	./$(BUILD)/floorcoach run $(ARGS)
+	@echo "make run: built; ./$(BUILD)/floorcoach run $(ARGS)"
+	@./$(BUILD)/floorcoach run $(ARGS) || { code=$$?; echo "make run: the build is fine;" \
+	  "floorcoach stopped with exit $$code, for the reason it gave above" >&2; exit $$code; }
 
 # Every test, in the normal build and again under ASan/UBSan; the threaded
-# ones under TSan too; then the Debian package, built and checked (lintian).
-test: build build-asan build-tsan
+# ones under TSan too; a Release build; FUZZ_SECONDS of each fuzzer; then
+# the Debian package, built and checked (lintian).
+test: build build-asan build-tsan build-release
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads
+	@$(MAKE) --no-print-directory fuzz
 	@JOBS=$(JOBS) sh packaging/make-deb.sh
 	sh tests/app/test_deb.sh build-deb/floorcoach_*_$$(dpkg --print-architecture).deb
 
@@ -85,4 +99,4 @@ deb: deps
 	@JOBS=$(JOBS) sh packaging/make-deb.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD)
