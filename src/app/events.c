@@ -6,7 +6,6 @@
 #include "fc_clock.h"
 
 #include <math.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -170,9 +169,10 @@ int events_heard(eventlog_t *log, const asr_heard *h)
 
 int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x)
 {
-    return eventlog_write(log, at, "xrun", "s:I,s:I,s:I", "underruns", (json_int_t)x->underruns,
-                          "overflows", (json_int_t)x->overflows, "driver_messages",
-                          (json_int_t)x->driver_messages);
+    /* "I" takes jansson's json_int_t, which is long long (JSON_INTEGER_IS_LONG_LONG). */
+    return eventlog_write(log, at, "xrun", "s:I,s:I,s:I", "underruns", (long long)x->underruns,
+                          "overflows", (long long)x->overflows, "driver_messages",
+                          (long long)x->driver_messages);
 }
 
 int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,
