@@ -10,6 +10,23 @@ finish() {
   [ "$fail" -eq 0 ]
 }
 
+# expect CODE PATTERN DESCRIPTION -- COMMAND...: the command's exit code,
+# and a line of its stdout or stderr matching PATTERN (none: any). Uses the
+# caller's temporary folder $T; stdin is empty, so no command waits on it.
+expect() {
+  code=$1 pattern=$2 what=$3
+  shift 4
+  "$@" >"$T/out" 2>"$T/err" </dev/null
+  got=$?
+  if [ "$got" -ne "$code" ]; then
+    bad "$what: exit $got, wanted $code"; cat "$T/out" "$T/err"; return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$T/out" "$T/err"; then
+    bad "$what: no line matching '$pattern'"; cat "$T/out" "$T/err"; return
+  fi
+  ok "$what"
+}
+
 # The user's saved calibration must not leak into the tests: no file is
 # ever found here (a test that wants one sets XDG_CONFIG_HOME itself).
 unset FLOORCOACH_CALIBRATION

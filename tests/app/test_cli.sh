@@ -10,21 +10,6 @@ trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/../checks.sh"
 export XDG_CONFIG_HOME="$T/config"
 
-# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
-expect() {
-  code=$1 pattern=$2 what=$3
-  shift 4
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  if [ "$got" -ne "$code" ]; then
-    bad "$what: exit $got, wanted $code"; cat "$T/err"; return
-  fi
-  if [ "$got" -ge 128 ] && [ "$code" -lt 128 ]; then bad "$what: crashed"; return; fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$T/out" "$T/err"; then
-    bad "$what: no line matching '$pattern'"; cat "$T/out" "$T/err"; return
-  fi
-  ok "$what"
-}
 
 printf 'title: x\nintro: [a]\nexercises:\n  - name: y\n    kind: hold\n    hold_seconds: [\n' >"$T/broken.yaml"
 printf 'title: x\nintro: [a]\nexercises:\n  - name: y\n    purpose: p\n    kind: hold\n    hold_seconds: 90\n    hold_range: 15-30\n    repetitions: 3\n    repetition_range: 3-5\n    sides: none\n    steps: [s]\n    pain: [p]\n' >"$T/range.yaml"

@@ -11,20 +11,6 @@ trap 'rm -rf "$T"' EXIT
 TINY="$SRC/tests/routines/tiny.yaml"
 MINI="$SRC/tests/routines/mini.yaml"
 
-# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a stderr/stdout line.
-expect() {
-  code=$1 pattern=$2 what=$3
-  shift 4
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  got=$?
-  if [ "$got" -ne "$code" ]; then
-    bad "$what: exit $got, wanted $code"; cat "$T/out" "$T/err"; return
-  fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$T/out" "$T/err"; then
-    bad "$what: no line matching '$pattern'"; cat "$T/out" "$T/err"; return
-  fi
-  ok "$what"
-}
 
 # wav_frames FILE: the data frames its header claims, or -1 when the header
 # does not match the file (a killed writer's 0-frame or wrapped header).
