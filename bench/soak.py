@@ -108,11 +108,15 @@ def summary(samples, events, wall, code):
               f"overall min {min(rss):.1f} max {max(rss):.1f}")
         print(f"fds: first {samples[0][3]}, last {samples[-1][3]}, max {max(s[3] for s in samples)}")
     with open(events) as f:
-        kinds = {}
+        kinds, told = {}, []
         for line in f:
-            e = json.loads(line)["event"]
-            kinds[e] = kinds.get(e, 0) + 1
+            ev = json.loads(line)
+            kinds[ev["event"]] = kinds.get(ev["event"], 0) + 1
+            # Nobody speaks in the soak: any word taken is a false one.
+            if ev["event"] in ("heard", "unsure", "pause", "end"):
+                told.append(f"{ev['event']} {ev.get('word', ev.get('reason', ''))} at {ev['t']:.1f} s")
     print("events: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print("words and the end: " + "; ".join(told))
 
 
 def main():
