@@ -169,13 +169,14 @@ int yc_int(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi, int *
 {
     const char *s = yc_scalar(n);
     long v = 0;
-    int rc = fc_parse_long(s, LONG_MIN, LONG_MAX, &v);
-    if (rc == FC_ERR_FORMAT || !s) {
+    int rc = fc_parse_long(s, lo, hi, &v);
+    if (rc == FC_ERR_FORMAT) {
         yc_problem(ld, n, "'%s' must be a whole number", key);
         return -1;
     }
-    if (rc < 0 || v < lo || v > hi) {
-        yc_problem(ld, n, "'%s' is %ld; it must be between %d and %d", key, v, lo, hi);
+    /* The text, not a value: one too large for a long has none. */
+    if (rc < 0) {
+        yc_problem(ld, n, "'%s' is %s; it must be between %d and %d", key, s, lo, hi);
         return -1;
     }
     *out = (int)v;

@@ -347,7 +347,7 @@ static void test_numbers_are_strict(void **state)
     expect_variant(f, "hold_seconds: 30", "hold_seconds: +30", 7, "must be a whole number");
     expect_variant(f, "hold_seconds: 30", "hold_seconds: \" 30\"", 7, "must be a whole number");
     expect_variant(f, "hold_seconds: 30", "hold_seconds: 99999999999999999999", 7,
-                   "it must be between");
+                   "'hold_seconds' is 99999999999999999999; it must be between");
     expect_variant(f, "hold_range: 15-30", "hold_range: +15-30", 8, "MIN-MAX");
     expect_variant(f, "hold_range: 15-30", "hold_range: 15- 30", 8, "MIN-MAX");
     expect_variant(f, "hold_range: 15-30", "hold_range: 30-15", 8, "MIN-MAX");
