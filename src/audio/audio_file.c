@@ -1,9 +1,11 @@
 /* WAV files through libsndfile, resampled to and from the session clock. */
+#include "datapath.h"
 #include "fc_error.h"
 #include "internal/audio_backend.h"
 #include "resampler.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdint.h>
@@ -58,14 +60,8 @@ typedef struct {
 static int out_check(const char *path, fc_error *err)
 {
     struct stat st;
-    char *dir = strdup(path);
-    if (!dir)
-        return fc_fail(err, FC_ERR_NOMEM, "out of memory opening %s", path);
-    char *slash = strrchr(dir, '/');
-    const char *folder = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
-    int ok = access(folder, W_OK) == 0;
-    free(dir);
-    if (!ok)
+    char folder[PATH_MAX];
+    if (datapath_folder(path, folder, sizeof folder) < 0 || access(folder, W_OK) < 0)
         return fc_fail(err, FC_ERR_IO, "%s: cannot write audio file: %s; check the folder "
                        "exists and is writable", path, strerror(errno));
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))

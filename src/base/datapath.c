@@ -2,6 +2,7 @@
 
 #include "fc_error.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,21 @@ const char *datapath_dir(void)
     snprintf(dir, sizeof dir, "%s", is_dir(FC_INSTALL_DATADIR) ? FC_INSTALL_DATADIR
                                                                 : FC_SOURCE_DIR);
     return dir;
+}
+
+int datapath_folder(const char *path, char *dst, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (n >= cap) {
+        if (cap > 0)
+            dst[0] = '\0'; /* still printable in the caller's message */
+        errno = ENAMETOOLONG;
+        return FC_ERR_ARG;
+    }
+    memcpy(dst, !slash ? "." : path, n);
+    dst[n] = '\0';
+    return FC_OK;
 }
 
 int datapath_find(const char *subdir, const char *name, char *out, size_t len)

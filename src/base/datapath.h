@@ -16,4 +16,9 @@ const char *datapath_dir(void);
  * returns 0, or FC_ERR_IO if none exists (out then holds the last tried). */
 int datapath_find(const char *subdir, const char *name, char *out, size_t len);
 
+/* Any thread. The folder that holds path ("." for a bare name, "/" for
+ * one at the root) into dst, to check it can be written before writing.
+ * Returns 0, or FC_ERR_ARG with errno ENAMETOOLONG when it does not fit. */
+int datapath_folder(const char *path, char *dst, size_t cap);
+
 #endif

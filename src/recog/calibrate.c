@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "calibrate.h"
+#include "datapath.h"
 #include "energy.h"
 #include "fc_clock.h"
 #include "fc_error.h"
@@ -253,15 +254,10 @@ int calib_save_check(const char *path, bool make_folder, fc_error *err)
     int rc = check_target(path, err);
     if (rc < 0 || make_folder)
         return rc;
-    char *dir = strdup(path);
-    if (!dir)
-        return fc_fail(err, FC_ERR_NOMEM, "out of memory");
-    char *slash = strrchr(dir, '/');
-    const char *folder = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
-    if (access(folder, W_OK) < 0)
+    char folder[PATH_MAX];
+    if (datapath_folder(path, folder, sizeof folder) < 0 || access(folder, W_OK) < 0)
         rc = fc_fail(err, FC_ERR_IO, "%s: cannot save there: %s (%s); create the folder first, "
                      "or give another path", path, folder, strerror(errno));
-    free(dir);
     return rc;
 }
 
