@@ -32,6 +32,9 @@
  * word: its decision point and the 1.5 s before, which holds any command
  * word with its lead-in (the head's firing span is 30-300 ms after it). */
 #define PROBE_SAMPLES (FC_RATE * 3 / 2)
+/* With FLOORCOACH_DEBUG, a stop or pain the detector gives at least this
+ * without acting on it is shown: a missed word is then explained. */
+#define DEBUG_WEAK 0.5
 
 struct hearing {
     hearing_mode mode;
@@ -57,6 +60,8 @@ struct hearing {
     /* Per word, while its probability stays at or above the probe line:
      * asked already, and the decoder said no. */
     bool probed[FC_CMD_COUNT], denied[FC_CMD_COUNT];
+    double weak[FC_CMD_COUNT];   /* the detector's peak below its lines (debug) */
+    int64_t weak_at[FC_CMD_COUNT]; /* and when */
     bool talking;               /* hearing_set_talking */
     bool probing;               /* some probe line is on: keep the audio for it */
     /* Results of the current call. */
@@ -190,6 +195,7 @@ void hearing_reset(hearing_t *h)
     h->probe_have = 0;
     memset(h->probed, 0, sizeof h->probed);
     memset(h->denied, 0, sizeof h->denied);
+    memset(h->weak, 0, sizeof h->weak);
 }
 
 /* Reports r unless it repeats the last report: the same word, ending
@@ -244,6 +250,23 @@ static int probe(hearing_t *h, int64_t t, fc_command *word)
     return asr_decode_window(h->asr, h->probe_buf, frames, word);
 }
 
+/* Debug only: the peak of a stop or pain the detector alone heard below
+ * the lines it acts on, shown once it has passed. */
+static void note_weak(hearing_t *h, fc_command w, double p, int64_t t)
+{
+    if (!h->debug || (w != FC_CMD_STOP && w != FC_CMD_PAIN))
+        return;
+    if (p >= DEBUG_WEAK && p > h->weak[w]) {
+        h->weak[w] = p;
+        h->weak_at[w] = t;
+    } else if (p < DEBUG_WEAK && h->weak[w] > 0) {
+        fprintf(stderr, "hearing: detector alone gave '%s' %.2f at %.2f s, below its lines "
+                "(%s)\n", fc_command_name(w), h->weak[w], h->weak_at[w] / (double)FC_RATE,
+                h->talking ? "the coach talks" : "the coach is quiet");
+        h->weak[w] = 0;
+    }
+}
+
 /* The detector's score: past a word's fire line it is heard; past the
  * probe line the decoder is asked once about the stretch, and its yes is
  * enough; when it says no, a stop or pain past the unsure line pauses. */
@@ -258,6 +281,7 @@ static int judge_score(hearing_t *h, const kws_score *s)
         r.start = r.end - KWS_WORD_LEN;
         if (p < fire && p < line && p < t->unsure[w]) {
             h->probed[w] = h->denied[w] = false;
+            note_weak(h, (fc_command)w, p, s->t);
             continue;
         }
         if (p < fire && p >= line && !h->probed[w]) {
