@@ -16,7 +16,8 @@ pulse_sink_up() {
 }
 
 pulse_start() {
-  pulseaudio --daemonize=yes --exit-idle-time=-1 -n --load="module-native-protocol-unix" \
+  pulseaudio --daemonize=yes --exit-idle-time=-1 --high-priority=yes --realtime=yes -n \
+    --load="module-native-protocol-unix" \
     --log-target=file:"$T/pulse.log" 2>/dev/null
   i=0
   until pactl info >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done

@@ -115,7 +115,9 @@ FLOORCOACH_DEBUG=1 "$FC" run "$SRC/tests/routines/mini.yaml" --events "$T/b.json
 pid=$!
 i=0
 until grep -q '"text":"Exercises both sides' "$T/b.jsonl" 2>/dev/null || [ $i -ge 150 ]; do sleep 0.1; i=$((i + 1)); done
+seen=$(date +%s.%N)
 sleep 0.5
+played=$(date +%s.%N)
 paplay "$T/stop.wav"
 # Until the session ends, or it has paused and 3 s have passed (a paused
 # coach must stay quiet: time for a count to come) without a sure stop,
@@ -138,7 +140,12 @@ elif grep -q '"event":"unsure","word":"stop"' "$T/b.jsonl" &&
      ! sed -n '/"event":"pause"/,$p' "$T/b.jsonl" | grep -qE '"event":"(count|hold|heard)"'; then
   ok "stop over the coach's own voice (total echo) pauses the session: $(grep '"unsure"' "$T/b.jsonl" | head -n 1)"
 else
-  bad "barge-in through PulseAudio: $(grep -E '"heard"|"unsure"|"pause"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
+  # What a failure needs explained: when the stop was played against the
+  # line (a loaded machine can delay it), the device's xruns, and what the
+  # listener made of it (FLOORCOACH_DEBUG).
+  line=$(grep '"text":"Exercises both sides' "$T/b.jsonl" | sed 's/^{"t":\([0-9.]*\),.*/\1/')
+  late=$(awk -v a="$played" -v b="$seen" 'BEGIN { printf "%.2f", a - b }')
+  bad "barge-in through PulseAudio: the stop played $late s after the line at t=$line was logged; $(grep -E '"heard"|"unsure"|"pause"|"xrun"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
 fi
 # Written in real time, each record is still in time order.
 for f in s int b; do
