@@ -115,7 +115,10 @@ FLOORCOACH_DEBUG=1 "$FC" run "$SRC/tests/routines/mini.yaml" --events "$T/b.json
 pid=$!
 i=0
 until grep -q '"text":"Exercises both sides' "$T/b.jsonl" 2>/dev/null || [ $i -ge 150 ]; do sleep 0.1; i=$((i + 1)); done
-seen=$(date +%s.%N)
+# When the line was logged (the log's last write, nothing else being due
+# before its end), so that a failure can say how late a loaded machine
+# played the stop, polling included.
+logged=$(date -r "$T/b.jsonl" +%s.%N)
 sleep 0.5
 played=$(date +%s.%N)
 paplay "$T/stop.wav"
@@ -141,11 +144,11 @@ elif grep -q '"event":"unsure","word":"stop"' "$T/b.jsonl" &&
   ok "stop over the coach's own voice (total echo) pauses the session: $(grep '"unsure"' "$T/b.jsonl" | head -n 1)"
 else
   # What a failure needs explained: when the stop was played against the
-  # line (a loaded machine can delay it), the device's xruns, and what the
-  # listener made of it (FLOORCOACH_DEBUG).
+  # line (meant: 0.5 s in), the device's xruns, and what the listener made
+  # of it (FLOORCOACH_DEBUG).
   line=$(grep '"text":"Exercises both sides' "$T/b.jsonl" | sed 's/^{"t":\([0-9.]*\),.*/\1/')
-  late=$(awk -v a="$played" -v b="$seen" 'BEGIN { printf "%.2f", a - b }')
-  bad "barge-in through PulseAudio: the stop played $late s after the line at t=$line was logged; $(grep -E '"heard"|"unsure"|"pause"|"xrun"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
+  late=$(awk -v a="$played" -v b="$logged" 'BEGIN { printf "%.2f", a - b }')
+  bad "barge-in through PulseAudio: the stop played $late s into the line logged at t=$line; $(grep -E '"heard"|"unsure"|"pause"|"xrun"|"end"' "$T/b.jsonl" | tr '\n' ' ') $(grep -v ALSA "$T/b.err")"
 fi
 # Written in real time, each record is still in time order.
 for f in s int b; do
