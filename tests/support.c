@@ -33,7 +33,7 @@ void support_set_prescription(const char *path, bool given_clearance)
     cleared = given_clearance;
 }
 
-static audio_fault fault, speaker_fault;
+static audio_fault fault, speaker_fault, speaker_gap;
 
 void support_set_fault(int64_t at, int64_t len)
 {
@@ -43,6 +43,11 @@ void support_set_fault(int64_t at, int64_t len)
 void support_set_speaker_fault(int64_t at, int64_t len)
 {
     speaker_fault = (audio_fault){at, len};
+}
+
+void support_set_speaker_gap(int64_t at, int64_t len)
+{
+    speaker_gap = (audio_fault){at, len};
 }
 
 void support_run(const char *routine_path, const char *voice, const char *mic,
@@ -75,6 +80,7 @@ void support_run(const char *routine_path, const char *voice, const char *mic,
         cfg.audio.in = audio_file(mic);
     cfg.audio.lose_input = fault;
     cfg.audio.lose_output = speaker_fault;
+    cfg.audio.speaker_gap = speaker_gap;
     cfg.room = room;
     cfg.grammar_dir = mic || room ? FC_SOURCE_DIR "/grammars" : NULL;
     cfg.events_path = log;

@@ -44,6 +44,8 @@ void support_set_prescription(const char *path, bool given_clearance);
 void support_set_fault(int64_t at, int64_t len);
 /* The same for the speaker. */
 void support_set_speaker_fault(int64_t at, int64_t len);
+/* The same for the speaker running dry (audio_config.speaker_gap). */
+void support_set_speaker_gap(int64_t at, int64_t len);
 
 const char *ev_name(const json_t *o);
 double ev_t(const json_t *o);

@@ -170,9 +170,10 @@ int events_heard(eventlog_t *log, const asr_heard *h)
 int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x)
 {
     /* "I" takes jansson's json_int_t, which is long long (JSON_INTEGER_IS_LONG_LONG). */
-    return eventlog_write(log, at, "xrun", "s:I,s:I,s:I", "underruns", (long long)x->underruns,
-                          "overflows", (long long)x->overflows, "driver_messages",
-                          (long long)x->driver_messages);
+    return eventlog_write(log, at, "xrun", "s:I,s:I,s:I,s:I", "underruns",
+                          (long long)x->underruns, "overflows", (long long)x->overflows,
+                          "driver_messages", (long long)x->driver_messages, "gap_ms",
+                          (long long)x->gap_ms);
 }
 
 int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,

@@ -62,12 +62,12 @@ int events_heard(eventlog_t *log, const asr_heard *h);
  * a log written in real time stays in time order (the recogniser reports
  * a word after what the session scheduled meanwhile). */
 int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h);
+/* The device's underruns, overflows, driver complaints and the silence
+ * its underruns played (gap_ms) so far: totals, written when they grew. */
+int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x);
 /* A device changed: which ("microphone", "speaker"), its state ("lost",
  * "back") and, when not NULL, the detail (why it is lost, how many tries
  * brought it back). Any time, in a session or idle. */
-/* The device's underruns, overflows and driver complaints so far (totals;
- * written when they grew). */
-int events_xruns(eventlog_t *log, int64_t at, const audio_xruns *x);
 int events_device(eventlog_t *log, int64_t at, const char *device, const char *state,
                   const char *detail);
 /* The session paused on an unsure "stop" or "pain" (word), or on losing

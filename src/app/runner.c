@@ -16,7 +16,10 @@ static int block(const runner_config *cfg, runner_clock *clock, fc_error *err)
     mixer_render(cfg->mixer, clock->now, out, FC_FRAME);
     if ((rc = audio_exchange(cfg->audio, out, FC_FRAME, in, CAPTURE_MAX, &got, err)) < 0)
         return rc;
+    int64_t gap = audio_take_output_gap(cfg->audio);
     if (cfg->listener) {
+        if (gap > 0)
+            listener_speaker_gap(cfg->listener, gap);
         listener_played(cfg->listener, clock->now, out, FC_FRAME);
         if ((rc = listener_push(cfg->listener, clock->mic_at, in, got)) < 0)
             return fc_fail(err, rc, "the recogniser failed: %s", fc_strerror(rc));

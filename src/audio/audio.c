@@ -28,6 +28,12 @@ struct audio {
     bool out_faulted;     /* the speaker is lost to a fault */
     int16_t *quiet;       /* silence played in place of the output in a fault */
     size_t quiet_cap;
+    /* The speaker_gap fault: what the room has yet to hear of the output,
+     * late by the gap once it has begun. */
+    int16_t *late;
+    size_t late_n, late_cap;
+    bool gap_begun;
+    int64_t gap_pending; /* for audio_take_output_gap */
 };
 
 audio_config audio_config_default(void)
@@ -89,6 +95,7 @@ void audio_close(audio_t *a)
         if (backends[k] && a->state[k])
             backends[k]->close(a->state[k]);
     free(a->quiet);
+    free(a->late);
     free(a);
 }
 
@@ -167,6 +174,48 @@ static const int16_t *played(audio_t *a, const int16_t *out, size_t n)
     return a->quiet;
 }
 
+/* What the room hears of the speaker: the output as played, or, once a
+ * speaker_gap fault has begun, the same late by its length (silence first).
+ * NULL where there is no memory for it: the room hears nothing this block. */
+static const int16_t *room_hears(audio_t *a, const int16_t *play, size_t n)
+{
+    const audio_fault *g = &a->cfg.speaker_gap;
+    if (g->len <= 0 || (!a->gap_begun && a->out_at < g->at))
+        return play;
+    size_t need = (size_t)g->len + 2 * n;
+    if (need > a->late_cap) {
+        int16_t *l = realloc(a->late, need * sizeof *l);
+        if (!l)
+            return NULL;
+        a->late = l;
+        a->late_cap = need;
+    }
+    if (!a->gap_begun) {
+        a->gap_begun = true;
+        memset(a->late + a->late_n, 0, (size_t)g->len * sizeof *a->late);
+        a->late_n += (size_t)g->len;
+        a->gap_pending += g->len;
+    }
+    /* The block heard now sits after what is still waiting; it is copied
+     * out past the end before the line moves up. */
+    memcpy(a->late + a->late_n, play, n * sizeof *play);
+    a->late_n += n;
+    memcpy(a->late + a->late_n, a->late, n * sizeof *a->late);
+    a->late_n -= n;
+    memmove(a->late, a->late + n, a->late_n * sizeof *a->late);
+    return a->late + a->late_n + n;
+}
+
+int64_t audio_take_output_gap(audio_t *a)
+{
+    int64_t gap = a->gap_pending;
+    audio_kind k = a->cfg.out.kind;
+    a->gap_pending = 0;
+    if (k != AUDIO_NONE && a->state[k] && backends[k]->take_output_gap)
+        gap += backends[k]->take_output_gap(a->state[k]);
+    return gap;
+}
+
 int audio_recover_input(audio_t *a, fc_error *err)
 {
     audio_kind k = a->cfg.in.kind;
@@ -233,9 +282,10 @@ int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t
     if (a->cfg.in.kind == AUDIO_NONE)
         memset(in, 0, n * sizeof *in);
     *got = n;
+    const int16_t *heard = play ? room_hears(a, play, n) : NULL;
     watch_input(a, in, n, got, fault);
-    if (a->cfg.filter.apply && play && !a->lost && !fault)
-        a->cfg.filter.apply(a->cfg.filter.ctx, play, in, n);
+    if (a->cfg.filter.apply && heard && !a->lost && !fault)
+        a->cfg.filter.apply(a->cfg.filter.ctx, heard, in, n);
     return FC_OK;
 }
 

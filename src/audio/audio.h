@@ -64,6 +64,12 @@ typedef struct {
     audio_mic_filter filter; /* apply NULL: none */
     audio_fault lose_input;  /* tests: see audio_fault */
     audio_fault lose_output;
+    /* Tests: at the first block from session sample `at`, the speaker runs
+     * dry for `len` samples, as when the engine is late and the device
+     * underruns: it plays that much silence it was not given, and all that
+     * follows is heard len samples later. Only the room (the filter) hears
+     * the gap; the output file keeps every sample at its session time. */
+    audio_fault speaker_gap;
 } audio_config;
 
 /* A microphone that delivers nothing for this long while the output plays
@@ -95,6 +101,15 @@ void audio_close(audio_t *a);
  * gives what it has captured so far (0 to cap). */
 int audio_exchange(audio_t *a, const int16_t *out, size_t n, int16_t *in, size_t cap,
                    size_t *got, fc_error *err);
+
+/* Engine thread. Samples of silence the speaker has played since the last
+ * call that it was never given: it ran dry (an underrun) because the
+ * session fell behind. They came after everything exchanged before the last
+ * audio_exchange() and before that exchange's block, so the echo of that
+ * block and of all after it arrives this much later on the capture count;
+ * the echo canceller's reference must be shifted to match (see
+ * listener_speaker_gap). 0 for a file speaker. */
+int64_t audio_take_output_gap(audio_t *a);
 
 /* Engine thread. True when a device paces the session (real time). */
 bool audio_is_realtime(const audio_t *a);
@@ -135,6 +150,7 @@ typedef struct {
     uint64_t underruns;       /* the speaker ran dry: a gap in what it played */
     uint64_t overflows;       /* capture was dropped: a gap in what it heard */
     uint64_t driver_messages; /* ALSA's complaints, kept off the terminal */
+    uint64_t gap_ms;          /* silence the speaker played in its underruns */
 } audio_xruns;
 /* Engine thread. All zero for files. */
 void audio_get_xruns(const audio_t *a, audio_xruns *x);

@@ -71,6 +71,14 @@ typedef struct {
     _Atomic int waiting; /* the engine is about to wait, or waits, on wake */
     _Atomic uint64_t underruns; /* output callbacks the ring could not fill */
     _Atomic uint64_t overflows; /* capture the ring had no room for */
+    /* Silence the output callback played in place of samples, once the
+     * stream had been given its first: each frame of it delays the echo of
+     * all that follows (see take_gap). */
+    _Atomic uint64_t dry_frames;
+    _Atomic bool fed;   /* the callback has played a sample of this stream */
+    uint64_t dry_seen;  /* engine thread: dry_frames as last accounted */
+    int64_t dry_rem;    /* its remainder, in device frames x FC_RATE */
+    int64_t gap;        /* session samples of it not yet taken */
     _Atomic unsigned long last_frames;
 } audio_pa;
 
@@ -192,9 +200,13 @@ static int on_output(const void *input, void *output, unsigned long frames,
         atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
     int16_t *o = output;
     size_t got = queue_read(p->out_ring, o, frames);
+    if (got > 0)
+        atomic_store_explicit(&p->fed, true, memory_order_relaxed);
     if (got < frames) {
         memset(o + got, 0, (frames - got) * sizeof *o);
         atomic_fetch_add_explicit(&p->underruns, 1, memory_order_relaxed);
+        if (atomic_load_explicit(&p->fed, memory_order_relaxed))
+            atomic_fetch_add_explicit(&p->dry_frames, frames - got, memory_order_relaxed);
     }
     wake_engine(p); /* there is room now */
     return paContinue;
@@ -247,12 +259,9 @@ static void discard(queue_t *ring)
     }
 }
 
-/* One direction opened again after it was lost: its stream aborted and
- * closed, whatever was queued for or from it dropped, and a new stream
- * started with the same parameters (in or out: the other is NULL). */
-static int restart_stream(audio_pa *p, PaStream **stream, queue_t *ring,
-                          const PaStreamParameters *in, const PaStreamParameters *out,
-                          const char *name, fc_error *err)
+/* A lost direction's stream aborted and closed, and whatever was queued
+ * for or from it dropped, before it is started again. */
+static void abort_stream(PaStream **stream, queue_t *ring)
 {
     if (*stream) {
         Pa_AbortStream(*stream);
@@ -260,7 +269,6 @@ static int restart_stream(audio_pa *p, PaStream **stream, queue_t *ring,
         *stream = NULL;
     }
     discard(ring);
-    return start_stream(p, stream, in, out, name, err);
 }
 
 /* One direction's stream parameters: mono 16-bit on the named device (NULL:
@@ -493,6 +501,18 @@ static size_t give_capture(audio_pa *p, int16_t *in, size_t cap)
     return give;
 }
 
+/* The silence the speaker played since the last look, in session samples:
+ * looked at before each block is queued, so it all came before that block
+ * (the ring had run dry: everything queued earlier had played). */
+static void take_gap(audio_pa *p)
+{
+    uint64_t dry = atomic_load_explicit(&p->dry_frames, memory_order_relaxed);
+    int64_t scaled = p->dry_rem + (int64_t)(dry - p->dry_seen) * FC_RATE;
+    p->dry_seen = dry;
+    p->gap += scaled / p->rate;
+    p->dry_rem = scaled % p->rate;
+}
+
 static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, size_t cap,
                        size_t *got, fc_error *err)
 {
@@ -508,8 +528,10 @@ static int pa_exchange(void *state, const int16_t *out, size_t n, int16_t *in, s
     }
     p->started = true;
     bool speaker = p->out_ring && !p->out_lost;
-    if (speaker && out)
+    if (speaker && out) {
+        take_gap(p);
         play(p, out, n);
+    }
     if (p->in_ring)
         take_capture(p);
     if ((!speaker || !out) && p->in_n == p->in_pos) {
@@ -533,7 +555,16 @@ static int pa_reopen_input(void *state, fc_error *err)
     if (!p->in_ring)
         return FC_OK;
     p->in_pos = p->in_n = 0;
-    return restart_stream(p, &p->in_stream, p->in_ring, &p->in_params, NULL, p->in_name, err);
+    abort_stream(&p->in_stream, p->in_ring);
+    return start_stream(p, &p->in_stream, &p->in_params, NULL, p->in_name, err);
+}
+
+static int64_t pa_take_output_gap(void *state)
+{
+    audio_pa *p = state;
+    int64_t gap = p->gap;
+    p->gap = 0;
+    return gap;
 }
 
 static bool pa_output_lost(const void *state)
@@ -547,8 +578,13 @@ static int pa_reopen_output(void *state, fc_error *err)
 {
     audio_pa *p = state;
     atomic_store(&p->last_frames, 0); /* the new stream's start grace */
-    int rc = restart_stream(p, &p->out_stream, p->out_ring, NULL, &p->out_params, p->out_name,
-                            err);
+    abort_stream(&p->out_stream, p->out_ring);
+    /* The old stream's silence was the loss, not a gap to make up (the
+     * echo is measured again); the new one counts from its first sample. */
+    atomic_store(&p->fed, false);
+    p->dry_seen = atomic_load(&p->dry_frames);
+    p->dry_rem = p->gap = 0;
+    int rc = start_stream(p, &p->out_stream, NULL, &p->out_params, p->out_name, err);
     if (rc == FC_OK)
         p->out_lost = false;
     return rc;
@@ -560,6 +596,7 @@ static void pa_xruns(const void *state, audio_xruns *x)
     x->underruns = atomic_load(&p->underruns);
     x->overflows = atomic_load(&p->overflows);
     x->driver_messages = atomic_load(&alsa_messages);
+    x->gap_ms = atomic_load(&p->dry_frames) * 1000 / (uint64_t)p->rate;
 }
 
 static void pa_close(void *state)
@@ -612,6 +649,7 @@ const audio_backend audio_pa_backend = {
     .exchange = pa_exchange,
     .input_ended = pa_input_ended,
     .reopen_input = pa_reopen_input,
+    .take_output_gap = pa_take_output_gap,
     .output_lost = pa_output_lost,
     .reopen_output = pa_reopen_output,
     .xruns = pa_xruns,

@@ -47,8 +47,9 @@ struct listener {
     int64_t talked;    /* the last frame the coach was heard talking in, -1: none */
     /* Engine side: played output by session sample, and the microphone
      * frame being filled. */
-    int16_t ref_hist[REF_HISTORY];
+    int16_t ref_hist[REF_HISTORY]; /* by speaker sample: session sample + ref_late */
     int64_t ref_end;  /* one past the last played sample recorded */
+    int64_t ref_late; /* silence the speaker played unasked (listener_speaker_gap) */
     int ref_advance;  /* see listener_create() */
     slot part;
     size_t part_n;
@@ -216,9 +217,20 @@ int listener_echo_delay_ms(const listener_t *l)
 
 void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n)
 {
+    int64_t from = at + l->ref_late;
     for (size_t i = 0; i < n; i++)
-        l->ref_hist[(uint64_t)(at + (int64_t)i) % REF_HISTORY] = out[i];
-    l->ref_end = at + (int64_t)n;
+        l->ref_hist[(uint64_t)(from + (int64_t)i) % REF_HISTORY] = out[i];
+    l->ref_end = from + (int64_t)n;
+}
+
+void listener_speaker_gap(listener_t *l, int64_t n)
+{
+    /* The silence goes into the reference where the speaker played it, so
+     * the echo's delay on the capture count stays what was measured. */
+    for (int64_t i = 0; i < n && i < REF_HISTORY; i++)
+        l->ref_hist[(uint64_t)(l->ref_end + i) % REF_HISTORY] = 0;
+    l->ref_end += n;
+    l->ref_late += n;
 }
 
 /* The reference for a full frame: what was played at the same samples, or

@@ -35,6 +35,12 @@ void listener_destroy(listener_t *l);
 /* Engine thread. out: what the speaker plays at session samples
  * [at, at + n). Kept for a few seconds as the echo canceller's reference. */
 void listener_played(listener_t *l, int64_t at, const int16_t *out, size_t n);
+/* Engine thread. The speaker ran dry: after what it was last given, it
+ * played n samples of silence (audio_take_output_gap), so the echo of
+ * everything played from now on comes n samples later on the capture
+ * count. The reference is shifted to match, and the canceller keeps its
+ * measured delay instead of losing the echo for seconds. */
+void listener_speaker_gap(listener_t *l, int64_t n);
 /* Engine thread. mic: audio captured at session samples [at, at + n), any
  * n; calls are contiguous. Its reference is what listener_played() was given
  * for the same samples. Never blocks; in threaded mode, audio that finds the

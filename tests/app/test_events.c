@@ -106,7 +106,8 @@ static void test_session_events(void **state)
 static void test_xrun_event(void **state)
 {
     logfile *f = *state;
-    audio_xruns x = {.underruns = 3, .overflows = 1, .driver_messages = 5000000000ULL};
+    audio_xruns x = {.underruns = 3, .overflows = 1, .driver_messages = 5000000000ULL,
+                     .gap_ms = 45};
     assert_int_equal(events_xruns(f->log, FC_RATE * 10, &x), 0);
     json_t *ev[1];
     assert_int_equal(read_back(f, ev, 1), 1);
@@ -115,6 +116,7 @@ static void test_xrun_event(void **state)
     assert_int_equal(json_integer_value(json_object_get(ev[0], "underruns")), 3);
     assert_int_equal(json_integer_value(json_object_get(ev[0], "overflows")), 1);
     assert_true(json_integer_value(json_object_get(ev[0], "driver_messages")) == 5000000000LL);
+    assert_int_equal(json_integer_value(json_object_get(ev[0], "gap_ms")), 45);
     json_decref(ev[0]);
 }
 

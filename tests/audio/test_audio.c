@@ -263,6 +263,39 @@ static void test_lost_input_is_reported_and_recovered(void **state)
     audio_close(a);
 }
 
+static void hear_the_speaker(void *ctx, const int16_t *played, int16_t *mic, size_t n)
+{
+    (void)ctx;
+    memcpy(mic, played, n * sizeof *mic);
+}
+
+/* The speaker_gap fault, what a late engine does to a device: the room
+ * hears the output late by the gap from the fault's block on, silence
+ * first, and audio_take_output_gap() reports it once, at that block. */
+static void test_speaker_gap_delays_what_the_room_hears(void **state)
+{
+    (void)state;
+    enum { LEN = 40, GAP_AT = 10, GAP = FC_FRAME * 3 + 7 };
+    audio_config cfg = audio_config_default();
+    cfg.filter = (audio_mic_filter){hear_the_speaker, NULL, true};
+    cfg.speaker_gap = (audio_fault){GAP_AT * FC_FRAME, GAP};
+    audio_t *a = NULL;
+    assert_int_equal(audio_open(&cfg, &a, NULL), FC_OK);
+    int16_t out[FC_FRAME], in[FC_FRAME];
+    size_t got = 0;
+    for (int b = 0; b < LEN; b++) {
+        for (int i = 0; i < FC_FRAME; i++)
+            out[i] = (int16_t)(b * FC_FRAME + i); /* its own session sample */
+        assert_int_equal(audio_exchange(a, out, FC_FRAME, in, FC_FRAME, &got, NULL), FC_OK);
+        assert_int_equal(audio_take_output_gap(a), b == GAP_AT ? GAP : 0);
+        for (int i = 0; i < FC_FRAME; i++) {
+            int at = b * FC_FRAME + i, heard = b < GAP_AT ? at : at - GAP;
+            assert_int_equal(in[i], heard < GAP_AT * FC_FRAME && b >= GAP_AT ? 0 : heard);
+        }
+    }
+    audio_close(a);
+}
+
 /* A 4-channel recording (a mic-array HAT's) with channel c at (c+1)*1000:
  * each channel can be chosen alone, by default they are mixed, and a
  * channel the file does not have is refused, naming the file. */
@@ -324,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_load_pads_to_blocks, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_channels_are_mixed_or_chosen, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_float_wav_is_heard, make_dir, remove_dir),
+        cmocka_unit_test(test_speaker_gap_delays_what_the_room_hears),
         cmocka_unit_test_setup_teardown(test_reader_reads_and_rewinds, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_lost_input_is_reported_and_recovered, make_dir,
                                         remove_dir),

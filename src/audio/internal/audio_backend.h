@@ -23,6 +23,9 @@ typedef struct {
     bool (*output_lost)(const void *state);
     /* Opens the output again after it was lost; NULL: nothing to reopen. */
     int (*reopen_output)(void *state, fc_error *err);
+    /* Session samples of silence the speaker played unasked since the last
+     * call (audio_take_output_gap); NULL: a lock-step backend plays none. */
+    int64_t (*take_output_gap)(void *state);
     /* Real-time trouble so far; NULL: a lock-step backend has none. */
     void (*xruns)(const void *state, audio_xruns *x);
     void (*close)(void *state); /* accepts NULL */
