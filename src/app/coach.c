@@ -3,6 +3,7 @@
 #include "events.h"
 #include "fc_clock.h"
 #include "fc_error.h"
+#include "history.h"
 #include "keys.h"
 #include "listener.h"
 #include "mixer.h"
@@ -52,6 +53,7 @@ struct coach {
     tts_t *tts;
     mixer_t *mixer;
     eventlog_t *log;
+    history_t *history; /* NULL: none, or it could not be opened */
     status_t *status;
     keys_t *keys;
     room_t *room;
@@ -437,6 +439,21 @@ static int open_audio(coach_t *c, const audio_config *au, fc_error *err)
     return rc;
 }
 
+/* The history, beside the log. One that cannot be opened (read-only,
+ * locked, someone else's file) is told, and the sessions go on without
+ * it: safety first. */
+static void open_history(coach_t *c)
+{
+    fc_error herr = {0};
+    const char *path = c->cfg->history_path;
+    if (!path)
+        return;
+    if (history_open(path, HISTORY_WRITE, c->cfg->history_make_folder, &c->history, &herr) < 0)
+        eventlog_history_lost(c->log, c->clock.now, fc_error_message(&herr));
+    else
+        eventlog_set_history(c->log, c->history);
+}
+
 int coach_start(coach_t *c, fc_error *err)
 {
     const coach_config *cfg = c->cfg;
@@ -458,6 +475,7 @@ int coach_start(coach_t *c, fc_error *err)
         return rc;
     if ((rc = eventlog_open(cfg->events_path, cfg->events_append, &c->log, err)) < 0)
         return rc;
+    open_history(c);
     if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &c->keys)) < 0)
         return fc_fail(err, rc, "out of memory setting up keys");
     if (cfg->show_status)
@@ -475,6 +493,7 @@ void coach_destroy(coach_t *c)
     audio_close(c->audio);
     room_destroy(c->room);
     eventlog_close(c->log);
+    history_close(c->history); /* after the log, which writes into it */
     mixer_destroy(c->mixer);
     tts_destroy(c->tts);
     free(c);

@@ -50,13 +50,16 @@ static eventlog_list *doses(const routine_t *r, const prescription_t *rx)
         const routine_dose *d = &rx->doses[e];
         if (!d->run)
             continue;
+        int sides = r->exercises[e].both_sides ? 2 : 1;
         if (r->exercises[e].kind == ROUTINE_HOLD)
-            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:b", "exercise", r->exercises[e].name,
-                                   "hold_seconds", d->hold_seconds, "repetitions",
-                                   d->repetitions, "progression", d->progression);
+            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:i, s:b", "exercise",
+                                   r->exercises[e].name, "hold_seconds", d->hold_seconds,
+                                   "repetitions", d->repetitions, "sides", sides,
+                                   "progression", d->progression);
         else
-            rc = eventlog_list_add(list, "s:s, s:i, s:b", "exercise", r->exercises[e].name,
-                                   "repetitions", d->repetitions, "progression", d->progression);
+            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:b", "exercise", r->exercises[e].name,
+                                   "repetitions", d->repetitions, "sides", sides,
+                                   "progression", d->progression);
     }
     if (rc < 0) {
         eventlog_list_free(list);
@@ -192,9 +195,12 @@ int events_pause(eventlog_t *log, int64_t at, const char *word)
 
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail)
 {
+    char date[40];
+    wall_clock(date, sizeof date);
     if (detail == NULL)
-        return eventlog_write(log, at, "end", "s:s", "reason", reason);
-    return eventlog_write(log, at, "end", "s:s, s:s", "reason", reason, "detail", detail);
+        return eventlog_write(log, at, "end", "s:s, s:s", "date", date, "reason", reason);
+    return eventlog_write(log, at, "end", "s:s, s:s, s:s", "date", date, "reason", reason,
+                          "detail", detail);
 }
 
 int events_start_calibration(eventlog_t *log, const char *voice, int takes)
