@@ -63,7 +63,7 @@ typedef enum {
 typedef struct {
     progression_quantity quantity;
     int min, max; /* the range written; min == max: a fixed dose */
-    int step;     /* progression_step(quantity), or a smaller one; > 0 */
+    int step;     /* > 0: progression_step(quantity) unless the caller knows better */
 } progression_range;
 
 /* How one earlier session of this exercise went. */
@@ -91,10 +91,10 @@ int progression_decide(const progression_range *range, const progression_outcome
                        size_t n, int64_t now, progression_decision *out, fc_error *err);
 
 /* Any thread. A hold exercise builds up its hold first, then its number
- * of holds: one change up per session. When both decisions would step up,
- * or the hold is not yet at its top (AT_TOP or FIXED), the holds' step up
- * is undone (back to its dose used last, reason STEADY). Steps down are
- * kept. */
+ * of holds, so that one session never steps up both. The holds may step
+ * up only when the hold's decision is AT_TOP or FIXED (nowhere further to
+ * go); any other holds' PROGRESS is undone: back to the dose used last,
+ * reason STEADY. Steps down are kept. */
 void progression_hold_first(const progression_decision *seconds,
                             progression_decision *holds);
 
