@@ -16,10 +16,15 @@
 
 /* Now, or $SOURCE_DATE_EPOCH, as local time with its offset:
  * 2026-12-01T15:04:06+01:00. */
-static void wall_clock(char *buf, size_t cap)
+int64_t events_now(void)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    time_t now = epoch && *epoch ? (time_t)strtoll(epoch, NULL, 10) : time(NULL);
+    return epoch && *epoch ? (int64_t)strtoll(epoch, NULL, 10) : (int64_t)time(NULL);
+}
+
+static void wall_clock(char *buf, size_t cap)
+{
+    time_t now = (time_t)events_now();
     struct tm tm;
     char zone[8] = "+0000";
     localtime_r(&now, &tm);
@@ -191,6 +196,13 @@ int events_device(eventlog_t *log, int64_t at, const char *device, const char *s
 int events_pause(eventlog_t *log, int64_t at, const char *word)
 {
     return eventlog_write(log, at, "pause", "s:s", "word", word);
+}
+
+int events_progression(eventlog_t *log, int64_t at, const events_dose_decision *d)
+{
+    return eventlog_write(log, at, "progression", "s:s, s:s, s:i, s:i, s:i, s:i, s:s",
+                          "exercise", d->exercise, "quantity", d->quantity, "dose", d->dose,
+                          "last", d->last, "min", d->min, "max", d->max, "reason", d->reason);
 }
 
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail)

@@ -25,6 +25,8 @@ static void usage_run(FILE *fp)
             "  --history FILE     keep the session in this history (SQLite; default\n"
             "                     $XDG_DATA_HOME/floorcoach/history.sqlite3);\n"
             "                     --no-history: keep none\n"
+            "  --no-progression   keep the prescribed doses: do not step them within their\n"
+            "                     ranges from the history\n"
             "  --output DEV       output device, by name or index (see 'floorcoach devices')\n"
             "  --input DEV        input device, by name or index\n"
             "  --channel N|mix    of a microphone with several channels (a mic-array\n"
@@ -55,7 +57,7 @@ static void usage_run(FILE *fp)
 typedef struct {
     const char *voice, *calibration, *out_file, *mic, *in_dev, *out_dev, *events;
     const char *prescription, *history;
-    bool no_history;
+    bool no_history, no_progression;
     bool use_saved, listen, use_room, cleared, append;
     int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
     int channel; /* --channel: 0 mixes */
@@ -76,6 +78,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"prescription", required_argument, 0, 'P'}, {"cleared", no_argument, 0, 'c'},
         {"append", no_argument, 0, 'A'},      {"channel", required_argument, 0, 'i'},
         {"history", required_argument, 0, 'H'}, {"no-history", no_argument, 0, 'n'},
+        {"no-progression", no_argument, 0, 'G'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
@@ -104,6 +107,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         case 'A': a->append = true; break;
         case 'H': a->history = optarg; break;
         case 'n': a->no_history = true; break;
+        case 'G': a->no_progression = true; break;
         case 'i':
             if (parse_channel("floorcoach run", optarg, &a->channel))
                 return EXIT_BAD_INPUT;
@@ -165,6 +169,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     cfg.events_path = a.events;
     cfg.events_append = a.append;
+    cfg.progression = !a.no_progression;
     cfg.room = a.use_room ? &a.room : NULL;
     if (setup_calibration(a.calibration, a.use_saved, calib_buf, sizeof calib_buf,
                           &cfg.calibration, &err) < 0)

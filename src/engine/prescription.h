@@ -35,6 +35,9 @@ typedef struct {
     int rep_min, rep_max;   /* the range prescribed */
     bool progression;  /* the exercise's progression lines are said */
     bool prescribed;   /* the file named this exercise (else: the routine's dose) */
+    /* Said after the exercise's name, on its first side: why today's dose
+     * is what it is (app/progress.h); NULL: nothing. */
+    const char *note;
 } routine_dose;
 
 typedef struct {

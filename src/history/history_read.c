@@ -55,6 +55,16 @@
     " JOIN sessions s ON s.id = e.session WHERE s.start_unix >= :since"                    \
     " ORDER BY s.start_unix, s.id, e.id"
 
+/* One exercise's sessions, newest first: where it ran at all. */
+#define OUTCOMES_SQL                                                                       \
+    "SELECT s.start_unix, coalesce(d.hold_seconds, 0), d.repetitions,"                     \
+    " (SELECT count(*) FROM sets t WHERE t.session = s.id AND t.exercise = d.exercise"     \
+    "  AND t.done >= t.prescribed) >= d.sides,"                                            \
+    " EXISTS (SELECT 1 FROM pain p WHERE p.session = s.id AND p.exercise = d.exercise)"    \
+    " FROM doses d JOIN sessions s ON s.id = d.session WHERE d.exercise = :exercise"       \
+    " AND EXISTS (SELECT 1 FROM sets t WHERE t.session = s.id AND t.exercise = d.exercise)"\
+    " ORDER BY s.start_unix DESC, s.id DESC LIMIT :cap"
+
 /* history --json: each session with its exercises and pain events. */
 #define JSON_SQL                                                                           \
     "SELECT json_group_array(json_object('id', q.id, 'date', q.date, 'end_date',"          \
@@ -262,6 +272,34 @@ int history_each_event(history_t *h, int64_t since_unix,
     }
     if (rc == FC_OK && src != SQLITE_DONE)
         rc = history_db_fail(h, src, "read", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int history_outcomes(history_t *h, const char *exercise, history_outcome *out, size_t cap,
+                     size_t *n, fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *n = 0;
+    int rc = sqlite3_prepare_v2(h->db, OUTCOMES_SQL, -1, &st, NULL), src = SQLITE_DONE;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":exercise"), exercise, -1,
+                               SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":cap"), (int64_t)cap);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return history_db_fail(h, rc, "read", err);
+    }
+    while (*n < cap && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        history_outcome *o = &out[(*n)++];
+        o->start_unix = sqlite3_column_int64(st, 0);
+        o->hold_seconds = sqlite3_column_int(st, 1);
+        o->repetitions = sqlite3_column_int(st, 2);
+        o->completed = sqlite3_column_int(st, 3) != 0;
+        o->pain = sqlite3_column_int(st, 4) != 0;
+    }
+    rc = src == SQLITE_ROW || src == SQLITE_DONE ? FC_OK : history_db_fail(h, src, "read", err);
     sqlite3_finalize(st);
     return rc;
 }

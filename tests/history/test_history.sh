@@ -186,4 +186,44 @@ left=$(sql "$T/forget.sqlite3" 'SELECT (SELECT count(*) FROM sessions) + (SELECT
 if [ "$got" -eq 0 ] && [ "$left" -eq 0 ] && grep -q "forgot 2 sessions" "$T/err"; then ok "forget deletes every session"; else bad "forget: exit $got, $left rows left"; cat "$T/err"; fi
 if ! grep -qa "Test stretch" "$T/forget.sqlite3"*; then ok "and nothing of them is left in the file"; else bad "forgotten text is still in the file"; fi
 
+# --- 7. Progression: doses step within the prescription's ranges
+printf 'routine: Test routine\nexercises:\n  - name: Test stretch\n    hold_seconds: 5-15\n  - name: Test reps\n    repetitions: 4-6\n' >"$T/rx.yaml"
+DAY=86400
+day() { # N MIC|- : a session N days on, with the microphone MIC (- none)
+  mic="--no-listen"
+  [ "$2" != - ] && mic="--mic $2 --no-calibration"
+  SOURCE_DATE_EPOCH=$((1764000000 + $1 * DAY)) "$FC" run "$MINI" --prescription "$T/rx.yaml" \
+    --out "$T/d.wav" --events "$T/d$1.jsonl" --history "$T/p.sqlite3" --no-keys $mic >/dev/null 2>&1
+}
+decision() { # N QUANTITY: "dose reason" of that day's decision
+  python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "progression" and e["quantity"] == sys.argv[2]:
+        print(e["dose"], e["reason"])' "$T/d$1.jsonl" "$2"
+}
+day 1 -; day 2 -; day 3 -
+if [ "$(decision 1 hold_seconds)" = "5 start" ] && [ "$(decision 2 hold_seconds)" = "5 steady" ] &&
+   [ "$(decision 3 hold_seconds)" = "10 progress" ] && [ "$(decision 3 repetitions)" = "5 progress" ]; then
+  ok "two good sessions step the hold and the reps up by one step"
+else
+  bad "step up: $(decision 1 hold_seconds), $(decision 2 hold_seconds), $(decision 3 hold_seconds), $(decision 3 repetitions)"
+fi
+if grep -q '"text":"The test stretch went well the last two times, so we.ll hold for 10 seconds today."' "$T/d3.jsonl" &&
+   [ "$(grep -c '"text":"Hold for 10 seconds."' "$T/d3.jsonl")" -eq 2 ]; then
+  ok "the coach says why, and holds for 10 seconds"
+else
+  bad "no sentence, or not 10 seconds"
+fi
+day 4 "$T/pain.wav"
+day 5 -
+if [ "$(decision 5 hold_seconds)" = "5 pain" ] && grep -q '"text":"Last time the test stretch hurt, so we.ll hold for 5 seconds today."' "$T/d5.jsonl"; then
+  ok "after pain it steps back, and says so"
+else
+  bad "step back: $(decision 5 hold_seconds)"
+fi
+SOURCE_DATE_EPOCH=$((1764000000 + 6 * DAY)) "$FC" run "$MINI" --prescription "$T/rx.yaml" --out "$T/d.wav" --events "$T/d6.jsonl" --history "$T/p.sqlite3" --no-keys --no-listen --no-progression >/dev/null 2>&1
+if ! grep -q '"event":"progression"' "$T/d6.jsonl" && grep -q '"hold_seconds":5,' "$T/d6.jsonl"; then ok "--no-progression keeps the prescribed doses"; else bad "--no-progression"; fi
+
 finish
