@@ -151,8 +151,15 @@ static int perform(coach_t *r, const session_action *a)
     case SESSION_ACT_PAUSE:
         return events_pause(r->log, a->at, a->text);
     case SESSION_ACT_PAIN:
+        /* Its rating may be spoken: a number, which the commands are not. */
+        if (r->listener)
+            listener_expect_numbers(r->listener, true);
         return events_pain(r->log, a->at, exercise_name(r, a->exercise), a->side, a->n,
                            a->seconds);
+    case SESSION_ACT_RATING:
+        if (r->listener)
+            listener_expect_numbers(r->listener, false);
+        return events_rating(r->log, a->at, exercise_name(r, a->exercise), a->n, a->source);
     case SESSION_ACT_END:
         r->ended = true;
         r->reason = a->reason;
@@ -214,7 +221,9 @@ static int take_heard(coach_t *r, int64_t now, fc_error *err)
         int rc = events_heard_at(r->log, now, &h);
         if (rc < 0)
             return eventlog_fail(r->log, rc, err);
-        if (h.unsure)
+        if (h.number > 0)
+            session_post_rating(r->session, h.number, SESSION_SOURCE_VOICE, h.start, h.t);
+        else if (h.unsure)
             session_post_unsure(r->session, h.word, h.t);
         else if (h.word != FC_CMD_NONE)
             session_post_command(r->session, h.word, h.t);
@@ -333,7 +342,12 @@ static int schedule(void *ctx, const runner_clock *clock, fc_error *err)
     if ((rc = watch_devices(r, clock->now, err)) < 0 || (rc = log_xruns(r, clock->now, err)) < 0)
         return rc;
     fc_command cmd;
-    while (r->keys && keys_poll(r->keys, &cmd) == 1) {
+    int digit;
+    while (r->keys && keys_poll(r->keys, &cmd, &digit) == 1) {
+        if (digit > 0) { /* a pain rating; the rating event records it when taken */
+            session_post_rating(r->session, digit, SESSION_SOURCE_KEY, clock->now, clock->now);
+            continue;
+        }
         if ((rc = events_key(r->log, clock->now, cmd)) < 0)
             return eventlog_fail(r->log, rc, err);
         session_post_key(r->session, cmd, clock->now);

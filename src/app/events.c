@@ -161,6 +161,16 @@ int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *s
                           side, "rep", rep, "second", second);
 }
 
+int events_rating(eventlog_t *log, int64_t at, const char *exercise, int rating,
+                  session_source by)
+{
+    if (rating <= 0)
+        return eventlog_write(log, at, "rating", "s:s?, s:n, s:n", "exercise", exercise,
+                              "rating", "by");
+    return eventlog_write(log, at, "rating", "s:s?, s:i, s:s", "exercise", exercise, "rating",
+                          rating, "by", source_name(by));
+}
+
 int events_heard_at(eventlog_t *log, int64_t at, const asr_heard *h)
 {
     return eventlog_write(log, at > h->t ? at : h->t, h->unsure ? "unsure" : "heard",

@@ -58,6 +58,10 @@ int events_clearance(eventlog_t *log, int64_t at, session_source by);
 int events_key(eventlog_t *log, int64_t at, fc_command word);
 int events_pain(eventlog_t *log, int64_t at, const char *exercise, const char *side, int rep,
                 int second);
+/* The pain's rating, 1-10 and how it came (voice, key), or rating 0: no
+ * answer (written as null, never a guess). */
+int events_rating(eventlog_t *log, int64_t at, const char *exercise, int rating,
+                  session_source by);
 /* A command the recogniser heard: `heard`, or `unsure` for a safety word
  * it could not confirm (asr_heard.unsure), with the same fields, at the
  * recogniser's decision (h->t, also `decided`). */

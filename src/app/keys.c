@@ -45,8 +45,13 @@ void keys_destroy(keys_t *k)
     free(k);
 }
 
-int keys_poll(keys_t *k, fc_command *cmd)
+/* The digit key that stands for ten. */
+#define KEY_TEN '0'
+#define RATING_TEN 10
+
+int keys_poll(keys_t *k, fc_command *cmd, int *digit)
 {
+    *digit = 0;
     while (!k->eof) {
         struct pollfd pfd = {k->fd, POLLIN, 0};
         if (poll(&pfd, 1, 0) <= 0)
@@ -64,6 +69,9 @@ int keys_poll(keys_t *k, fc_command *cmd)
         case 'r': case 'R': *cmd = FC_CMD_REPEAT; return 1;
         case 'p': case 'P': *cmd = FC_CMD_PAIN; return 1;
         case 's': case 'S': *cmd = FC_CMD_STOP; return 1;
+        case KEY_TEN: *cmd = FC_CMD_NONE; *digit = RATING_TEN; return 1;
+        case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
+        case '9': *cmd = FC_CMD_NONE; *digit = c - '0'; return 1;
         default: break; /* anything else, including newlines, is ignored */
         }
     }

@@ -1,5 +1,6 @@
-/* keys: the voice commands as single keys (n, r, p, s), for a session
- * without a microphone. Engine thread only. */
+/* keys: the voice commands as single keys (n, r, p, s), and a pain rating
+ * as a digit (1-9, 0 for 10), for a session without a microphone. Engine
+ * thread only. */
 #ifndef FLOORCOACH_KEYS_H
 #define FLOORCOACH_KEYS_H
 
@@ -13,8 +14,9 @@ typedef struct keys keys_t;
 int keys_create(int fd, keys_t **out);
 /* Accepts NULL. Restores the terminal. */
 void keys_destroy(keys_t *k);
-/* Never blocks. Returns 1 and a command when a command key was pressed,
- * 0 when none is waiting, -1 at end of input. */
-int keys_poll(keys_t *k, fc_command *cmd);
+/* Never blocks. Returns 1 and a command when a command key was pressed (and
+ * *digit 0), or a digit (*digit 1-10, *cmd FC_CMD_NONE); 0 when none is
+ * waiting, -1 at end of input. */
+int keys_poll(keys_t *k, fc_command *cmd, int *digit);
 
 #endif

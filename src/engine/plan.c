@@ -28,6 +28,7 @@ static const char *const LINES[PLAN_LINE_COUNT] = {
     [PLAN_LINE_PAIN_ADVICE] =
         "Mild discomfort should settle once you are back there. If the pain is strong or "
         "does not go away, end the session and contact your physical therapist.",
+    [PLAN_LINE_ASK_RATING] = "How strong is it, from one to ten?",
     [PLAN_LINE_ASK_AFTER_PAIN] =
         "Rest for as long as you need. When you are ready, say next to skip this exercise, "
         "or stop to finish. Only if the pain was mild and has gone, you may say repeat to "
@@ -351,12 +352,26 @@ static size_t n_pain_lines(const routine_t *r)
     return n;
 }
 
+/* What the coach says back on taking a pain rating: fixed lines, so that a
+ * device has them rendered before they are due. */
+static const char *const RATED[PLAN_RATING_MAX] = {
+    "Noted: 1 out of 10.", "Noted: 2 out of 10.", "Noted: 3 out of 10.",
+    "Noted: 4 out of 10.", "Noted: 5 out of 10.", "Noted: 6 out of 10.",
+    "Noted: 7 out of 10.", "Noted: 8 out of 10.", "Noted: 9 out of 10.",
+    "Noted: 10 out of 10.",
+};
+
+const char *plan_rated_text(int rating)
+{
+    return rating >= 1 && rating <= PLAN_RATING_MAX ? RATED[rating - 1] : NULL;
+}
+
 size_t plan_prompt_count(const plan_t *p)
 {
     size_t says = 0;
     for (int i = 0; i < p->n; i++)
         says += p->items[i].kind == PLAN_SAY;
-    return says + n_pain_lines(p->routine) + PLAN_LINE_COUNT;
+    return says + n_pain_lines(p->routine) + PLAN_LINE_COUNT + PLAN_RATING_MAX;
 }
 
 const char *plan_prompt(const plan_t *p, size_t i)
@@ -370,7 +385,10 @@ const char *plan_prompt(const plan_t *p, size_t i)
             return ex->pain[i];
         i -= ex->n_pain;
     }
-    return i < PLAN_LINE_COUNT ? LINES[i] : NULL;
+    if (i < PLAN_LINE_COUNT)
+        return LINES[i];
+    i -= PLAN_LINE_COUNT;
+    return i < PLAN_RATING_MAX ? RATED[i] : NULL;
 }
 
 const char *plan_count_text(const plan_item *it, int n, char *buf, size_t len)
@@ -384,7 +402,8 @@ const char *plan_count_text(const plan_item *it, int n, char *buf, size_t len)
     return buf;
 }
 
-void plan_summary(const plan_t *p, const int *done, const int *pained, char *buf, size_t len)
+void plan_summary(const plan_t *p, const int *done, const int *pained, const int *rated,
+                  char *buf, size_t len)
 {
     const routine_t *r = p->routine;
     int n = (int)r->n_exercises, n_done = 0, n_run = (int)prescription_exercises_run(p->rx);
@@ -395,8 +414,11 @@ void plan_summary(const plan_t *p, const int *done, const int *pained, char *buf
         if (!pained[e])
             continue;
         size_t used = strlen(names);
-        snprintf(names + used, sizeof names - used, "%s%s", first ? "" : ", ",
-                 r->exercises[e].name);
+        char rating[32] = "";
+        if (rated && rated[e] > 0)
+            snprintf(rating, sizeof rating, " (%d out of %d)", rated[e], PLAN_RATING_MAX);
+        snprintf(names + used, sizeof names - used, "%s%s%s", first ? "" : ", ",
+                 r->exercises[e].name, rating);
         first = 0;
     }
     int used = snprintf(buf, len, "You completed %d of %d exercises.", n_done, n_run);

@@ -40,7 +40,8 @@ int session_create(const routine_t *routine, const session_config *cfg, session_
     s->now = s->next_at = s->t0 = s->cfg.start_at > 0 ? s->cfg.start_at : 0;
     s->done = calloc(routine->n_exercises + 1, sizeof *s->done);
     s->pained = calloc(routine->n_exercises + 1, sizeof *s->pained);
-    if (!s->done || !s->pained)
+    s->rated = calloc(routine->n_exercises + 1, sizeof *s->rated);
+    if (!s->done || !s->pained || !s->rated)
         goto fail;
     s->rx = s->cfg.prescription;
     if (!s->rx) {
@@ -69,6 +70,7 @@ void session_destroy(session_t *s)
         prescription_destroy((prescription_t *)s->rx);
     free(s->done);
     free(s->pained);
+    free(s->rated);
     free(s);
 }
 
@@ -137,7 +139,7 @@ void ses_closing(session_t *s, int64_t at, session_end_reason reason, plan_line 
 {
     s->n_lines = 0;
     s->end_reason = reason;
-    plan_summary(s->plan, s->done, s->pained, s->summary, sizeof s->summary);
+    plan_summary(s->plan, s->done, s->pained, s->rated, s->summary, sizeof s->summary);
     if (first < PLAN_LINE_COUNT)
         ses_add_line(s, plan_line_text(first));
     if (reason != SESSION_END_NOT_CLEARED)
@@ -196,7 +198,7 @@ static int64_t session_next_due(const session_t *s)
         return INT64_MAX;
     if (s->mode == MODE_PAIN_WAIT && ses_device_lost(s))
         return INT64_MAX; /* no answer can come: wait for the device */
-    if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT)
+    if (s->mode == MODE_PAIN_WAIT || s->mode == MODE_HURT_WAIT || s->mode == MODE_RATE_WAIT)
         return s->t0;
     if (s->mode == MODE_PLAN && s->started) {
         const plan_item *it = ses_current(s);
@@ -339,7 +341,7 @@ static void step_plan(session_t *s, int64_t due)
         leave_exercise(s);
         s->cur_exercise = -1;
         s->cur_side = NULL;
-        plan_summary(s->plan, s->done, s->pained, s->summary, sizeof s->summary);
+        plan_summary(s->plan, s->done, s->pained, s->rated, s->summary, sizeof s->summary);
         push_audio(s, SESSION_ACT_SAY, due, s->summary);
         break;
     case PLAN_END:
@@ -365,6 +367,14 @@ static void step_interject(session_t *s, int64_t due)
         s->mode = MODE_PAIN_WAIT;
         s->t0 = due + secs(s, s->cfg.answer_timeout_s);
         break;
+    case AFTER_RATE:
+        ses_push(s, SESSION_ACT_WAIT, due)->text = "rating";
+        s->mode = MODE_RATE_WAIT;
+        s->t0 = due + secs(s, RATE_WAIT_S);
+        /* A number heard from before the question ended is its own echo
+         * ("... one to ten?"), never the answer. */
+        s->rate_from = s->audio_end;
+        break;
     case AFTER_HURT:
         ses_push(s, SESSION_ACT_WAIT, due)->text = "pain";
         s->mode = MODE_HURT_WAIT;
@@ -388,6 +398,11 @@ static void step(session_t *s, int64_t due)
     case MODE_PAIN_WAIT:
         /* Nobody answered: ending is the safe choice after pain. */
         ses_closing(s, due, SESSION_END_STOPPED, PLAN_LINE_NO_ANSWER);
+        break;
+    case MODE_RATE_WAIT:
+        /* No answer is recorded as none, never as a guess. */
+        ses_rated(s, 0, SESSION_SOURCE_VOICE, due);
+        ses_ask_after_pain(s, due, NULL);
         break;
     case MODE_HURT_WAIT:
         /* Silence: the stop was only a stop. */
@@ -456,6 +471,8 @@ static int post_event(session_t *s, fc_command cmd, bool unsure, session_source 
 {
     if (s->n_cmds == MAX_CMDS)
         return FC_ERR_FULL;
+    s->cmds[s->n_cmds].number = 0;
+    s->cmds[s->n_cmds].start = t;
     s->cmds[s->n_cmds].cmd = cmd;
     s->cmds[s->n_cmds].unsure = unsure;
     s->cmds[s->n_cmds].source = source;
@@ -500,6 +517,19 @@ int session_post_key(session_t *s, fc_command cmd, int64_t t)
     return post(s, cmd, false, SESSION_SOURCE_KEY, t);
 }
 
+int session_post_rating(session_t *s, int rating, session_source source, int64_t start,
+                        int64_t t)
+{
+    if (rating < 1 || rating > PLAN_RATING_MAX)
+        return FC_ERR_ARG;
+    int rc = post_event(s, FC_CMD_NONE, false, source, HEARING_RATING, t);
+    if (rc == FC_OK) {
+        s->cmds[s->n_cmds - 1].number = rating;
+        s->cmds[s->n_cmds - 1].start = start;
+    }
+    return rc;
+}
+
 int session_post_unsure(session_t *s, fc_command word, int64_t t)
 {
     return post(s, word, true, SESSION_SOURCE_VOICE, t);
@@ -535,7 +565,9 @@ static int take_command(session_t *s, int64_t until)
     if (s->n_cmds == 0 || effective(s, s->cmds[0].t) >= until)
         return 0;
     int64_t at = effective(s, s->cmds[0].t);
-    if (s->cmds[0].hearing != HEARING_SAME)
+    if (s->cmds[0].hearing == HEARING_RATING)
+        ses_handle_rating(s, s->cmds[0].number, s->cmds[0].source, s->cmds[0].start, at);
+    else if (s->cmds[0].hearing != HEARING_SAME)
         ses_handle_device(s, s->cmds[0].hearing, at);
     else
         ses_handle_command(s, s->cmds[0].cmd, s->cmds[0].unsure, s->cmds[0].source, at);

@@ -43,6 +43,7 @@ typedef enum {
     SESSION_ACT_CUT,      /* silence everything scheduled from `at` on */
     SESSION_ACT_PAIN,     /* exercise, side, n (rep), seconds (into the hold) */
     SESSION_ACT_PAUSE,    /* text: the word heard without certainty ("stop", "pain") */
+    SESSION_ACT_RATING,   /* the pain's rating: n 1-10, 0 no answer; source; exercise */
     SESSION_ACT_END,      /* reason */
 } session_action_kind;
 
@@ -100,6 +101,18 @@ void session_destroy(session_t *s);
 int session_post_command(session_t *s, fc_command cmd, int64_t t);
 /* The same, from a key: the same effect, only the record differs. */
 int session_post_key(session_t *s, fc_command cmd, int64_t t);
+/* After pain the coach says its guidance, then asks "How strong is it,
+ * from one to ten?" and waits a few seconds. rating (1-10) came at t, by
+ * voice (a number that began at sample start) or a key. A spoken number
+ * counts only once the question has been said (its own "one to ten" must
+ * not answer it); a key also while the guidance is said. Taken: it is
+ * said back ("Noted: 7 out of 10."), recorded (SESSION_ACT_RATING) and
+ * named in the summary; then the usual question after pain. No answer in
+ * time, stop, next or a lost device: SESSION_ACT_RATING with n 0, never a
+ * guess. Anything else is ignored. Returns 0, FC_ERR_ARG (out of range) or
+ * FC_ERR_FULL. */
+int session_post_rating(session_t *s, int rating, session_source source, int64_t start,
+                        int64_t t);
 /* "stop" or "pain" heard at sample t, but not surely enough to act on. The
  * coach never ignores that: it cuts what it says, holds the count, says so
  * ("I paused...") and waits for next (go on: the current step again) or

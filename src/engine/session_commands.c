@@ -51,11 +51,84 @@ static void on_pain(session_t *s, int64_t at)
         ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_COME_BACK));
         ses_add_line(s, plan_line_text(PLAN_LINE_PAIN_ADVICE));
     }
-    /* Before any exercise there is none to skip or to try again. */
-    ses_add_line(s, plan_line_text(e >= 0 ? PLAN_LINE_ASK_AFTER_PAIN
-                                          : PLAN_LINE_ASK_AFTER_PAIN_INTRO));
+    /* Then how strong it is; what to do next is asked after the answer. */
+    ses_add_line(s, plan_line_text(PLAN_LINE_ASK_RATING));
+    s->rating_due = true;
+    s->rate_exercise = e;
     s->resume_pc = e >= 0 ? it->block_start : s->pc;
+    ses_interject(s, at, AFTER_RATE);
+}
+
+void ses_rated(session_t *s, int rating, session_source source, int64_t at)
+{
+    if (!s->rating_due)
+        return;
+    s->rating_due = false;
+    session_action *a = ses_push(s, SESSION_ACT_RATING, at);
+    a->n = rating;
+    a->source = source;
+    a->exercise = s->rate_exercise;
+    if (rating > 0)
+        s->rated[s->rate_exercise >= 0 ? (size_t)s->rate_exercise : s->routine->n_exercises] =
+            rating;
+}
+
+void ses_ask_after_pain(session_t *s, int64_t at, const char *first)
+{
+    s->n_lines = 0;
+    if (first)
+        ses_add_line(s, first);
+    /* Before any exercise there is none to skip or to try again. */
+    ses_add_line(s, plan_line_text(s->rate_exercise >= 0 ? PLAN_LINE_ASK_AFTER_PAIN
+                                                         : PLAN_LINE_ASK_AFTER_PAIN_INTRO));
     ses_interject(s, at, AFTER_ASK);
+}
+
+/* Pain's guidance and its rating question are being said, or the coach
+ * waits for the rating. */
+static bool rating_asked(const session_t *s)
+{
+    return s->mode == MODE_RATE_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_RATE);
+}
+
+void ses_handle_rating(session_t *s, int rating, session_source source, int64_t start,
+                       int64_t at)
+{
+    if (!rating_asked(s) || ses_device_lost(s))
+        return;
+    /* A key may answer early; a spoken number only once the question has
+     * been said, so that its echo ("... one to ten?") never answers it. */
+    if (source == SESSION_SOURCE_VOICE && (s->mode != MODE_RATE_WAIT || start < s->rate_from))
+        return;
+    ses_cut(s, at);
+    ses_rated(s, rating, source, at);
+    ses_ask_after_pain(s, at, plan_rated_text(rating));
+}
+
+/* A command while pain's rating is asked for. Stop ends; next goes on
+ * without a rating (to what to do now); repeat asks again; pain again
+ * (or a "nine" taken for it) is the pain already being dealt with. */
+static void rating_command(session_t *s, fc_command cmd, session_source source, int64_t at)
+{
+    switch (cmd) {
+    case FC_CMD_STOP:
+        ses_rated(s, 0, source, at);
+        ses_finish(s, at, SESSION_END_STOPPED, 1);
+        return;
+    case FC_CMD_NEXT:
+        ses_cut(s, at);
+        ses_rated(s, 0, source, at);
+        ses_ask_after_pain(s, at, NULL);
+        return;
+    case FC_CMD_REPEAT:
+        ses_cut(s, at);
+        s->n_lines = 0;
+        ses_add_line(s, plan_line_text(PLAN_LINE_ASK_RATING));
+        ses_interject(s, at, AFTER_RATE);
+        return;
+    default:
+        return;
+    }
 }
 
 /* "next" answers the clearance question, while it is asked or after. */
@@ -118,6 +191,7 @@ static void on_next(session_t *s, session_source source, int64_t at)
         ses_enter(s, s->pc + 1, at);
         return;
     case MODE_HURT_WAIT: /* handled in ses_handle_command */
+    case MODE_RATE_WAIT: /* the same (rating_command) */
     case MODE_ENDED:
         return;
     }
@@ -181,6 +255,7 @@ static void on_repeat(session_t *s, int64_t at)
         on_repeat_in_plan(s, at);
         return;
     case MODE_HURT_WAIT:
+    case MODE_RATE_WAIT: /* handled in ses_handle_command (rating_command) */
     case MODE_ENDED:
         return;
     }
@@ -198,7 +273,8 @@ static int resume_point(const session_t *s, const plan_item *it)
 /* Quiet and asking already: after a pause or pain, or their question. */
 static bool asking(const session_t *s)
 {
-    return s->mode == MODE_PAIN_WAIT || (s->mode == MODE_INTERJECT && s->after == AFTER_ASK);
+    return s->mode == MODE_PAIN_WAIT || s->mode == MODE_RATE_WAIT ||
+           (s->mode == MODE_INTERJECT && (s->after == AFTER_ASK || s->after == AFTER_RATE));
 }
 
 /* Holds the session where it is, for "next" to go on from there. */
@@ -298,6 +374,8 @@ void ses_handle_device(session_t *s, int change, int64_t at)
     *flag = lost;
     if (closing(s))
         return;
+    if (lost)
+        ses_rated(s, 0, SESSION_SOURCE_VOICE, at); /* no answer can come now */
     if (lost && !was && !asking(s))
         hold_here(s, at);
     ses_cut(s, at);
@@ -327,6 +405,12 @@ void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_sourc
     }
     if (s->mode == MODE_INTERJECT && s->after == AFTER_END)
         return; /* already closing: nothing more to do */
+    if (rating_asked(s)) {
+        /* Unsure words change nothing: the coach is quiet already. */
+        if (!unsure)
+            rating_command(s, cmd, source, at);
+        return;
+    }
     if (unsure) {
         if (cmd == FC_CMD_STOP || cmd == FC_CMD_PAIN)
             on_pause(s, cmd, at);

@@ -80,6 +80,7 @@ struct asr {
     /* A recogniser of phrases (asr_create_phrases): the phrases, each
      * lower case with single spaces, as the decoder's hypothesis spells it. */
     int n_phrases;
+    bool words;   /* asr_create_words: single words, fillers the only other */
     char phrase[ASR_PHRASES_MAX][ASR_PHRASE_MAX];
 };
 
@@ -259,31 +260,6 @@ static int asr_load_searches(asr_t *a, const asr_paths *p, fc_error *err)
 
 /* ---- phrases ---- */
 
-/* The pronunciation of word in the acoustic model's own dictionary, into
- * phones (cap bytes). */
-static int asr_model_pron(const char *mdir, const char *word, char *phones, size_t cap)
-{
-    char path[PATH_MAX_BYTES], line[512];
-    if (asr_path(path, sizeof path, mdir, "../cmudict-en-us.dict") < 0)
-        return FC_ERR_ARG;
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return FC_ERR_IO;
-    size_t wl = strlen(word);
-    int rc = FC_ERR_FORMAT;
-    while (rc != FC_OK && fgets(line, sizeof line, fp)) {
-        if (strncmp(line, word, wl) != 0 || line[wl] != ' ')
-            continue;
-        line[strcspn(line, "\n")] = '\0';
-        if (strlen(line + wl + 1) < cap) {
-            strcpy(phones, line + wl + 1);
-            rc = FC_OK;
-        }
-    }
-    fclose(fp);
-    return rc;
-}
-
 /* Every word of every phrase in the decoder's dictionary. */
 static int asr_phrase_words(asr_t *a, const char *mdir, fc_error *err)
 {
@@ -312,7 +288,8 @@ static int asr_load_phrases(asr_t *a, const char *mdir, const asr_paths *p, fc_e
     int rc = asr_phrase_words(a, mdir, err);
     if (rc < 0)
         return rc;
-    if ((rc = asr_phrase_grammar((const char (*)[ASR_PHRASE_MAX])a->phrase, a->n_phrases, p->dict, &text)) == FC_OK)
+    if ((rc = asr_phrase_grammar((const char (*)[ASR_PHRASE_MAX])a->phrase, a->n_phrases,
+                                 a->words ? NULL : p->dict, &text)) == FC_OK)
         rc = asr_set_grammar(a, text);
     free(text);
     if (rc < 0)
@@ -356,8 +333,8 @@ static int asr_build(const asr_config *cfg, asr_t *a, fc_error *err)
 }
 
 /* Either kind: the command recogniser (n 0), or one of n phrases. */
-static int asr_open(const asr_config *cfg, const char *const *phrases, int n, asr_t **out,
-                    fc_error *err)
+static int asr_open(const asr_config *cfg, const char *const *phrases, int n, bool words,
+                    asr_t **out, fc_error *err)
 {
     *out = NULL;
     asr_t *a = calloc(1, sizeof *a);
@@ -369,6 +346,7 @@ static int asr_open(const asr_config *cfg, const char *const *phrases, int n, as
             rc = fc_fail(err, FC_ERR_FORMAT, "start phrase \"%s\": give up to %d letters in "
                          "words", phrases[i], ASR_PHRASE_MAX - 1);
     a->n_phrases = n;
+    a->words = words;
     if (rc == FC_OK)
         rc = asr_build(cfg, a, err);
     if (rc < 0) {
@@ -383,7 +361,7 @@ int asr_create(const asr_config *cfg, asr_t **out, fc_error *err)
 {
     if (out == NULL)
         return fc_fail(err, FC_ERR_ARG, "asr: no handle to fill");
-    return asr_open(cfg, NULL, 0, out, err);
+    return asr_open(cfg, NULL, 0, false, out, err);
 }
 
 int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
@@ -391,7 +369,15 @@ int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
 {
     if (out == NULL || phrases == NULL || n <= 0 || n > ASR_PHRASES_MAX)
         return fc_fail(err, FC_ERR_ARG, "asr: give 1 to %d phrases", ASR_PHRASES_MAX);
-    return asr_open(cfg, phrases, n, out, err);
+    return asr_open(cfg, phrases, n, false, out, err);
+}
+
+int asr_create_words(const asr_config *cfg, const char *const *words, int n, asr_t **out,
+                     fc_error *err)
+{
+    if (out == NULL || words == NULL || n <= 0 || n > ASR_PHRASES_MAX)
+        return fc_fail(err, FC_ERR_ARG, "asr: give 1 to %d words", ASR_PHRASES_MAX);
+    return asr_open(cfg, words, n, true, out, err);
 }
 
 /* The phone loop keeps its last best path (a list built by ps_seg_iter)
@@ -557,6 +543,8 @@ static fc_command asr_best_command(asr_t *a, int *sf, int *ef, double *score)
 /* The shortest segment a phrase of words makes: two short words said
  * quickly (half a second) with the VAD's pre-roll and hangover. */
 #define ASR_PHRASE_MIN_FRAMES (FC_FRAMES_PER_SECOND * 8 / 10)
+/* And one short word ("six") said alone. */
+#define ASR_WORD_MIN_FRAMES (FC_FRAMES_PER_SECOND * 3 / 10)
 
 /* A phrase recogniser's segment: is the hypothesis one whole phrase? */
 static int asr_decide_phrase(asr_t *a, const vad_segment *seg)
@@ -564,7 +552,7 @@ static int asr_decide_phrase(asr_t *a, const vad_segment *seg)
     int32 score;
     /* Too short for any phrase of words: the decoder's work would be
      * wasted (single words are most of what a room hears). */
-    if (seg->n_frames < ASR_PHRASE_MIN_FRAMES)
+    if (seg->n_frames < (a->words ? ASR_WORD_MIN_FRAMES : ASR_PHRASE_MIN_FRAMES))
         return FC_OK;
     if (asr_decode(a, "cmd", seg->pcm, seg->n_frames) < 0)
         return FC_ERR_MODEL;
@@ -572,8 +560,12 @@ static int asr_decide_phrase(asr_t *a, const vad_segment *seg)
     if (a->set.debug)
         fprintf(stderr, "asr: phrase seg %.2f-%.2f s: %s\n", seg->start / (double)FC_RATE,
                 seg->now / (double)FC_RATE, hyp ? hyp : "(none)");
+    /* Single words: the one among fillers ("uh, seven"); else the whole. */
+    int only = a->words && hyp ? asr_single_word(hyp, (const char (*)[ASR_PHRASE_MAX])a->phrase,
+                                                 a->n_phrases)
+                               : -1;
     for (int i = 0; hyp && i < a->n_phrases; i++) {
-        if (strcmp(hyp, a->phrase[i]) != 0)
+        if (i != only && strcmp(hyp, a->phrase[i]) != 0)
             continue;
         asr_heard h = { .word = FC_CMD_NONE, .start = seg->start, .end = seg->now,
                         .t = seg->now, .phrase = i };
@@ -624,6 +616,7 @@ static int asr_decide(asr_t *a, const vad_segment *seg)
     asr_heard h;
     h.word = w;
     h.phrase = -1;
+    h.number = 0;
     h.unsure = !v.accept;
     h.start = seg->start + (int64_t)sf * FC_FRAME + WORD_START_OFFSET;
     h.end = seg->start + (int64_t)ef * FC_FRAME + WORD_END_OFFSET;

@@ -25,6 +25,8 @@ typedef struct {
     bool unsure;     /* "stop" or "pain" the verifier could not confirm nor rule
                         out: grounds for a pause, not for acting (verifier.h) */
     int phrase;      /* a recogniser of phrases (asr_create_phrases): which one */
+    int number;      /* 1-10: a number said for a pain rating (listener.h), word
+                        FC_CMD_NONE; 0: none */
 } asr_heard;
 
 typedef struct {
@@ -63,6 +65,14 @@ void asr_destroy(asr_t *asr);
  * that names it (FC_ERR_FORMAT). */
 int asr_create_phrases(const asr_config *cfg, const char *const *phrases, int n,
                        asr_t **out, fc_error *err);
+
+/* Any thread, as asr_create. A recogniser of single words each said alone
+ * (a pain rating's numbers): as phrases, but what is not one of them is
+ * explained by a few fillers ("mm", "I don't know") rather than by the
+ * whole dictionary, whose look-alikes would take most real words, and a
+ * word may be short. */
+int asr_create_words(const asr_config *cfg, const char *const *words, int n, asr_t **out,
+                     fc_error *err);
 
 /* Owner thread. Feeds audio whose first sample is at session sample `at`
  * (consecutive calls are contiguous). Fills up to `max` results heard while

@@ -41,8 +41,16 @@ typedef struct {
     int16_t ref[FC_FRAME];
 } slot;
 
+/* The numbers of a pain rating, as PocketSphinx's dictionary spells them. */
+static const char *const NUMBERS[] = {"one", "two", "three", "four", "five",
+                                      "six", "seven", "eight", "nine", "ten"};
+#define N_NUMBERS ((int)(sizeof NUMBERS / sizeof NUMBERS[0]))
+
 struct listener {
     hearing_t *hearing;
+    asr_t *numbers;             /* NULL: no rating by voice */
+    _Atomic bool numbers_on;    /* listener_expect_numbers, engine -> recogniser */
+    bool numbers_live;          /* the recogniser's side of it */
     echo_gate_t *gate; /* NULL: the microphone goes to the recogniser as it is */
     int64_t talked;    /* the last frame the coach was heard talking in, -1: none */
     /* Engine side: played output by session sample, and the microphone
@@ -72,6 +80,29 @@ struct listener {
     _Atomic int error;
 };
 
+/* While a rating is asked for: the numbers in the cleaned frame that pass
+ * the gate, appended to heard[*kept]. Each turn on starts a fresh stream. */
+static int hear_numbers(listener_t *l, int64_t at, const int16_t *mic, asr_heard *heard,
+                        int *kept)
+{
+    bool on = atomic_load(&l->numbers_on);
+    if (on && !l->numbers_live)
+        asr_reset(l->numbers);
+    l->numbers_live = on;
+    if (!on)
+        return FC_OK;
+    asr_heard got[HEARD_PER_FRAME];
+    int n = asr_process(l->numbers, at, mic, FC_FRAME, got, HEARD_PER_FRAME - *kept);
+    for (int i = 0; i < n; i++) {
+        if (got[i].phrase < 0 || got[i].phrase >= N_NUMBERS ||
+            (l->gate != NULL && !echo_gate_passes(l->gate, got[i].start, got[i].end)))
+            continue;
+        got[i].number = got[i].phrase + 1;
+        heard[(*kept)++] = got[i];
+    }
+    return n < 0 ? n : FC_OK;
+}
+
 /* Runs one frame through the gate and the recogniser, and posts what passes. */
 static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref)
 {
@@ -95,9 +126,10 @@ static int recognise(listener_t *l, int64_t at, int16_t *mic, const int16_t *ref
                     "(gate %.1f dB)\n", fc_command_name(heard[i].word),
                     heard[i].t / (double)FC_RATE, echo_gate_threshold_db(l->gate));
     }
+    int rc = l->numbers ? hear_numbers(l, at, mic, heard, &kept) : FC_OK;
     /* A full queue means the engine stopped polling; nothing useful to do. */
     queue_write(l->heard_q, heard, (size_t)kept);
-    return FC_OK;
+    return rc;
 }
 
 static void wait_for_work(listener_t *l)
@@ -154,7 +186,13 @@ static int start_thread(listener_t *l)
 static int start(listener_t *l, const hearing_config *cfg, const aec_config *aec, fc_error *err)
 {
     int rc;
+    hearing_config def = hearing_config_default();
     if ((rc = hearing_create(cfg, &l->hearing, err)) < 0)
+        return rc;
+    /* Made now, not when pain comes: loading it takes the recogniser's
+     * thread long enough to miss a "stop". */
+    if ((rc = asr_create_words(cfg ? &cfg->asr : &def.asr, NUMBERS, N_NUMBERS, &l->numbers,
+                                 err)) < 0)
         return rc;
     if (aec && (rc = echo_gate_create(aec, &l->gate)) < 0)
         return rc;
@@ -206,7 +244,13 @@ void listener_destroy(listener_t *l)
     queue_destroy(l->heard_q);
     echo_gate_destroy(l->gate);
     hearing_destroy(l->hearing);
+    asr_destroy(l->numbers);
     free(l);
+}
+
+void listener_expect_numbers(listener_t *l, bool on)
+{
+    atomic_store(&l->numbers_on, on);
 }
 
 int listener_echo_delay_ms(const listener_t *l)

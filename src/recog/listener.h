@@ -46,6 +46,12 @@ void listener_speaker_gap(listener_t *l, int64_t n);
  * for the same samples. Never blocks; in threaded mode, audio that finds the
  * queue full is dropped and counted (the recogniser is falling behind). */
 int listener_push(listener_t *l, int64_t at, const int16_t *mic, size_t n);
+/* Engine thread. From now on (on) the cleaned microphone also goes to a
+ * recogniser of the numbers one to ten, for a pain's rating, until it is
+ * turned off; each number heard comes out of listener_poll() as an
+ * asr_heard with `number` set (word FC_CMD_NONE), and only if it passes
+ * the echo gate. The commands are heard meanwhile as ever. */
+void listener_expect_numbers(listener_t *l, bool on);
 /* Engine thread. Returns 1 and a heard word, or 0 when none is waiting. */
 int listener_poll(listener_t *l, asr_heard *out);
 /* Recogniser thread (or the engine thread when not threaded): the echo

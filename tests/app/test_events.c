@@ -71,7 +71,7 @@ static double num(json_t *o, const char *key)
 static void test_session_events(void **state)
 {
     logfile *f = *state;
-    asr_heard h = {FC_CMD_STOP, FC_RATE * 2, FC_RATE * 2 + 4000, FC_RATE * 3, 1.23456, false, -1};
+    asr_heard h = {FC_CMD_STOP, FC_RATE * 2, FC_RATE * 2 + 4000, FC_RATE * 3, 1.23456, false, -1, 0};
     assert_int_equal(events_say(f->log, FC_RATE, "Hold.", FC_RATE + 8000, false), 0);
     assert_int_equal(events_pain(f->log, FC_RATE * 2, "Bridge", NULL, 2, 7), 0);
     assert_int_equal(events_heard(f->log, &h), 0);

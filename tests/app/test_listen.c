@@ -94,7 +94,9 @@ static void test_pain_during_hold_runs_protocol(void **state)
     (void)state;
     const char *words[] = {"pain", "next"};
     double hold = first_hold();
-    double at[] = {hold + 1.5, hold + 28};
+    /* The rating question's wait (8 s, unanswered) comes before the one
+     * for next. */
+    double at[] = {hold + 1.5, hold + 40};
     rendered r;
     double end = support_run_words(MINI, words, at, 2, NULL, &r);
     int h = expect_heard(&r, "pain", end, 0);
@@ -106,9 +108,15 @@ static void test_pain_during_hold_runs_protocol(void **state)
     int second = (int)ev_num(r.ev[p], "second");
     assert_true(second >= 1 && second <= 3);
     int s = expect_reply(&r, p, end, "Come back slowly");
-    /* The hold stopped counting, the guidance was given, then the question. */
-    int w = ev_find(&r, "wait", s);
-    assert_true(w > s);
+    /* The hold stopped counting, the guidance was given, then the rating
+     * question (no answer: none recorded), then what to do now. */
+    int rw = ev_find(&r, "wait", s);
+    assert_true(rw > s);
+    assert_string_equal(ev_str(r.ev[rw], "for"), "rating");
+    int rated = ev_find(&r, "rating", rw);
+    assert_true(rated > rw);
+    int w = ev_find(&r, "wait", rated);
+    assert_true(w > rated);
     assert_string_equal(ev_str(r.ev[w], "for"), "command");
     no_count_between(&r, h, w);
     /* "next" skips the painful exercise, both sides. */

@@ -180,20 +180,20 @@ static void test_summary(void **state)
     /* done[] per exercise; pained[] per exercise, then outside any. */
     const int all[] = {1, 1, 1, 0}, none[] = {0, 0, 0, 0}, some[] = {1, 0, 1, 0},
               two[] = {1, 1, 0, 0}, outside[] = {0, 0, 0, 1};
-    plan_summary(f->plan, all, none, buf, sizeof buf);
+    plan_summary(f->plan, all, none, NULL, buf, sizeof buf);
     assert_string_equal(buf, "You completed 3 of 3 exercises.");
-    plan_summary(f->plan, all, outside, buf, sizeof buf);
+    plan_summary(f->plan, all, outside, NULL, buf, sizeof buf);
     assert_string_equal(buf, "You completed 3 of 3 exercises. You reported pain. Please tell "
                              "your physical therapist.");
-    plan_summary(f->plan, some, (const int[]){0, 1, 0, 0}, buf, sizeof buf);
+    plan_summary(f->plan, some, (const int[]){0, 1, 0, 0}, NULL, buf, sizeof buf);
     assert_string_equal(buf, "You completed 2 of 3 exercises. You reported pain during: "
                              "Test reps. Please tell your physical therapist.");
-    plan_summary(f->plan, none, two, buf, sizeof buf);
+    plan_summary(f->plan, none, two, NULL, buf, sizeof buf);
     assert_string_equal(buf, "You completed 0 of 3 exercises. You reported pain during: "
                              "Test stretch, Test reps. Please tell your physical therapist.");
     /* A short buffer truncates, never overruns. */
     char small[12];
-    plan_summary(f->plan, all, two, small, sizeof small);
+    plan_summary(f->plan, all, two, NULL, small, sizeof small);
     assert_string_equal(small, "You complet");
 }
 
@@ -205,7 +205,8 @@ static void test_prompts(void **state)
     size_t says = 0, n = plan_prompt_count(f->plan);
     for (int i = 0; i < N_MINI; i++)
         says += MINI[i].kind == PLAN_SAY;
-    assert_int_equal(n, says + 4 + PLAN_LINE_COUNT); /* mini.yaml has 2 + 1 + 1 pain lines */
+    /* mini.yaml has 2 + 1 + 1 pain lines; then each rating said back. */
+    assert_int_equal(n, says + 4 + PLAN_LINE_COUNT + PLAN_RATING_MAX);
     size_t k = 0;
     for (int i = 0; i < N_MINI; i++)
         if (MINI[i].kind == PLAN_SAY)
@@ -219,6 +220,11 @@ static void test_prompts(void **state)
         assert_non_null(line);
         assert_ptr_equal(plan_prompt(f->plan, k++), line);
     }
+    for (int rating = 1; rating <= PLAN_RATING_MAX; rating++)
+        assert_ptr_equal(plan_prompt(f->plan, k++), plan_rated_text(rating));
+    assert_string_equal(plan_rated_text(7), "Noted: 7 out of 10.");
+    assert_null(plan_rated_text(0));
+    assert_null(plan_rated_text(PLAN_RATING_MAX + 1));
     assert_int_equal(k, n);
     assert_null(plan_prompt(f->plan, n));
     assert_null(plan_line_text(PLAN_LINE_COUNT));

@@ -185,6 +185,8 @@ static void assert_ends_unanswered(const fixture *f)
     assert_int_equal(last(tr)->kind, SESSION_ACT_END);
     assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
     int w = find(tr, SESSION_ACT_WAIT, f->hold);
+    if (w >= 0 && !strcmp(tr->text[w], "rating")) /* after pain: its rating first */
+        w = find(tr, SESSION_ACT_WAIT, w + 1);
     int no_answer = find_text(tr, "did not hear an answer", 0);
     assert_true(w > 0 && no_answer > w);
     assert_true(tr->a[no_answer].at == tr->a[w].at + 120 * FC_RATE);
@@ -307,11 +309,21 @@ static void test_pain_protocol_then_next(void **state)
     assert_string_equal(p->side, "left");
     assert_int_equal(p->n, 1);
     assert_int_equal(p->seconds, 3);
-    /* The exercise's own pain guidance, then the question, then a wait. */
-    assert_true(find_text(tr, "Come back slowly", before) > before);
-    int ask = find_text(tr, "say next", before);
-    assert_true(ask > before);
-    int w = find(tr, SESSION_ACT_WAIT, before);
+    /* The exercise's own pain guidance, then how strong it is; no answer in
+     * 8 s is recorded as none; then the question, then a wait. */
+    int guide = find_text(tr, "Come back slowly", before);
+    int rate = find_text(tr, "How strong is it, from one to ten?", before);
+    assert_true(guide > before && rate > guide);
+    int rw = find(tr, SESSION_ACT_WAIT, before);
+    assert_true(rw > rate);
+    assert_string_equal(tr->text[rw], "rating");
+    int r = find(tr, SESSION_ACT_RATING, rw);
+    assert_true(r > rw);
+    assert_int_equal(tr->a[r].n, 0);
+    assert_true(tr->a[r].at == tr->a[rw].at + 8 * FC_RATE);
+    int ask = find_text(tr, "say next", r);
+    assert_true(ask > r);
+    int w = find(tr, SESSION_ACT_WAIT, ask);
     assert_true(w > ask);
     assert_string_equal(tr->text[w], "command");
     assert_int_equal(find(tr, SESSION_ACT_COUNT, before), -1);
@@ -526,6 +538,98 @@ static void test_pain_during_reps(void **state)
     assert_true(find_text(tr, "Ease off.", before) > before);
 }
 
+/* Pain, then its rating question: runs until the coach waits for the
+ * rating and returns that WAIT's index. */
+static int run_to_rating(fixture *f)
+{
+    session_post_command(f->s, FC_CMD_PAIN, f->tr->now);
+    for (int guard = 0; guard < 100; guard++) {
+        run_until(f->s, f->tr, f->tr->now + FC_RATE / 4);
+        int w = find(f->tr, SESSION_ACT_WAIT, f->hold);
+        if (w >= 0 && !strcmp(f->tr->text[w], "rating"))
+            return w;
+    }
+    fail_msg("no rating question after pain");
+    return -1;
+}
+
+/* A number said after the question is taken, said back, recorded and
+ * named in the summary; one that began while the question was said (its
+ * own "one to ten" in the microphone) is not. */
+static void test_pain_rated_by_voice(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    int w = run_to_rating(f);
+    int64_t asked = tr->a[w].at;
+    int question = find_text(tr, "How strong is it", f->hold);
+    /* An echo: it began inside the question, and is heard after it. */
+    session_post_rating(f->s, 10, SESSION_SOURCE_VOICE, tr->a[question].at, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE);
+    assert_int_equal(find(tr, SESSION_ACT_RATING, w), -1);
+    session_post_rating(f->s, 7, SESSION_SOURCE_VOICE, tr->now, tr->now + FC_RATE / 2);
+    run_until(f->s, tr, tr->now + FC_RATE * 5);
+    int r = find(tr, SESSION_ACT_RATING, w);
+    assert_true(r > w);
+    assert_int_equal(tr->a[r].n, 7);
+    assert_int_equal(tr->a[r].source, SESSION_SOURCE_VOICE);
+    assert_int_equal(tr->a[r].exercise, 0);
+    assert_true(tr->a[r].at > asked && tr->a[r].at < asked + 8 * FC_RATE);
+    assert_true(find_text(tr, "Noted: 7 out of 10.", r) > r);
+    int ask = find_text(tr, "say next", r);
+    assert_true(ask > r);
+    assert_int_equal(session_post_rating(f->s, 11, SESSION_SOURCE_KEY, tr->now, tr->now),
+                     FC_ERR_ARG);
+    /* A rating now is too late: the question is over; next goes on. */
+    session_post_rating(f->s, 3, SESSION_SOURCE_KEY, tr->now, tr->now);
+    session_post_command(f->s, FC_CMD_NEXT, tr->now + FC_RATE * 20);
+    run_until(f->s, tr, tr->now + FC_RATE * 600);
+    assert_int_equal(find(tr, SESSION_ACT_RATING, r + 1), -1);
+    assert_true(find_text(tr, "pain during: Test stretch (7 out of 10)", r) > r);
+    assert_said_lines_are_prompts(f);
+}
+
+/* A key answers at once, even while the guidance is said. */
+static void test_pain_rated_by_key_early(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    int before = tr->n;
+    session_post_command(f->s, FC_CMD_PAIN, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE / 2);
+    session_post_rating(f->s, 4, SESSION_SOURCE_KEY, tr->now, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE * 10);
+    int r = find(tr, SESSION_ACT_RATING, before);
+    assert_true(r > before);
+    assert_int_equal(tr->a[r].n, 4);
+    assert_int_equal(tr->a[r].source, SESSION_SOURCE_KEY);
+    assert_int_equal(tr->a[r - 1].kind, SESSION_ACT_CUT); /* the guidance stops for it */
+    assert_int_equal(find_text(tr, "How strong is it", before), -1);
+    assert_true(find_text(tr, "say next", r) > r);
+}
+
+/* While the rating is asked: pain again (a "nine" heard as pain) is the
+ * pain already dealt with; stop ends, with no rating (never a guess). */
+static void test_stop_while_rating_is_asked(void **state)
+{
+    fixture *f = *state;
+    trace *tr = f->tr;
+    int w = run_to_rating(f);
+    session_post_command(f->s, FC_CMD_PAIN, tr->now);
+    session_post_unsure(f->s, FC_CMD_STOP, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE);
+    assert_int_equal(find(tr, SESSION_ACT_PAIN, w), -1);
+    assert_int_equal(find(tr, SESSION_ACT_PAUSE, w), -1);
+    session_post_command(f->s, FC_CMD_STOP, tr->now);
+    run_until(f->s, tr, tr->now + FC_RATE * 60);
+    int r = find(tr, SESSION_ACT_RATING, w);
+    assert_true(r > w);
+    assert_int_equal(tr->a[r].n, 0);
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+    assert_int_equal(find_text(tr, "out of 10", w), -1);
+}
+
 /* Pain before any exercise: the generic guidance, and "repeat" goes on
  * from the line it interrupted. */
 static void test_pain_outside_exercise(void **state)
@@ -534,7 +638,7 @@ static void test_pain_outside_exercise(void **state)
     trace *tr = f->tr;
     run_until(f->s, tr, FC_RATE / 2); /* in the middle of the title */
     session_post_command(f->s, FC_CMD_PAIN, tr->now);
-    run_until(f->s, tr, tr->now + FC_RATE * 10);
+    run_until(f->s, tr, tr->now + FC_RATE * 20); /* guidance, rating (none), question */
     const session_action *p = &tr->a[2];
     assert_int_equal(p->kind, SESSION_ACT_PAIN);
     assert_int_equal(p->exercise, -1);
@@ -902,6 +1006,9 @@ int main(void)
         FROM_START(test_sequence_and_sides),
         IN_HOLD(test_stop_cuts_at_once_and_ends),
         IN_HOLD(test_pain_protocol_then_next),
+        IN_HOLD(test_pain_rated_by_voice),
+        IN_HOLD(test_pain_rated_by_key_early),
+        IN_HOLD(test_stop_while_rating_is_asked),
         IN_HOLD(test_pain_then_repeat_restarts_exercise),
         IN_HOLD(test_pain_without_answer_ends_session),
         IN_HOLD(test_next_ends_hold_early),

@@ -61,8 +61,16 @@ typedef enum {
     PLAN_LINE_HEARING_BACK,   /* it is back: what to say to go on */
     PLAN_LINE_MUTE,           /* the speaker is lost: paused (said in case it is back) */
     PLAN_LINE_SPEAKER_BACK,   /* it is back: what to say to go on */
+    PLAN_LINE_ASK_RATING,     /* after pain's guidance: how strong, 1-10? */
     PLAN_LINE_COUNT,
 } plan_line;
+
+/* A pain rating runs from 1 to this ("from one to ten"). */
+#define PLAN_RATING_MAX 10
+
+/* "Noted: 7 out of 10.": what the coach says on taking rating (1-10);
+ * NULL outside the range. */
+const char *plan_rated_text(int rating);
 
 /* Room for the closing summary (plan_summary). */
 #define PLAN_SUMMARY_MAX 512
@@ -101,8 +109,10 @@ const char *plan_count_text(const plan_item *it, int n, char *buf, size_t len);
 
 /* The closing summary: how many exercises were done (done[e] is 1 or 0 for
  * each exercise of the routine) of those the prescription runs, and which
- * ones hurt (pained[e]; pained[n_exercises]: pain outside any exercise).
+ * ones hurt (pained[e]; pained[n_exercises]: pain outside any exercise),
+ * with the rating given, when rated (may be NULL) has one (rated[e] 1-10).
  * Writes at most len bytes (PLAN_SUMMARY_MAX is enough) into buf. */
-void plan_summary(const plan_t *p, const int *done, const int *pained, char *buf, size_t len);
+void plan_summary(const plan_t *p, const int *done, const int *pained, const int *rated,
+                  char *buf, size_t len);
 
 #endif

@@ -11,13 +11,17 @@
 #include <stdint.h>
 
 /* MODE_HURT_WAIT: after "stop", a few seconds for a "pain" that explains it. */
-typedef enum { MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_HURT_WAIT, MODE_ENDED } run_mode;
+/* MODE_RATE_WAIT: after pain's guidance, a few seconds for its rating. */
+typedef enum {
+    MODE_PLAN, MODE_INTERJECT, MODE_PAIN_WAIT, MODE_HURT_WAIT, MODE_RATE_WAIT, MODE_ENDED
+} run_mode;
 /* What follows an interjection's last line. */
-typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_HURT, AFTER_END } after_t;
+typedef enum { AFTER_RESUME, AFTER_ASK, AFTER_RATE, AFTER_HURT, AFTER_END } after_t;
 
 /* What a posted event says about the devices: nothing (a command), or the
  * microphone's or the speaker's change. */
-enum { HEARING_SAME, HEARING_LOST, HEARING_BACK, SPEAKER_LOST, SPEAKER_BACK };
+enum { HEARING_SAME, HEARING_LOST, HEARING_BACK, SPEAKER_LOST, SPEAKER_BACK,
+       HEARING_RATING /* a pain rating heard or typed */ };
 
 #define MAX_LINES 12  /* lines of one interjection: an exercise's pain guidance and the question */
 #define MAX_CMDS 32   /* commands posted and not yet polled */
@@ -34,6 +38,8 @@ enum { HEARING_SAME, HEARING_LOST, HEARING_BACK, SPEAKER_LOST, SPEAKER_BACK };
 #define CUE_SECONDS 3
 /* After "stop", how long the coach listens for a "pain" that explains it. */
 #define HURT_WAIT_S 5
+/* How long the coach waits for a pain rating before taking none. */
+#define RATE_WAIT_S 8
 /* A wait point longer than this reminds the user, once, what to say. */
 #define REMIND_AFTER_S 20
 
@@ -71,7 +77,15 @@ struct session {
     bool deaf;         /* the microphone is lost: nothing may go on until it is back */
     bool mute;         /* the speaker is lost: the same */
     /* hearing: HEARING_SAME for a command, else a device's change. */
-    struct { fc_command cmd; bool unsure; session_source source; int hearing; int64_t t; } cmds[MAX_CMDS];
+    struct {
+        fc_command cmd;
+        bool unsure;
+        session_source source;
+        int hearing;
+        int number;    /* HEARING_RATING: 1-10 */
+        int64_t start; /* HEARING_RATING: where the spoken number began */
+        int64_t t;
+    } cmds[MAX_CMDS];
     int n_cmds;
     session_action actions[MAX_ACTIONS];
     int act_head, act_n;
@@ -80,6 +94,12 @@ struct session {
     const char *cur_side;
     int *done;         /* per exercise: finished (1), or not (yet, or left after pain) */
     int *pained;
+    int *rated;        /* per exercise (and one outside any): the pain's rating, 0: none */
+    /* The pain awaiting its rating (rating_due), its exercise (-1: none),
+     * and the first sample an answer may start at (after the question). */
+    bool rating_due;
+    int rate_exercise;
+    int64_t rate_from;
     int hold_rep, hold_of, hold_seconds;
     char text[PLAN_COUNT_MAX];
     char summary[PLAN_SUMMARY_MAX];
@@ -103,6 +123,15 @@ void ses_finish(session_t *s, int64_t at, session_end_reason reason, int speak);
  * takes effect at `at`. */
 void ses_handle_command(session_t *s, fc_command cmd, bool unsure, session_source source,
                         int64_t at);
+/* A pain rating (1-10, by source) that takes effect at `at`; a spoken one
+ * began at `start`. */
+void ses_handle_rating(session_t *s, int rating, session_source source, int64_t start,
+                       int64_t at);
+/* Records the awaited pain's rating (0: no answer) at `at`, once. */
+void ses_rated(session_t *s, int rating, session_source source, int64_t at);
+/* After pain and its rating: first (may be NULL) then what to do now
+ * (next, repeat or stop), and the wait for it. */
+void ses_ask_after_pain(session_t *s, int64_t at, const char *first);
 /* The microphone or the speaker is lost: nothing may go on. */
 static inline bool ses_device_lost(const session_t *s) { return s->deaf || s->mute; }
 /* A device was lost or is back at `at` (HEARING_LOST ... SPEAKER_BACK). */
