@@ -305,6 +305,8 @@ static void test_large(void **state)
     /* Exercise 01 is sets 2 and 3: set 3 does 2 of 3, and pain sessions
      * (183 of them) stop before sets 10-19. */
     assert_has(html, ">9130 of 10956 holds</text>");
+    /* 55 of 60 is 91.7%: rounded down, as "100%" must mean all of it. */
+    assert_has(html, "<td class=\"n\">91% (55 of 60)</td>");
     assert_has(html, ">9858 of 10956 repetitions</text>");
     /* Every row: 183 pain events, the 183 sessions stopped by them, all
      * 1826 sessions, and the three tables' headings. */
