@@ -16,10 +16,11 @@
 #define PAIN_AXIS_H 34.0
 #define PAIN_R 10.0
 /* A marker that would cover the one before it on its row is set beside it,
- * so that both numbers stay readable, unless that moves it further than
- * this from its date (a dense stretch of years): then it covers it. */
-#define PAIN_MAX_SHIFT 60.0
+ * so that both numbers stay readable (two events of one session), unless
+ * that moves it by more than a marker from its date or off the chart (a
+ * dense stretch of years): then it covers it, and the table has it. */
 #define PAIN_GAP 2.0
+#define PAIN_MAX_SHIFT (2 * PAIN_R + PAIN_GAP)
 #define PAIN_MAX_X_LABELS 6
 #define PAIN_LEGEND_X 280.0
 #define PAIN_LEGEND_STEP 110.0
@@ -127,7 +128,7 @@ static void pain_marker(const report_page *p, const history_pain *pn, double y, 
     if (!pain_when(pn, &day))
         return;
     double x = pain_x(p, day), beside = *last_x + 2 * PAIN_R + PAIN_GAP;
-    if (x < beside && beside - x <= PAIN_MAX_SHIFT)
+    if (x < beside && beside - x <= PAIN_MAX_SHIFT && beside <= PAIN_X1)
         x = beside;
     *last_x = x;
     fputs("<g><title>", out);
