@@ -69,13 +69,13 @@ static int count_weeks(const report_page *p, week_bars *b)
     for (size_t i = 0; i < s->n_sessions; i++) {
         int64_t week = (rp_monday(p->session_day[i]) - b->first_monday) / RP_DAYS_PER_WEEK;
         size_t bar = (size_t)(week / b->weeks);
+        double rx = per_week(s->sessions[i].frequency);
         b->count[bar]++;
         /* Sessions are oldest first: the bar keeps its last prescription. */
-        b->rx[bar] = per_week(s->sessions[i].frequency);
-        const char *f = s->sessions[i].frequency;
-        b->daily |= per_week(f) == DAILY_PER_WEEK;
-        b->every_other_day |= per_week(f) == EVERY_OTHER_DAY_PER_WEEK;
-        b->without |= per_week(f) == NO_RX;
+        b->rx[bar] = rx;
+        b->daily |= rx == DAILY_PER_WEEK;
+        b->every_other_day |= rx == EVERY_OTHER_DAY_PER_WEEK;
+        b->without |= rx == NO_RX;
     }
     /* A week without sessions is still under the last prescription. */
     for (size_t i = 1; i < b->n; i++)
