@@ -8,7 +8,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config
   portaudio19-dev libespeak-ng-dev espeak-ng-data
   libpocketsphinx-dev pocketsphinx-en-us
-  libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev
+  libspeexdsp-dev libsndfile1-dev libyaml-dev libjansson-dev libsqlite3-dev
   libcmocka-dev
   libxnnpack-dev libpthreadpool-dev
   nettle-dev

@@ -31,3 +31,11 @@ expect() {
 # ever found here (a test that wants one sets XDG_CONFIG_HOME itself).
 unset FLOORCOACH_CALIBRATION
 export XDG_CONFIG_HOME=/nonexistent/floorcoach-tests
+
+# Nor into the user's history: each test's sessions go to its own
+# folder (a test that reads one gives --history itself).
+if [ -n "${T:-}" ]; then
+  export XDG_DATA_HOME="$T/xdg-data"
+else
+  export XDG_DATA_HOME=/nonexistent/floorcoach-tests
+fi

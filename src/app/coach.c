@@ -3,10 +3,12 @@
 #include "events.h"
 #include "fc_clock.h"
 #include "fc_error.h"
+#include "history.h"
 #include "keys.h"
 #include "listener.h"
 #include "mixer.h"
 #include "priority.h"
+#include "progress.h"
 #include "runner.h"
 #include "setup.h"
 #include "status.h"
@@ -28,6 +30,7 @@ coach_config coach_config_default(void)
     c.voice = voice_profile_default();
     c.audio = audio_config_default();
     c.keys_fd = -1;
+    c.progression = true;
     return c;
 }
 
@@ -52,6 +55,7 @@ struct coach {
     tts_t *tts;
     mixer_t *mixer;
     eventlog_t *log;
+    history_t *history; /* NULL: none, or it could not be opened */
     status_t *status;
     keys_t *keys;
     room_t *room;
@@ -437,6 +441,21 @@ static int open_audio(coach_t *c, const audio_config *au, fc_error *err)
     return rc;
 }
 
+/* The history, beside the log. One that cannot be opened (read-only,
+ * locked, someone else's file) is told, and the sessions go on without
+ * it: safety first. */
+static void open_history(coach_t *c)
+{
+    fc_error herr = {0};
+    const char *path = c->cfg->history_path;
+    if (!path)
+        return;
+    if (history_open(path, HISTORY_WRITE, c->cfg->history_make_folder, &c->history, &herr) < 0)
+        eventlog_history_lost(c->log, c->clock.now, fc_error_message(&herr));
+    else
+        eventlog_set_history(c->log, c->history);
+}
+
 int coach_start(coach_t *c, fc_error *err)
 {
     const coach_config *cfg = c->cfg;
@@ -458,6 +477,7 @@ int coach_start(coach_t *c, fc_error *err)
         return rc;
     if ((rc = eventlog_open(cfg->events_path, cfg->events_append, &c->log, err)) < 0)
         return rc;
+    open_history(c);
     if (cfg->keys_fd >= 0 && (rc = keys_create(cfg->keys_fd, &c->keys)) < 0)
         return fc_fail(err, rc, "out of memory setting up keys");
     if (cfg->show_status)
@@ -475,6 +495,7 @@ void coach_destroy(coach_t *c)
     audio_close(c->audio);
     room_destroy(c->room);
     eventlog_close(c->log);
+    history_close(c->history); /* after the log, which writes into it */
     mixer_destroy(c->mixer);
     tts_destroy(c->tts);
     free(c);
@@ -551,9 +572,10 @@ static void log_failure(coach_t *r, int64_t now, const fc_error *err)
 
 /* The session, its recogniser and its record, from the clock's now (after
  * anything still playing). */
-static int open_session(coach_t *c, const prescription_t *rx, bool cleared, const char *id,
+static int open_session(coach_t *c, const progress_t *today, bool cleared, const char *id,
                         fc_error *err)
 {
+    const prescription_t *rx = progress_prescription(today);
     session_config scfg = session_config_default();
     scfg.sample_rate = FC_RATE;
     scfg.prescription = rx;
@@ -566,7 +588,8 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
         return rc;
     if (id && eventlog_set_session(c->log, id) < 0)
         return fc_fail(err, FC_ERR_NOMEM, "out of memory starting the session");
-    if ((rc = start_record(c, cleared, scfg.start_at)) < 0)
+    if ((rc = start_record(c, cleared, scfg.start_at)) < 0 ||
+        (rc = progress_log(today, c->log, scfg.start_at)) < 0)
         return eventlog_fail(c->log, rc, err);
     /* Lost before the session began: it starts paused. */
     if (c->mic.lost)
@@ -579,9 +602,18 @@ static int open_session(coach_t *c, const prescription_t *rx, bool cleared, cons
 int coach_session(coach_t *c, const routine_t *routine, const prescription_t *rx,
                   bool cleared, const char *id, session_end_reason *reason, fc_error *err)
 {
+    progress_t *today = NULL;
     c->routine = routine;
     c->ended = false;
-    int rc = open_session(c, rx, cleared, id, err);
+    /* Today's doses within the prescription's ranges; on a device their
+     * new lines (a dose's, the note saying why) are rendered before the
+     * session starts, as coach_prepare() rendered the rest. */
+    int rc = progress_plan(c->history, routine, rx, c->cfg->progression, events_now(), &today,
+                           err);
+    if (rc == FC_OK && c->prerendered)
+        rc = coach_prepare(c, routine, progress_prescription(today), err);
+    if (rc == FC_OK)
+        rc = open_session(c, today, cleared, id, err);
     if (rc == FC_OK) {
         runner_config rcfg = {c->audio, c->mixer, c->listener, {schedule, NULL, finished, c}};
         rc = runner_run(&rcfg, &c->clock, err);
@@ -593,6 +625,7 @@ int coach_session(coach_t *c, const routine_t *routine, const prescription_t *rx
         eventlog_set_session(c->log, NULL);
     listener_destroy(c->listener);
     session_destroy(c->session);
+    progress_destroy(today); /* after the session, which reads its doses */
     c->listener = NULL;
     c->session = NULL;
     c->routine = NULL;

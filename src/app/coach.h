@@ -27,6 +27,11 @@ typedef struct {
     const room_config *room;    /* simulate a room on a non-device microphone; NULL: none */
     const char *events_path;    /* "-" for stdout, NULL for none */
     bool events_append;         /* add to an earlier record at events_path (else refused) */
+    const char *history_path;   /* the history (SQLite) each event also goes to; NULL: none */
+    bool history_make_folder;   /* create its folder when missing (the default path) */
+    /* Step doses within the prescription's ranges from the history
+     * (app/progress.h); false (--no-progression): the prescribed doses. */
+    bool progression;
     int keys_fd;                /* read n/r/p/s from this fd; -1 for none */
     bool show_status;           /* draw the status line on stderr if it is a terminal */
     const char *grammar_dir;    /* recogniser data; NULL: do not listen */

@@ -2,6 +2,7 @@
 
 #include "fc_clock.h"
 #include "fc_error.h"
+#include "history.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,8 @@ struct eventlog {
     char *path;
     int last_errno; /* of the last failed write */
     char *session; /* eventlog_set_session, or NULL */
+    history_t *history; /* eventlog_set_history, or NULL */
+    bool history_lost;  /* a write failed: nothing more until the next start */
 };
 
 /* A regular file with something in it: someone's earlier record. */
@@ -131,6 +134,38 @@ int eventlog_fail(const eventlog_t *log, int rc, fc_error *err)
                    log && log->last_errno == ENOSPC ? "; free some space" : "");
 }
 
+/* The history keeps a copy of each event; when it fails (a full disk, a
+ * read-only or locked file) the session goes on (safety first): the user
+ * is told once, the log says so, and the history rests until the next
+ * session starts. */
+static void tee_history(eventlog_t *log, int64_t ms, const char *event, const char *line)
+{
+    fc_error err = {0};
+    if (!log->history || (log->history_lost && strcmp(event, "start") != 0))
+        return;
+    log->history_lost = false;
+    if (history_record(log->history, ms, event, line, &err) == FC_OK)
+        return;
+    log->history_lost = true;
+    eventlog_history_lost(log, ms * FC_RATE / 1000, fc_error_message(&err));
+}
+
+void eventlog_history_lost(eventlog_t *log, int64_t t, const char *detail)
+{
+    fprintf(stderr, "floorcoach: %s; the session goes on without the history%s\n", detail,
+            log->fd >= 0 ? " (the event log keeps it)" : "");
+    history_t *h = log->history;
+    log->history = NULL; /* the event below is for the log only */
+    eventlog_write(log, t, "history", "s:s, s:s", "state", "lost", "detail", detail);
+    log->history = h;
+}
+
+void eventlog_set_history(eventlog_t *log, history_t *history)
+{
+    log->history = history;
+    log->history_lost = false;
+}
+
 int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fields, ...)
 {
     int rc = FC_ERR_IO;
@@ -138,7 +173,7 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
     char *line = NULL;
     /* Packed even for a log that discards, so that a field passed with
      * "s:o" (which the object takes over) is always freed. */
-    bool discard = !log || log->fd < 0;
+    bool discard = !log || (log->fd < 0 && !log->history);
     if (discard)
         rc = FC_OK;
 
@@ -165,7 +200,8 @@ int eventlog_write(eventlog_t *log, int64_t t, const char *event, const char *fi
      * reals in the shortest form, and the log promises exactly three
      * decimals (whole milliseconds of the sample clock). */
     int64_t ms = (t * 1000 + FC_RATE / 2) / FC_RATE;
-    rc = write_line(log, ms, line + 1);
+    tee_history(log, ms, event, line);
+    rc = log->fd < 0 ? FC_OK : write_line(log, ms, line + 1);
 done:
     free(line);
     json_decref(extra);

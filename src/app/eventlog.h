@@ -25,6 +25,17 @@ int eventlog_set_session(eventlog_t *log, const char *id);
 /* Engine thread. Accepts NULL. */
 void eventlog_close(eventlog_t *log);
 
+/* Engine thread. From now on every event is also recorded in history (not
+ * owned; NULL: none), each committed as it is written. A failed commit is
+ * not the session's failure: it is told on stderr and in the log (an
+ * event "history", state "lost", with the detail), and the history rests
+ * until the next "start". */
+struct history;
+void eventlog_set_history(eventlog_t *log, struct history *history);
+/* Engine thread. Tells that the history is lost for this session (it
+ * could not be opened, or a write failed): stderr and the log, at t. */
+void eventlog_history_lost(eventlog_t *log, int64_t t, const char *detail);
+
 /* Engine thread. Writes {"t":..., "event": event, ...fields}, where fields
  * follow jansson's json_pack() format for an object's members without the
  * braces, e.g. eventlog_write(log, t, "count", "s:i", "n", 3). fields may be

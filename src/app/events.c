@@ -16,10 +16,15 @@
 
 /* Now, or $SOURCE_DATE_EPOCH, as local time with its offset:
  * 2026-12-01T15:04:06+01:00. */
-static void wall_clock(char *buf, size_t cap)
+int64_t events_now(void)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    time_t now = epoch && *epoch ? (time_t)strtoll(epoch, NULL, 10) : time(NULL);
+    return epoch && *epoch ? (int64_t)strtoll(epoch, NULL, 10) : (int64_t)time(NULL);
+}
+
+static void wall_clock(char *buf, size_t cap)
+{
+    time_t now = (time_t)events_now();
     struct tm tm;
     char zone[8] = "+0000";
     localtime_r(&now, &tm);
@@ -50,13 +55,16 @@ static eventlog_list *doses(const routine_t *r, const prescription_t *rx)
         const routine_dose *d = &rx->doses[e];
         if (!d->run)
             continue;
+        int sides = r->exercises[e].both_sides ? 2 : 1;
         if (r->exercises[e].kind == ROUTINE_HOLD)
-            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:b", "exercise", r->exercises[e].name,
-                                   "hold_seconds", d->hold_seconds, "repetitions",
-                                   d->repetitions, "progression", d->progression);
+            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:i, s:b", "exercise",
+                                   r->exercises[e].name, "hold_seconds", d->hold_seconds,
+                                   "repetitions", d->repetitions, "sides", sides,
+                                   "progression", d->progression);
         else
-            rc = eventlog_list_add(list, "s:s, s:i, s:b", "exercise", r->exercises[e].name,
-                                   "repetitions", d->repetitions, "progression", d->progression);
+            rc = eventlog_list_add(list, "s:s, s:i, s:i, s:b", "exercise", r->exercises[e].name,
+                                   "repetitions", d->repetitions, "sides", sides,
+                                   "progression", d->progression);
     }
     if (rc < 0) {
         eventlog_list_free(list);
@@ -190,11 +198,21 @@ int events_pause(eventlog_t *log, int64_t at, const char *word)
     return eventlog_write(log, at, "pause", "s:s", "word", word);
 }
 
+int events_progression(eventlog_t *log, int64_t at, const events_dose_decision *d)
+{
+    return eventlog_write(log, at, "progression", "s:s, s:s, s:i, s:i, s:i, s:i, s:s",
+                          "exercise", d->exercise, "quantity", d->quantity, "dose", d->dose,
+                          "last", d->last, "min", d->min, "max", d->max, "reason", d->reason);
+}
+
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail)
 {
+    char date[40];
+    wall_clock(date, sizeof date);
     if (detail == NULL)
-        return eventlog_write(log, at, "end", "s:s", "reason", reason);
-    return eventlog_write(log, at, "end", "s:s, s:s", "reason", reason, "detail", detail);
+        return eventlog_write(log, at, "end", "s:s, s:s", "date", date, "reason", reason);
+    return eventlog_write(log, at, "end", "s:s, s:s, s:s", "date", date, "reason", reason,
+                          "detail", detail);
 }
 
 int events_start_calibration(eventlog_t *log, const char *voice, int takes)

@@ -27,6 +27,10 @@ typedef struct {
     int64_t at;               /* session sample it starts at (serve: after earlier ones) */
 } events_session;
 
+/* Now as unix seconds: $SOURCE_DATE_EPOCH when set (as for the dates the
+ * log writes), else the wall clock. Any thread. */
+int64_t events_now(void);
+
 /* Room for events_session_id(). */
 #define EVENTS_SESSION_ID_MAX 48
 /* An id for a session appended to a record: its start (as the start
@@ -73,6 +77,15 @@ int events_device(eventlog_t *log, int64_t at, const char *device, const char *s
 /* The session paused on an unsure "stop" or "pain" (word), or on losing
  * the microphone ("microphone"). */
 int events_pause(eventlog_t *log, int64_t at, const char *word);
+/* Today's dose of a ranged quantity, and why (app/progress.h). */
+typedef struct {
+    const char *exercise;
+    const char *quantity; /* "hold_seconds", "holds", "repetitions" */
+    int dose, last;       /* today's, and the one used last (0: none) */
+    int min, max;         /* the range the therapist wrote */
+    const char *reason;   /* progression_reason_name() */
+} events_dose_decision;
+int events_progression(eventlog_t *log, int64_t at, const events_dose_decision *d);
 /* The end, and why; detail (may be NULL) says what went wrong. */
 int events_end(eventlog_t *log, int64_t at, const char *reason, const char *detail);
 

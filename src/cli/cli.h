@@ -5,11 +5,14 @@
 #define FLOORCOACH_CLI_H
 
 #include "fc_error.h"
+#include "history.h"
 #include "prescription.h"
 #include "room.h"
 #include "routine.h"
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,7 +54,20 @@ int is_help(int argc, char **argv);
 /* Prints a loader's problems, one per line, and clears the report. */
 void print_report(FILE *fp, routine_report *report);
 
-/* The commands (run_cmd.c, tools_cmd.c, serve_cmd.c). */
+/* The history a session writes (history_cmd.c): --history FILE (given;
+ * its folder must exist), else none when off (--no-history), else the
+ * user's default file, whose folder is made when missing (*make_folder).
+ * buf holds that default. 0, or EXIT_BAD_INPUT after saying why. */
+int choose_history(const char *cmd, const char *given, bool off, char *buf, size_t cap,
+                   const char **path, bool *make_folder);
+/* --since YYYY-MM-DD: local midnight of that day, as unix seconds; 0, or
+ * EXIT_BAD_INPUT after saying why. */
+int parse_since(const char *cmd, const char *arg, int64_t *out);
+/* Opens --history (given), else the user's history; 0, or EXIT_BAD_INPUT
+ * after saying why. */
+int open_history_to_read(const char *cmd, const char *given, history_mode mode, history_t **h);
+
+/* The commands (run_cmd.c, tools_cmd.c, serve_cmd.c, history_cmd.c, report_cmd.c). */
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_say(int argc, char **argv);
@@ -59,5 +75,7 @@ int cmd_listen(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

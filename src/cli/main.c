@@ -47,6 +47,8 @@ static void usage_main(FILE *fp)
             "  listen            recognise commands only, printing heard events\n"
             "  calibrate         tune the recogniser to your voice and room\n"
             "  devices           list audio devices\n"
+            "  history           list the sessions kept in your history\n"
+            "  report            write the history for your physical therapist\n"
             "\n"
             "'floorcoach COMMAND --help' describes each command; 'floorcoach --version'\n"
             "prints the version.\n");
@@ -199,6 +201,8 @@ int main(int argc, char **argv)
         return cmd_listen(argc, argv);
     if (!strcmp(cmd, "calibrate"))
         return cmd_calibrate(argc, argv);
+    if (!strcmp(cmd, "history"))
+        return cmd_history(argc, argv);
     fprintf(stderr, "floorcoach: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return EXIT_BAD_INPUT;

@@ -22,6 +22,11 @@ static void usage_run(FILE *fp)
             "                     holds an earlier record is refused, unless --append\n"
             "  --append           add this session to the end of that record (each of its\n"
             "                     events then carries \"session\": an id)\n"
+            "  --history FILE     keep the session in this history (SQLite; default\n"
+            "                     $XDG_DATA_HOME/floorcoach/history.sqlite3);\n"
+            "                     --no-history: keep none\n"
+            "  --no-progression   keep the prescribed doses: do not step them within their\n"
+            "                     ranges from the history\n"
             "  --output DEV       output device, by name or index (see 'floorcoach devices')\n"
             "  --input DEV        input device, by name or index\n"
             "  --channel N|mix    of a microphone with several channels (a mic-array\n"
@@ -51,7 +56,8 @@ static void usage_run(FILE *fp)
 /* What `run` was asked for, before anything is looked up. */
 typedef struct {
     const char *voice, *calibration, *out_file, *mic, *in_dev, *out_dev, *events;
-    const char *prescription;
+    const char *prescription, *history;
+    bool no_history, no_progression;
     bool use_saved, listen, use_room, cleared, append;
     int keys; /* 1 --keys, 0 --no-keys, -1: when stdin is a terminal */
     int channel; /* --channel: 0 mixes */
@@ -71,6 +77,8 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"calibration", required_argument, 0, 'C'}, {"no-calibration", no_argument, 0, 'X'},
         {"prescription", required_argument, 0, 'P'}, {"cleared", no_argument, 0, 'c'},
         {"append", no_argument, 0, 'A'},      {"channel", required_argument, 0, 'i'},
+        {"history", required_argument, 0, 'H'}, {"no-history", no_argument, 0, 'n'},
+        {"no-progression", no_argument, 0, 'G'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
@@ -97,6 +105,9 @@ static int parse_run(int argc, char **argv, run_args *a)
         case 'P': a->prescription = optarg; break;
         case 'c': a->cleared = true; break;
         case 'A': a->append = true; break;
+        case 'H': a->history = optarg; break;
+        case 'n': a->no_history = true; break;
+        case 'G': a->no_progression = true; break;
         case 'i':
             if (parse_channel("floorcoach run", optarg, &a->channel))
                 return EXIT_BAD_INPUT;
@@ -111,7 +122,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         return EXIT_BAD_INPUT;
     }
     const named_file files[] = {{"--out", a->out_file}, {"--events", a->events},
-                                {"--mic", a->mic}, {"--noise", a->room.noise_file[0] ?
+                                {"--mic", a->mic}, {"--history", a->history}, {"--noise", a->room.noise_file[0] ?
                                                     a->room.noise_file : NULL}};
     return distinct_files("floorcoach run", files, sizeof files / sizeof files[0]) ? EXIT_BAD_INPUT
                                                                                   : -1;
@@ -151,10 +162,14 @@ int cmd_run(int argc, char **argv)
     if (code >= 0)
         return code;
     coach_config cfg = coach_config_default();
-    char calib_buf[PATH_MAX], grammars[PATH_MAX];
+    char calib_buf[PATH_MAX], grammars[PATH_MAX], history[PATH_MAX];
     fc_error err = {0};
+    if (choose_history("floorcoach run", a.history, a.no_history, history, sizeof history,
+                       &cfg.history_path, &cfg.history_make_folder))
+        return EXIT_BAD_INPUT;
     cfg.events_path = a.events;
     cfg.events_append = a.append;
+    cfg.progression = !a.no_progression;
     cfg.room = a.use_room ? &a.room : NULL;
     if (setup_calibration(a.calibration, a.use_saved, calib_buf, sizeof calib_buf,
                           &cfg.calibration, &err) < 0)

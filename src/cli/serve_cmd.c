@@ -33,6 +33,7 @@ static void usage_serve(FILE *fp)
             "  --output DEV, --input DEV  devices by name (see 'floorcoach devices')\n"
             "  --channel N|mix    a mic-array's channel to listen to (1-8), or mix them\n"
             "  --events FILE      add every session to this JSON Lines record\n"
+            "  --history FILE, --no-history, --no-progression  as for run\n"
             "  --calibration FILE, --no-calibration  as for run\n"
             "\n"
             "Files, for tests and benchmarks (the session clock runs as fast as the CPU\n"
@@ -45,7 +46,8 @@ static void usage_serve(FILE *fp)
 
 typedef struct {
     serve_conf conf;
-    const char *config, *mic, *out_file, *calibration;
+    const char *config, *mic, *out_file, *calibration, *history;
+    bool no_history, no_progression;
     bool use_saved, use_room, first_cli_phrase;
     room_config room;
     audio_fault drop, drop_speaker;
@@ -115,6 +117,8 @@ static int parse_serve(int argc, char **argv, serve_args *a)
         {"echo", required_argument, 0, 'E'},    {"noise", required_argument, 0, 'N'},
         {"reverb", no_argument, 0, 'R'},        {"drop-mic", required_argument, 0, 'D'},
         {"drop-speaker", required_argument, 0, 'S'},
+        {"history", required_argument, 0, 'H'}, {"no-history", no_argument, 0, 'n'},
+        {"no-progression", no_argument, 0, 'G'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     /* The settings files first, so that options override them. */
@@ -146,6 +150,9 @@ static int parse_serve(int argc, char **argv, serve_args *a)
         case 'X': a->use_saved = false; break;
         case 'm': a->mic = optarg; break;
         case 'o': a->out_file = optarg; break;
+        case 'H': a->history = optarg; break;
+        case 'n': a->no_history = true; break;
+        case 'G': a->no_progression = true; break;
         case 'E':
         case 'N':
             code = parse_room(c, optarg, &a->room);
@@ -225,8 +232,11 @@ int cmd_serve(int argc, char **argv)
     if (code >= 0)
         return code;
     serve_config cfg = serve_config_default();
-    char calib[PATH_MAX], grammars[PATH_MAX];
+    char calib[PATH_MAX], grammars[PATH_MAX], history[PATH_MAX];
     fc_error err = {0};
+    if (choose_history("floorcoach serve", a.history, a.no_history, history, sizeof history,
+                       &cfg.coach.history_path, &cfg.coach.history_make_folder))
+        return EXIT_BAD_INPUT;
     const char *given_cal = a.calibration ? a.calibration
                             : a.conf.calibration[0] ? a.conf.calibration : NULL;
     if (setup_calibration(given_cal, a.use_saved, calib, sizeof calib, &cfg.coach.calibration,
@@ -244,6 +254,7 @@ int cmd_serve(int argc, char **argv)
     setup_grammar_dir(grammars, sizeof grammars);
     cfg.coach.grammar_dir = grammars;
     cfg.coach.events_path = a.conf.events[0] ? a.conf.events : NULL;
+    cfg.coach.progression = !a.no_progression;
     cfg.coach.events_append = true; /* the service adds each day to one record */
     cfg.coach.interrupted = &interrupted;
     cfg.coach.alive = notify_alive;

@@ -161,6 +161,8 @@ static int plan_instructions(plan_t *p, const routine_exercise *ex, const routin
     int rc = side ? plan_say(p, "%s, %s side.", ex->name, side) : plan_say(p, "%s.", ex->name);
     if (rc < 0)
         return rc;
+    if (first_side && dose->note && *dose->note && (rc = plan_say(p, "%s", dose->note)) < 0)
+        return rc;
     if (first_side && (rc = plan_say(p, "%s", ex->purpose)) < 0)
         return rc;
     for (size_t i = 0; i <= ex->n_steps; i++) {

@@ -16,6 +16,10 @@ typedef struct {
 enum { RX_ROUTINE, RX_FREQUENCY, RX_EXERCISES, RX_COUNT };
 enum { DOSE_NAME, DOSE_HOLD, DOSE_REPS, DOSE_USE, DOSE_PROGRESSION, DOSE_COUNT };
 
+/* The largest single number read before the routine's range is checked:
+ * above any range a routine can have, so the message names that range. */
+enum { DOSE_TEXT_MAX = 1000 };
+
 static const char *const FREQUENCIES[] = {"daily", "every other day"};
 
 /* The first exercise of a group of alternatives (itself, when it is none). */
@@ -38,8 +42,8 @@ static void defaults(const routine_t *r, routine_dose *d)
     for (size_t e = 0; e < r->n_exercises; e++) {
         const routine_exercise *ex = &r->exercises[e];
         d[e].run = ex->alternative_to < 0;
-        d[e].hold_seconds = ex->hold_seconds;
-        d[e].repetitions = ex->repetitions;
+        d[e].hold_seconds = d[e].hold_min = d[e].hold_max = ex->hold_seconds;
+        d[e].repetitions = d[e].rep_min = d[e].rep_max = ex->repetitions;
         d[e].progression = false;
         d[e].prescribed = false;
     }
@@ -83,18 +87,28 @@ size_t prescription_exercises_run(const prescription_t *p)
     return n;
 }
 
-/* A count the therapist chose must lie in the routine's range for it. */
+/* A count the therapist chose, or the range they wrote for it, must lie in
+ * the routine's range for it. The session starts at the bottom of a range:
+ * progression moves up from there only when it goes well. */
 static void take_count(yc_loader *ld, const yc_field *f, const routine_exercise *ex,
-                       const routine_t *r, int lo, int hi, int *out)
+                       const routine_t *r, int lo, int hi, int *dose, int *min, int *max)
 {
-    int v;
-    if (!f->value || yc_int(ld, f->value, f->name, 0, 1000, &v) < 0)
+    int a, b;
+    if (!f->value || yc_count_or_range(ld, f->value, f->name, 0, DOSE_TEXT_MAX, &a, &b) < 0)
         return;
-    if (v < lo || v > hi)
-        yc_problem(ld, f->value, "%s %d is outside the range %d-%d that the routine allows "
-                   "for '%s' (%s:%d)", f->name, v, lo, hi, ex->name, r->path, ex->line);
-    else
-        *out = v;
+    if (a < lo || b > hi) {
+        if (a == b)
+            yc_problem(ld, f->value, "%s %d is outside the range %d-%d that the routine "
+                       "allows for '%s' (%s:%d)", f->name, a, lo, hi, ex->name, r->path,
+                       ex->line);
+        else
+            yc_problem(ld, f->value, "%s %d-%d is outside the range %d-%d that the routine "
+                       "allows for '%s' (%s:%d)", f->name, a, b, lo, hi, ex->name, r->path,
+                       ex->line);
+        return;
+    }
+    *dose = *min = a;
+    *max = b;
 }
 
 static int find_exercise(const routine_t *r, const char *name)
@@ -132,8 +146,10 @@ static int load_dose(yc_loader *ld, yaml_node_t *n, const routine_t *r, routine_
         yc_problem(ld, f[DOSE_HOLD].key, "'%s' counts repetitions: it has no hold_seconds",
                    ex->name);
     else
-        take_count(ld, &f[DOSE_HOLD], ex, r, ex->hold_min, ex->hold_max, &d->hold_seconds);
-    take_count(ld, &f[DOSE_REPS], ex, r, ex->rep_min, ex->rep_max, &d->repetitions);
+        take_count(ld, &f[DOSE_HOLD], ex, r, ex->hold_min, ex->hold_max, &d->hold_seconds,
+                   &d->hold_min, &d->hold_max);
+    take_count(ld, &f[DOSE_REPS], ex, r, ex->rep_min, ex->rep_max, &d->repetitions,
+               &d->rep_min, &d->rep_max);
     if (f[DOSE_USE].value && yc_bool(ld, f[DOSE_USE].value, "use", use) == 0 && *use &&
         !has_alternatives(r, (size_t)e))
         yc_problem(ld, f[DOSE_USE].value, "'%s' has no alternatives to be used instead of",

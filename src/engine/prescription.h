@@ -7,7 +7,11 @@
  * Without a file, prescription_default() gives the routine's own doses and
  * the first exercise of every group of alternatives. A loaded prescription
  * is immutable, and every problem is "file:line:col: message", like a
- * routine's. Any thread. */
+ * routine's. Any thread.
+ *
+ * `hold_seconds` and `repetitions` may each be a range MIN-MAX (the
+ * routine's range syntax), which must lie inside the routine's
+ * hold_range / repetition_range. */
 #ifndef FLOORCOACH_PRESCRIPTION_H
 #define FLOORCOACH_PRESCRIPTION_H
 
@@ -17,12 +21,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* One exercise's doses. Where the therapist wrote a range (`hold_seconds:
+ * 15-30`), hold_seconds is where it starts, the range's bottom, and
+ * hold_min..hold_max is how far progression (progression.h) may move it;
+ * a single number, or an exercise the file does not name, is a fixed dose:
+ * min == max == the dose. Progression happens only where a therapist wrote
+ * a range, never inside the routine's own wider one. */
 typedef struct {
     bool run;          /* in the session: false for an alternative not chosen */
-    int hold_seconds;  /* hold only */
-    int repetitions;   /* holds, or reps */
+    int hold_seconds;  /* hold only: the starting dose */
+    int hold_min, hold_max; /* hold only: the range prescribed (0 for reps) */
+    int repetitions;   /* holds, or reps: the starting dose */
+    int rep_min, rep_max;   /* the range prescribed */
     bool progression;  /* the exercise's progression lines are said */
     bool prescribed;   /* the file named this exercise (else: the routine's dose) */
+    /* Said after the exercise's name, on its first side: why today's dose
+     * is what it is (app/progress.h); NULL: nothing. */
+    const char *note;
 } routine_dose;
 
 typedef struct {

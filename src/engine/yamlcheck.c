@@ -200,7 +200,9 @@ int yc_number(yc_loader *ld, yaml_node_t *n, const char *key, double lo, double 
     return 0;
 }
 
-/* "MIN-MAX", each a whole number as fc_parse_long reads it, MIN <= MAX. */
+/* "MIN-MAX", each a whole number as fc_parse_long reads it. Returns 0,
+ * RANGE_REVERSED when MAX < MIN, or -1 when it is no range. */
+enum { RANGE_REVERSED = 1 };
 static int parse_range(const char *s, long *a, long *b)
 {
     char lo[RANGE_TEXT_MAX];
@@ -211,18 +213,46 @@ static int parse_range(const char *s, long *a, long *b)
     lo[dash - s] = '\0';
     if (fc_parse_long(lo, 0, INT_MAX, a) < 0 || fc_parse_long(dash + 1, 0, INT_MAX, b) < 0)
         return -1;
-    return *b < *a ? -1 : 0;
+    return *b < *a ? RANGE_REVERSED : 0;
 }
 
 int yc_range(yc_loader *ld, yaml_node_t *n, const char *key, int *lo, int *hi)
 {
     long a = 0, b = 0;
-    if (parse_range(yc_scalar(n), &a, &b) < 0) {
+    int rc = parse_range(yc_scalar(n), &a, &b);
+    /* A reversed range is a slip of the pen, not a format the reader
+     * misunderstood: say which way round it goes. */
+    if (rc == RANGE_REVERSED) {
+        yc_problem(ld, n, "'%s' %ld-%ld runs from high to low: a range MIN-MAX starts with "
+                   "its smaller number (%ld-%ld)", key, a, b, b, a);
+        return -1;
+    }
+    if (rc < 0) {
         yc_problem(ld, n, "'%s' must be a range MIN-MAX such as 15-30", key);
         return -1;
     }
     *lo = (int)a;
     *hi = (int)b;
+    return 0;
+}
+
+int yc_count_or_range(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi,
+                      int *min, int *max)
+{
+    const char *s = yc_scalar(n);
+    /* A dash after the first character makes it a range; "-5" stays a
+     * number, refused as one. */
+    if (s && s[0] && strchr(s + 1, '-'))
+        return yc_range(ld, n, key, min, max);
+    long probe = 0;
+    if (fc_parse_long(s, lo, hi, &probe) == FC_ERR_FORMAT) {
+        yc_problem(ld, n, "'%s' must be a whole number or a range MIN-MAX such as 15-30", key);
+        return -1;
+    }
+    int v = 0;
+    if (yc_int(ld, n, key, lo, hi, &v) < 0)
+        return -1;
+    *min = *max = v;
     return 0;
 }
 

@@ -132,6 +132,21 @@ int history_each_event(history_t *h, int64_t since_unix,
                        int (*cb)(void *ctx, const history_event_row *row), void *ctx,
                        fc_error *err);
 
+/* How one earlier session went for one exercise: the doses it used, all
+ * its holds or repetitions done on every side, a pain event in it. */
+typedef struct {
+    int64_t start_unix;
+    int hold_seconds; /* 0: a repetitions exercise */
+    int repetitions;
+    bool completed;
+    bool pain;
+} history_outcome;
+
+/* The sessions in which the exercise named exercise ran, newest first, at
+ * most cap of them into out (*n of them). Returns 0 or FC_ERR_IO. */
+int history_outcomes(history_t *h, const char *exercise, history_outcome *out, size_t cap,
+                     size_t *n, fc_error *err);
+
 /* Deletes every session, overwriting what they held (secure_delete) and
  * shrinking the file. Returns 0 or FC_ERR_IO. */
 int history_forget(history_t *h, fc_error *err);

@@ -5,8 +5,8 @@
  *  - once the user is in position (the position line said), the count
  *    starts within seconds, on every hold of the default routine;
  *  - the default routine runs one piriformis version; a prescription
- *    chooses the other, sets its doses, and a dose outside the routine's
- *    range is refused with file:line;
+ *    chooses the other, sets its doses (a range starts at its bottom),
+ *    and a dose outside the routine's range is refused with file:line;
  *  - the start of the record says when, which version, which files, the
  *    doses and how clearance was given;
  *  - the default render leaves 1 dB of headroom. */
@@ -167,7 +167,8 @@ static void test_default_runs_one_piriformis(void **state)
 }
 
 /* The therapist chooses the alternative piriformis stretch, shorter and
- * more holds of the hip flexor stretch, and the balance progression. */
+ * more holds of the hip flexor stretch (a range of hold seconds: the
+ * session starts at its bottom), and the balance progression. */
 static void test_prescription_applies(void **state)
 {
     (void)state;
@@ -176,7 +177,7 @@ static void test_prescription_applies(void **state)
     support_write_file(path, "routine: Hip impingement home routine\n"
                      "frequency: every other day\n"
                      "exercises:\n"
-                     "  - {name: Hip flexor stretch, hold_seconds: 20, repetitions: 4}\n"
+                     "  - {name: Hip flexor stretch, hold_seconds: 20-25, repetitions: 4}\n"
                      "  - {name: \"Piriformis stretch, alternative version\", use: true}\n"
                      "  - {name: Single leg balance, progression: true}\n");
     rendered r;

@@ -1,5 +1,6 @@
 /* fuzz_prescription: prescription files (prescription_load), each checked
- * against the one routine FUZZ_ROUTINE, loaded once. */
+ * against the one routine FUZZ_ROUTINE, loaded once; every dose a file
+ * gives must start at the bottom of a range inside the routine's. */
 #include "fuzz_input.h"
 #include "prescription.h"
 
@@ -14,6 +15,17 @@ static void load_routine(void)
     }
 }
 
+/* A dose starts at the bottom of its range, which lies inside the
+ * routine's (the routine's own dose, fixed, when not prescribed). */
+static void check_dose(const routine_exercise *ex, const routine_dose *d)
+{
+    FUZZ_CHECK(d->rep_min == d->repetitions && d->rep_min <= d->rep_max);
+    FUZZ_CHECK(d->rep_min >= ex->rep_min && d->rep_max <= ex->rep_max);
+    FUZZ_CHECK(d->hold_min == d->hold_seconds && d->hold_min <= d->hold_max);
+    if (ex->kind == ROUTINE_HOLD)
+        FUZZ_CHECK(d->hold_min >= ex->hold_min && d->hold_max <= ex->hold_max);
+}
+
 const fuzz_target fuzz_this = {.file_name = "prescription.yaml", .init = load_routine};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p != NULL) {
         FUZZ_CHECK(p->n_doses == routine->n_exercises);
         FUZZ_CHECK(prescription_exercises_run(p) <= routine->n_exercises);
+        for (size_t e = 0; e < p->n_doses; e++)
+            check_dose(&routine->exercises[e], &p->doses[e]);
     }
     prescription_destroy(p);
     routine_report_clear(&report);

@@ -58,6 +58,11 @@ int yc_int(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi, int *
 int yc_number(yc_loader *ld, yaml_node_t *n, const char *key, double lo, double hi,
               double *out);
 int yc_range(yc_loader *ld, yaml_node_t *n, const char *key, int *lo, int *hi);
+/* A whole number in lo..hi (then *min == *max), or a range MIN-MAX as
+ * yc_range reads it (its bounds checked by the caller, who names what they
+ * must lie in). */
+int yc_count_or_range(yc_loader *ld, yaml_node_t *n, const char *key, int lo, int hi,
+                      int *min, int *max);
 int yc_bool(yc_loader *ld, yaml_node_t *n, const char *key, bool *out);
 /* A list of sentences; a single string is accepted as a list of one. */
 int yc_lines(yc_loader *ld, yaml_node_t *n, const char *key, const char *const **out,
