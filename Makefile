@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-tsan build-release run test bench install clean train arm64-check deb fuzz
+.PHONY: all deps deps-test build build-asan build-tsan build-release run test bench install clean train arm64-check deb fuzz
 
 all: build
 
@@ -16,6 +16,10 @@ all: build
 deps:
 	@sh packaging/install-deps.sh
 	@sh packaging/fetch-models.sh
+
+# What only the tests use: Chromium, which draws the report page.
+deps-test: deps
+	@sh packaging/install-deps.sh test
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFC_WERROR=ON >/dev/null
@@ -47,7 +51,7 @@ run: build
 # Every test, in the normal build and again under ASan/UBSan; the threaded
 # ones under TSan too; a Release build; FUZZ_SECONDS of each fuzzer; then
 # the Debian package, built and checked (lintian).
-test: build build-asan build-tsan build-release
+test: deps-test build build-asan build-tsan build-release
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads

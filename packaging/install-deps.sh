@@ -36,6 +36,11 @@ fi
 if [ "${1:-}" = deb ]; then
   PACKAGES="$PACKAGES dpkg-dev lintian"
 fi
+# The tests only (make test): headless Chromium draws the report page
+# (tests/history/test_report_page.sh).
+if [ "${1:-}" = test ]; then
+  PACKAGES="$PACKAGES chromium"
+fi
 
 missing=""
 for p in $PACKAGES; do
