@@ -203,6 +203,8 @@ int main(int argc, char **argv)
         return cmd_calibrate(argc, argv);
     if (!strcmp(cmd, "history"))
         return cmd_history(argc, argv);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc, argv);
     fprintf(stderr, "floorcoach: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return EXIT_BAD_INPUT;

@@ -296,7 +296,7 @@ int report_html(const history_summary *s, const report_options *o, FILE *out, fc
         return fc_fail(err, FC_ERR_ARG, "report_html: no summary or no file to write");
     int rc = prepare(&p);
     if (rc == FC_OK) {
-        fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        fputs(REPORT_HTML_MARK "\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<title>", out);
         rp_text(out, p.o->title ? p.o->title : DEFAULT_TITLE);
         fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", PAGE_CSS);

@@ -22,6 +22,10 @@
 
 #include <stdio.h>
 
+/* The page's first line: a file that starts with it is an earlier report,
+ * which floorcoach report may replace; any other file is the user's. */
+#define REPORT_HTML_MARK "<!DOCTYPE html><!-- floorcoach report -->"
+
 typedef struct {
     const char *title;     /* the page's heading */
     const char *generated; /* when it was made, "YYYY-MM-DD..." (NULL: not said) */

@@ -22,35 +22,55 @@ for row in db.execute(sys.argv[2]):
 EOF
 }
 
-# mic_with WORD AT_S LENGTH_S OUT: silence with WORD, said by the test
-# user's voice, starting AT_S seconds in.
+# mic_with LENGTH_S OUT WORD AT_S [WORD AT_S]: silence with each WORD, said
+# by the test user's voice, starting AT_S seconds in.
 mic_with() {
-  "$FC" say "$1" --voice "$SRC/tests/voices/user.yaml" --out "$T/word.wav" >/dev/null 2>&1
-  python3 - "$T/word.wav" "$2" "$3" "$4" <<'EOF'
+  length=$1 out=$2
+  shift 2
+  words=""
+  while [ $# -ge 2 ]; do
+    "$FC" say "$1" --voice "$SRC/tests/voices/user.yaml" --out "$T/word_$1.wav" >/dev/null 2>&1
+    words="$words $T/word_$1.wav $2"
+    shift 2
+  done
+  python3 - "$length" "$out" $words <<'EOF'
 import struct, sys, wave
-# say writes WAVE_FORMAT_EXTENSIBLE, which the wave module cannot read.
-d = open(sys.argv[1], "rb").read(); i = 12; rate = 16000; word = b""
-while i + 8 <= len(d):
-    cid, size = d[i:i+4], struct.unpack("<I", d[i+4:i+8])[0]
-    if cid == b"fmt ":
-        rate = struct.unpack("<I", d[i+12:i+16])[0]
-    if cid == b"data":
-        word = d[i+8:i+8+size]
-    i += 8 + size + (size & 1)
-at, length = int(float(sys.argv[2]) * rate), int(float(sys.argv[3]) * rate)
-pcm = bytes(2 * at) + word
-pcm += bytes(max(0, 2 * length - len(pcm)))
-o = wave.open(sys.argv[4], "wb"); o.setnchannels(1); o.setsampwidth(2); o.setframerate(rate)
-o.writeframes(pcm); o.close()
+def pcm_of(path): # say writes WAVE_FORMAT_EXTENSIBLE, which wave cannot read
+    d = open(path, "rb").read(); i = 12; rate = 16000; data = b""
+    while i + 8 <= len(d):
+        cid, size = d[i:i+4], struct.unpack("<I", d[i+4:i+8])[0]
+        if cid == b"fmt ":
+            rate = struct.unpack("<I", d[i+12:i+16])[0]
+        if cid == b"data":
+            data = d[i+8:i+8+size]
+        i += 8 + size + (size & 1)
+    return rate, data
+rate = 16000
+pcm = bytearray(2 * rate * int(sys.argv[1]))
+for path, at in zip(sys.argv[3::2], sys.argv[4::2]):
+    rate, word = pcm_of(path)
+    start = 2 * int(float(at) * rate)
+    pcm[start:start + len(word)] = word
+o = wave.open(sys.argv[2], "wb"); o.setnchannels(1); o.setsampwidth(2); o.setframerate(rate)
+o.writeframes(bytes(pcm)); o.close()
 EOF
 }
 
-# --- 1. Two sessions: one completed, one cut by "pain"
+# --- 1. Two sessions: one completed, one cut by "pain", rated by voice
 expect 0 "" "a completed session with --history" -- "$FC" run "$MINI" --out "$T/a.wav" --history "$DB" --no-listen --no-keys
-# The first hold of mini.yaml runs from 17.6 s to 22.6 s.
-mic_with pain 19 40 "$T/pain.wav"
-expect 0 "" "a session with pain" -- "$FC" run "$MINI" --mic "$T/pain.wav" --out "$T/b.wav" --events "$T/b.jsonl" --history "$DB" --no-calibration --no-keys
+# The first hold of mini.yaml runs from 17.6 s to 22.6 s; after pain at
+# 19 s, its guidance and the rating question end at 26.5 s.
+mic_with 40 "$T/pain.wav" pain 19
+mic_with 40 "$T/rated.wav" pain 19 four 28
+expect 0 "" "a session with pain" -- "$FC" run "$MINI" --mic "$T/rated.wav" --out "$T/b.wav" --events "$T/b.jsonl" --history "$DB" --no-calibration --no-keys
 if grep -q '"event":"pain"' "$T/b.jsonl"; then ok "the coach heard the pain"; else bad "no pain in the log"; fi
+if grep -q '"event":"rating","exercise":"Test stretch","rating":4,"by":"voice"' "$T/b.jsonl" &&
+   grep -q '"text":"Noted: 4 out of 10."' "$T/b.jsonl" &&
+   grep -q 'pain during: Test stretch (4 out of 10)' "$T/b.jsonl"; then
+  ok "it took the spoken rating, said it back and named it in the summary"
+else
+  bad "no rating 4 by voice"; grep '"rating"\|Noted\|completed' "$T/b.jsonl"
+fi
 
 expect 0 "" "history lists the sessions" -- "$FC" history --history "$DB"
 cp "$T/out" "$T/table"
@@ -70,6 +90,7 @@ assert a["end_reason"] == "completed" and a["done"] == a["prescribed"] == 9, a
 assert b["end_reason"] == "stopped" and b["pain_events"] == 1, b
 p = b["pain"][0]
 assert p["exercise"] == "Test stretch" and p["side"] == "left" and p["rep"] == 1, p
+assert p["rating"] == 4, p
 assert b["done"] < b["prescribed"], b
 assert b["exercises"][0]["done"] == 0, b["exercises"]
 EOF
@@ -79,9 +100,46 @@ if [ "$mode" = 600 ]; then ok "the file is 0600"; else bad "the file is $mode"; 
 n_db=$(sql "$DB" "SELECT count(*) FROM events WHERE session = 2")
 n_log=$(wc -l <"$T/b.jsonl")
 if [ "$n_db" -eq "$n_log" ]; then ok "the history holds each of the $n_log events the log does"; else bad "history $n_db events, log $n_log"; fi
-expect 0 "2026-11-0" "--since a later day lists nothing" -- sh -c "'$FC' history --history '$DB' --since 2999-01-01; echo 2026-11-0"
-if grep -q "No sessions recorded" "$T/out"; then ok "and says so"; else bad "--since"; cat "$T/out"; fi
+expect 0 "^No sessions recorded yet" "--since a later day lists nothing, and says so" -- "$FC" history --history "$DB" --since 2999-01-01
+expect 0 "" "--since the first session's day lists both" -- "$FC" history --history "$DB" --since "$(date +%Y-%m-%d)"
+if [ "$(grep -c "Test routine" "$T/out")" -eq 2 ]; then ok "both"; else bad "--since today"; cat "$T/out"; fi
 expect 2 "give a date as YYYY-MM-DD" "a bad --since is refused" -- "$FC" history --history "$DB" --since yesterday
+
+# The report: the page draws both sessions, the painful exercise and its
+# rating; the CSV has every event; neither overwrites what is not a report.
+expect 0 "wrote .*r.html" "report --html and --csv" -- "$FC" report --history "$DB" --html "$T/r.html" --csv "$T/r.csv"
+python3 "$SRC/tests/history/page_check.py" text "$T/r.html" >"$T/r.txt"
+if grep -q "^2 sessions$" "$T/r.txt" && grep -q "Test stretch" "$T/r.txt" && grep -q "rated 4 of 10" "$T/r.txt"; then
+  ok "the page has both sessions, the painful exercise and its rating"
+else
+  bad "the page's text"; head -40 "$T/r.txt"
+fi
+if ! grep -qiE 'http|src=|<script|@import|url\(' "$T/r.html"; then ok "the page loads nothing"; else bad "the page refers outside"; fi
+CHROMIUM=$(command -v chromium || true)
+if [ -n "$CHROMIUM" ]; then
+  mkdir -p "$T/home"
+  HOME="$T/home" timeout -k 5 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+    --user-data-dir="$T/profile" --no-first-run --disable-extensions --disable-background-networking \
+    --host-resolver-rules="MAP * ~NOTFOUND" --dump-dom "file://$T/r.html" >"$T/dom.html" 2>/dev/null
+  python3 "$SRC/tests/history/page_check.py" text "$T/dom.html" >"$T/dom.txt"
+  if grep -q "rated 4 of 10" "$T/dom.txt" && [ "$(grep -c '<svg' "$T/dom.html")" -ge 3 ]; then
+    ok "chromium draws it: the rating, and three charts"
+  else
+    bad "chromium's page"
+  fi
+else
+  bad "chromium is missing: run 'sh packaging/install-deps.sh test'"
+fi
+if [ "$(grep -c ',"rating",' "$T/r.csv")" -eq 1 ] && head -n 1 "$T/r.csv" | grep -q "^session,date,routine,t,event" &&
+   [ "$(($(wc -l <"$T/r.csv") - 1))" -eq "$(sql "$DB" 'SELECT count(*) FROM events')" ]; then
+  ok "the CSV has a row for every event, the rating among them"
+else
+  bad "the CSV"; head -3 "$T/r.csv"
+fi
+expect 0 "" "a report replaces an earlier report" -- "$FC" report --history "$DB" --html "$T/r.html"
+printf 'my notes\n' >"$T/notes.html"
+expect 2 "notes.html already holds something that is not a floorcoach report" "a report never overwrites the user's file" -- "$FC" report --history "$DB" --html "$T/notes.html"
+if [ "$(cat "$T/notes.html")" = "my notes" ]; then ok "which is left as it was"; else bad "the user's file was changed"; fi
 
 # --- 2. The default file, and --no-history
 expect 0 "" "a session keeps its history in XDG_DATA_HOME by default" -- "$FC" run "$MINI" --out "$T/a.wav" --no-listen --no-keys
