@@ -161,6 +161,8 @@ static int perform(coach_t *r, const session_action *a)
             listener_expect_numbers(r->listener, false);
         return events_rating(r->log, a->at, exercise_name(r, a->exercise), a->n, a->source);
     case SESSION_ACT_END:
+        if (r->listener) /* pain after a stop asks no rating: nothing turns it off */
+            listener_expect_numbers(r->listener, false);
         r->ended = true;
         r->reason = a->reason;
         return events_end(r->log, a->at, session_end_reason_name(a->reason), NULL);

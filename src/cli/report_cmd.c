@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 /* The first line of the CSV (the page's is REPORT_HTML_MARK): a file that
  * starts with it is an earlier report, replaced; any other is refused. */
+#define REPORT_FILE_MODE 0600
 #define REPORT_CSV_HEAD "session,date,routine,t,event,exercise,side,word,source,score,number,text"
 
 typedef struct {
@@ -98,7 +100,12 @@ static int write_file(history_t *h, const report_args *a, const char *path, cons
                        "report; give a new file, or remove that one", path);
     if (snprintf(part, sizeof part, "%s.part", path) >= (int)sizeof part)
         return fc_fail(err, FC_ERR_ARG, "%s: the name is too long", path);
-    FILE *fp = fopen(part, "w");
+    /* Health data: the owner's only, as the history is, until the user
+     * chooses to share it. */
+    int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, REPORT_FILE_MODE);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp && fd >= 0)
+        close(fd);
     if (!fp)
         return fc_fail(err, FC_ERR_IO, "%s: cannot write the report (%s); check the folder "
                        "exists and is writable", part, strerror(errno));

@@ -393,20 +393,34 @@ int history_record(history_t *h, int64_t t_ms, const char *event, const char *js
     if (start)
         h->session = h->set = 0;
     h->sys_errno = 0;
-    int rc = step(h, h->begin);
+    int rc = h->bulk ? SQLITE_OK : step(h, h->begin);
     if (rc == SQLITE_OK)
         rc = apply_rules(h, t_ms, event, json);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && !h->bulk)
         rc = step(h, h->commit);
     if (rc != SQLITE_OK) {
         int code = history_db_fail(h, rc, "record the session", err);
         if (!sqlite3_get_autocommit(h->db))
             step(h, h->rollback);
+        h->bulk = false; /* the rollback ended the bulk transaction too */
         h->session = start ? 0 : session; /* what was rolled back is not under way */
         h->set = start ? 0 : set;
         return code;
     }
     if (!strcmp(event, "end"))
         h->session = h->set = 0;
+    return FC_OK;
+}
+
+int history_bulk(history_t *h, bool on, fc_error *err)
+{
+    if (!h->writable)
+        return fc_fail(err, FC_ERR_STATE, "%s: opened to read", h->path);
+    if (on == h->bulk)
+        return FC_OK;
+    int rc = step(h, on ? h->begin : h->commit);
+    if (rc != SQLITE_OK)
+        return history_db_fail(h, rc, on ? "start an import" : "commit an import", err);
+    h->bulk = on;
     return FC_OK;
 }

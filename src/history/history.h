@@ -59,6 +59,12 @@ const char *history_path(const history_t *h);
 int history_record(history_t *h, int64_t t_ms, const char *event, const char *json,
                    fc_error *err);
 
+/* Between history_bulk(h, true) and history_bulk(h, false) the events
+ * recorded are committed together, at the end: an import or a benchmark's
+ * years of sessions, never a live session (whose events must each be
+ * committed as they happen). Returns 0 or FC_ERR_IO. */
+int history_bulk(history_t *h, bool on, fc_error *err);
+
 /* ---- reading (history, report) ---------------------------------------- */
 
 typedef struct {

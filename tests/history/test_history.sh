@@ -136,6 +136,7 @@ if [ "$(grep -c ',"rating",' "$T/r.csv")" -eq 1 ] && head -n 1 "$T/r.csv" | grep
 else
   bad "the CSV"; head -3 "$T/r.csv"
 fi
+if [ "$(stat -c %a "$T/r.html")" = 600 ] && [ "$(stat -c %a "$T/r.csv")" = 600 ]; then ok "both files are 0600"; else bad "report files are $(stat -c %a "$T/r.html") and $(stat -c %a "$T/r.csv")"; fi
 expect 0 "" "a report replaces an earlier report" -- "$FC" report --history "$DB" --html "$T/r.html"
 printf 'my notes\n' >"$T/notes.html"
 expect 2 "notes.html already holds something that is not a floorcoach report" "a report never overwrites the user's file" -- "$FC" report --history "$DB" --html "$T/notes.html"

@@ -22,6 +22,7 @@ struct history {
     sqlite3_int64 session; /* the session being recorded, 0: none */
     sqlite3_int64 set;     /* its exercise (and side) under way, 0: none */
     int sys_errno;         /* of the last failed step, 0: none */
+    bool bulk;             /* history_bulk: one transaction for many events */
 };
 
 /* err gets "PATH: doing: why; what to do" for SQLite's failure rc on h's
