@@ -159,7 +159,13 @@ o.writeframes(bytes(2 * 16000 * 1800)); o.close()
 EOF
 "$FC" run "$SRC/scripts/fai.yaml" --cleared --mic "$T/quiet.wav" --out "$T/kill.wav" --events "$T/kill.jsonl" --history "$T/kill.sqlite3" --no-keys >/dev/null 2>&1 &
 pid=$!
-sleep 4
+# Killed once it has logged a few dozen events, however slow the machine
+# (a sanitizer build takes seconds to start the recognisers).
+tries=0
+while [ "$(wc -l <"$T/kill.jsonl" 2>/dev/null || echo 0)" -lt 40 ] && [ "$tries" -lt 1200 ]; do
+  sleep 0.1
+  tries=$((tries + 1))
+done
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 if [ "$(sql "$T/kill.sqlite3" 'PRAGMA integrity_check')" = ok ]; then ok "SIGKILL: the history opens and is intact"; else bad "SIGKILL: integrity_check"; fi
