@@ -7,6 +7,7 @@
 #include "datapath.h"
 #include "history.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -70,7 +71,13 @@ int open_history_to_read(const char *cmd, const char *given, history_mode mode, 
                 cmd);
         return EXIT_BAD_INPUT;
     }
-    if (history_open(given ? given : buf, mode, false, h, &err) < 0)
+    const char *path = given ? given : buf;
+    /* Even to write (forget), only a history that exists: none is made. */
+    if (mode == HISTORY_WRITE && access(path, F_OK) != 0) {
+        fprintf(stderr, "%s: %s: no history there (%s)\n", cmd, path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    if (history_open(path, mode, false, h, &err) < 0)
         return fail(cmd, &err);
     return 0;
 }

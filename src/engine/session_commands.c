@@ -2,6 +2,8 @@
  * the session (internal/session_impl.h). */
 #include "internal/session_impl.h"
 
+#include <string.h>
+
 /* ---- commands ---- */
 
 /* Where in its exercise the session is: the repetition being held or
@@ -75,6 +77,16 @@ void ses_rated(session_t *s, int rating, session_source source, int64_t at)
 
 void ses_ask_after_pain(session_t *s, int64_t at, const char *first)
 {
+    if (s->rate_closes) { /* the pain came after "stop": the closing, then */
+        s->rate_closes = false;
+        ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
+        if (first && s->n_lines < MAX_LINES) {
+            memmove(s->lines + 1, s->lines, (size_t)s->n_lines * sizeof s->lines[0]);
+            s->lines[0] = first;
+            s->n_lines++;
+        }
+        return;
+    }
     s->n_lines = 0;
     if (first)
         ses_add_line(s, first);
@@ -94,7 +106,8 @@ static bool rating_asked(const session_t *s)
 void ses_handle_rating(session_t *s, int rating, session_source source, int64_t start,
                        int64_t at)
 {
-    if (!rating_asked(s) || ses_device_lost(s))
+    /* Deaf, a spoken number cannot come; a key still can. */
+    if (!rating_asked(s) || (ses_device_lost(s) && source == SESSION_SOURCE_VOICE))
         return;
     /* A key may answer early; a spoken number only once the question has
      * been said, so that its echo ("... one to ten?") never answers it. */
@@ -113,7 +126,12 @@ static void rating_command(session_t *s, fc_command cmd, session_source source, 
     switch (cmd) {
     case FC_CMD_STOP:
         ses_rated(s, 0, source, at);
-        ses_finish(s, at, SESSION_END_STOPPED, 1);
+        if (s->rate_closes) { /* stopping already: on to the summary */
+            ses_cut(s, at);
+            ses_ask_after_pain(s, at, NULL);
+        } else {
+            ses_finish(s, at, SESSION_END_STOPPED, 1);
+        }
         return;
     case FC_CMD_NEXT:
         ses_cut(s, at);
@@ -336,7 +354,14 @@ static void pain_after_stop(session_t *s, int64_t at)
         s->pained[s->stop_exercise] = 1;
     else
         s->pained[s->routine->n_exercises] = 1; /* before any exercise */
-    ses_closing(s, at, SESSION_END_STOPPED, PLAN_LINE_COUNT);
+    /* How strong, as after any pain; then the session closes, as it
+     * would have. */
+    s->rating_due = true;
+    s->rate_exercise = s->stop_exercise;
+    s->rate_closes = true;
+    s->n_lines = 0;
+    ses_add_line(s, plan_line_text(PLAN_LINE_ASK_RATING));
+    ses_interject(s, at, AFTER_RATE);
 }
 
 /* Closing, or asking whether a stop was pain: the session ends anyway. */
@@ -376,6 +401,11 @@ void ses_handle_device(session_t *s, int change, int64_t at)
         return;
     if (lost)
         ses_rated(s, 0, SESSION_SOURCE_VOICE, at); /* no answer can come now */
+    if (lost && s->rate_closes) { /* after a stop: the session closes anyway */
+        ses_cut(s, at);
+        ses_ask_after_pain(s, at, NULL);
+        return;
+    }
     if (lost && !was && !asking(s))
         hold_here(s, at);
     ses_cut(s, at);

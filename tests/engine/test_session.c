@@ -773,6 +773,35 @@ static void test_stop_then_pain_is_recorded(void **state)
     assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
 }
 
+/* A pain said after "stop" is rated as any pain is, then the session
+ * closes: the rating said back and named in the summary. */
+static void test_stop_then_pain_is_rated(void **state)
+{
+    fixture *f = *state;
+    session_t *s = f->s;
+    trace *tr = f->tr;
+    int from = tr->n;
+    session_post_command(s, FC_CMD_STOP, tr->now);
+    while (find(tr, SESSION_ACT_WAIT, from) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    session_post_command(s, FC_CMD_PAIN, tr->now);
+    int p = -1, w = -1;
+    while ((p = find(tr, SESSION_ACT_PAIN, from)) < 0 || (w = find(tr, SESSION_ACT_WAIT, p)) < 0)
+        run_until(s, tr, tr->now + BLOCK);
+    assert_string_equal(tr->text[w], "rating");
+    session_post_rating(s, 6, SESSION_SOURCE_VOICE, tr->now, tr->now);
+    run_until(s, tr, tr->now + 30 * FC_RATE);
+    int r = find(tr, SESSION_ACT_RATING, w);
+    assert_true(r > w);
+    assert_int_equal(tr->a[r].n, 6);
+    int noted = find_text(tr, "Noted: 6 out of 10.", r);
+    assert_true(noted > r);
+    assert_true(find_text(tr, "pain during: Test stretch (6 out of 10)", noted) > noted);
+    assert_int_equal(find_text(tr, "say next", from), -1); /* it closes: nothing to go on to */
+    assert_int_equal(last(tr)->kind, SESSION_ACT_END);
+    assert_int_equal(last(tr)->reason, SESSION_END_STOPPED);
+}
+
 /* Silence after the question changes nothing: no pain, and the summary. */
 static void test_stop_then_silence_records_no_pain(void **state)
 {
@@ -964,8 +993,17 @@ static void test_deaf_still_takes_stop_and_pain_keys(void **state)
     run_until(s, tr, tr->now + FC_RATE * 5);
     int before = tr->n;
     session_post_key(s, FC_CMD_PAIN, tr->now);
+    run_until(s, tr, tr->now + FC_RATE / 2);
+    /* Deaf, a spoken rating cannot come, a digit key can. */
+    session_post_rating(s, 5, SESSION_SOURCE_VOICE, tr->now, tr->now);
+    run_until(s, tr, tr->now + FC_RATE / 2);
+    assert_int_equal(find(tr, SESSION_ACT_RATING, before), -1);
+    session_post_rating(s, 5, SESSION_SOURCE_KEY, tr->now, tr->now);
     run_until(s, tr, tr->now + FC_RATE * 20);
     assert_true(find(tr, SESSION_ACT_PAIN, before) >= before);
+    int r = find(tr, SESSION_ACT_RATING, before);
+    assert_true(r > before);
+    assert_int_equal(tr->a[r].n, 5);
     session_post_key(s, FC_CMD_STOP, tr->now);
     run_until(s, tr, tr->now + FC_RATE * 60);
     assert_int_equal(last(tr)->kind, SESSION_ACT_END);
@@ -1009,6 +1047,7 @@ int main(void)
         IN_HOLD(test_pain_rated_by_voice),
         IN_HOLD(test_pain_rated_by_key_early),
         IN_HOLD(test_stop_while_rating_is_asked),
+        IN_HOLD(test_stop_then_pain_is_rated),
         IN_HOLD(test_pain_then_repeat_restarts_exercise),
         IN_HOLD(test_pain_without_answer_ends_session),
         IN_HOLD(test_next_ends_hold_early),

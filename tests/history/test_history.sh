@@ -241,6 +241,9 @@ printf 'not a database at all, but long enough to be taken for one by a careless
 expect 2 "junk.sqlite3: cannot .*damaged or not a database" "a damaged file is named" -- "$FC" history --history "$T/junk.sqlite3"
 
 # --- 6. Forgetting
+printf 'forget\n' | "$FC" history --forget --history "$T/none.sqlite3" >"$T/out" 2>"$T/err"
+got=$?
+if [ "$got" -eq 2 ] && [ ! -e "$T/none.sqlite3" ] && grep -q "none.sqlite3: no history there" "$T/err"; then ok "forgetting a history that is not there makes none"; else bad "forget on a missing file: exit $got"; fi
 cp "$DB" "$T/forget.sqlite3"
 printf 'no\n' | "$FC" history --forget --history "$T/forget.sqlite3" >"$T/out" 2>"$T/err"
 got=$?

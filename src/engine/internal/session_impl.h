@@ -98,6 +98,7 @@ struct session {
     /* The pain awaiting its rating (rating_due), its exercise (-1: none),
      * and the first sample an answer may start at (after the question). */
     bool rating_due;
+    bool rate_closes;  /* the pain came after "stop": its rating, then the closing */
     int rate_exercise;
     int64_t rate_from;
     int hold_rep, hold_of, hold_seconds;
