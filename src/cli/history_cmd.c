@@ -172,9 +172,10 @@ int cmd_history(int argc, char **argv)
         default: usage_history(stderr); return EXIT_BAD_INPUT;
         }
     }
-    if (optind < argc || (json && do_forget)) {
+    if (optind < argc || (do_forget && (json || since))) {
         fprintf(stderr, "floorcoach history: %s\n", optind < argc ? "takes no arguments but "
-                "its options" : "--forget and --json do not go together");
+                "its options" : "--forget deletes the whole history: it takes neither --json "
+                "nor --since");
         return EXIT_BAD_INPUT;
     }
     history_t *h = NULL;

@@ -48,7 +48,8 @@ static const char *const NUMBERS[] = {"one", "two", "three", "four", "five",
 
 struct listener {
     hearing_t *hearing;
-    asr_t *numbers;             /* NULL: no rating by voice */
+    asr_t *numbers;             /* NULL: no rating by voice; the recogniser's */
+    asr_config numbers_cfg;     /* what it is made from */
     _Atomic bool numbers_on;    /* listener_expect_numbers, engine -> recogniser */
     bool numbers_live;          /* the recogniser's side of it */
     echo_gate_t *gate; /* NULL: the microphone goes to the recogniser as it is */
@@ -138,11 +139,21 @@ static void wait_for_work(listener_t *l)
         ; /* a signal, not work */
 }
 
+/* The numbers' recogniser, from numbers_cfg. */
+static int make_numbers(listener_t *l, fc_error *err)
+{
+    return asr_create_words(&l->numbers_cfg, NUMBERS, N_NUMBERS, &l->numbers, err);
+}
+
 static void *run(void *arg)
 {
     listener_t *l = arg;
     slot s;
     fc_priority_raise(); /* where permitted; else it runs as it is */
+    /* Failing here (out of memory: the model is the commands' own) leaves
+     * the rating to the keys; the commands are heard as ever. */
+    if (make_numbers(l, NULL) < 0)
+        l->numbers = NULL;
     for (;;) {
         wait_for_work(l);
         if (queue_read(l->audio_q, &s, 1) == 1) {
@@ -189,10 +200,12 @@ static int start(listener_t *l, const hearing_config *cfg, const aec_config *aec
     hearing_config def = hearing_config_default();
     if ((rc = hearing_create(cfg, &l->hearing, err)) < 0)
         return rc;
-    /* Made now, not when pain comes: loading it takes the recogniser's
-     * thread long enough to miss a "stop". */
-    if ((rc = asr_create_words(cfg ? &cfg->asr : &def.asr, NUMBERS, N_NUMBERS, &l->numbers,
-                                 err)) < 0)
+    /* Made before any pain comes: loading it takes the recogniser long
+     * enough to miss a "stop". With a thread, the thread makes it as it
+     * starts, so that the engine, which feeds a running speaker by now,
+     * does not wait for it. */
+    l->numbers_cfg = cfg ? cfg->asr : def.asr;
+    if (!l->threaded && (rc = make_numbers(l, err)) < 0)
         return rc;
     if (aec && (rc = echo_gate_create(aec, &l->gate)) < 0)
         return rc;

@@ -245,6 +245,7 @@ printf 'forget\n' | "$FC" history --forget --history "$T/none.sqlite3" >"$T/out"
 got=$?
 if [ "$got" -eq 2 ] && [ ! -e "$T/none.sqlite3" ] && grep -q "none.sqlite3: no history there" "$T/err"; then ok "forgetting a history that is not there makes none"; else bad "forget on a missing file: exit $got"; fi
 cp "$DB" "$T/forget.sqlite3"
+expect 2 "it takes neither --json nor --since" "--forget with --since is refused" -- "$FC" history --forget --since 2026-01-01 --history "$T/forget.sqlite3"
 printf 'no\n' | "$FC" history --forget --history "$T/forget.sqlite3" >"$T/out" 2>"$T/err"
 got=$?
 if [ "$got" -eq 2 ] && [ "$(sql "$T/forget.sqlite3" 'SELECT count(*) FROM sessions')" -eq 2 ]; then ok "forget without the word deletes nothing"; else bad "forget refused: exit $got"; fi
