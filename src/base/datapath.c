@@ -88,3 +88,19 @@ int datapath_find(const char *subdir, const char *name, char *out, size_t len)
     snprintf(out, len, "%s/%s/%s.yaml", datapath_dir(), subdir, name);
     return is_file(out) ? FC_OK : FC_ERR_IO;
 }
+
+int datapath_make_folder(const char *path)
+{
+    char dir[PATH_MAX];
+    if (datapath_folder(path, dir, sizeof dir) < 0)
+        return FC_ERR_ARG;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, DATAPATH_FOLDER_MODE) < 0 && errno != EEXIST)
+            return FC_ERR_IO;
+        *p = '/';
+    }
+    return mkdir(dir, DATAPATH_FOLDER_MODE) < 0 && errno != EEXIST ? FC_ERR_IO : FC_OK;
+}

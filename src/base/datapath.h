@@ -21,4 +21,13 @@ int datapath_find(const char *subdir, const char *name, char *out, size_t len);
  * Returns 0, or FC_ERR_ARG with errno ENAMETOOLONG when it does not fit. */
 int datapath_folder(const char *path, char *dst, size_t cap);
 
+/* The mode of a folder floorcoach makes: the user's data (calibration,
+ * history) is the user's alone. */
+#define DATAPATH_FOLDER_MODE 0700
+
+/* Any thread. mkdir -p for the folder that holds path, each new folder
+ * DATAPATH_FOLDER_MODE. Returns 0, FC_ERR_ARG (too long) or FC_ERR_IO
+ * (errno says why). */
+int datapath_make_folder(const char *path);
+
 #endif

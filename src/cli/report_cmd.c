@@ -1,7 +1,7 @@
 /* floorcoach report: the therapist's page (--html) and a spreadsheet's
  * table (--csv) of the history. Main thread. Nothing leaves the device but
  * through these files, written where the user says. */
-#define _XOPEN_SOURCE 700 /* strptime */
+#define _XOPEN_SOURCE 700 /* localtime_r */
 
 #include "cli.h"
 #include "history.h"

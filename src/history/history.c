@@ -8,16 +8,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* Health data: only its owner may read it (and its folder). */
+/* Health data: only its owner may read it (its folder: DATAPATH_FOLDER_MODE). */
 #define HISTORY_FILE_MODE 0600
-#define HISTORY_FOLDER_MODE 0700
 /* "floc": marks the file as floorcoach's, so that another program's SQLite
  * database given by mistake is refused rather than written into. */
 #define HISTORY_APPLICATION_ID 0x666c6f63
@@ -236,17 +233,9 @@ static int prepare_rules(history_t *h, fc_error *err)
  * create it (and its -wal and -shm, which copy its mode) by the umask. */
 static int create_file(const char *path, bool make_folder, fc_error *err)
 {
-    char folder[PATH_MAX];
-    if (make_folder && datapath_folder(path, folder, sizeof folder) == FC_OK &&
-        access(folder, F_OK) != 0) {
-        char *slash = folder;
-        while ((slash = strchr(slash + 1, '/'))) { /* mkdir -p */
-            *slash = '\0';
-            mkdir(folder, HISTORY_FOLDER_MODE);
-            *slash = '/';
-        }
-        mkdir(folder, HISTORY_FOLDER_MODE);
-    }
+    /* A folder that cannot be made: the open below says why. */
+    if (make_folder)
+        datapath_make_folder(path);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, HISTORY_FILE_MODE);
     if (fd < 0 && errno != EEXIST)
         return fc_fail(err, FC_ERR_IO, "%s: cannot create the history (%s); check the folder "

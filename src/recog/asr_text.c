@@ -163,8 +163,6 @@ static int asr_other_words(const char *dict, char **text, size_t *len, size_t *c
     return rc;
 }
 
-/* One alternative per phrase, and a loop of any other words: the command
- * grammar's dictionary, about 1300 frequent words. */
 int asr_model_pron(const char *mdir, const char *word, char *phones, size_t cap)
 {
     char path[FILENAME_MAX], line[512];
@@ -188,6 +186,8 @@ int asr_model_pron(const char *mdir, const char *word, char *phones, size_t cap)
     return rc;
 }
 
+/* One alternative per phrase, and a loop of any other words: the command
+ * grammar's dictionary, about 1300 frequent words (or the fillers). */
 int asr_phrase_grammar(const char (*phrase)[ASR_PHRASE_MAX], int n_phrases, const char *dict, char **out)
 {
     size_t cap = 1 << 16, len = 0;
@@ -216,7 +216,6 @@ int asr_phrase_grammar(const char (*phrase)[ASR_PHRASE_MAX], int n_phrases, cons
     *out = text;
     return FC_OK;
 }
-
 
 int asr_single_word(const char *hyp, const char (*word)[ASR_PHRASE_MAX], int n_words)
 {

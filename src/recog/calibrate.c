@@ -212,28 +212,6 @@ fail:
     return rc;
 }
 
-/* mkdir -p for the file's folder. */
-static int make_parent(const char *path)
-{
-    char dir[4096];
-    if (strlen(path) >= sizeof dir)
-        return -1;
-    strcpy(dir, path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || slash == dir)
-        return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Only a regular file, or nothing, may be replaced: renaming over a
  * symlink or a device node would destroy what the user pointed at. */
 static int check_target(const char *path, fc_error *err)
@@ -271,7 +249,7 @@ int calib_save(const char *path, bool make_folder, const calib_result *r, fc_err
     if ((rc = check_target(path, err)) < 0)
         return rc;
     rc = FC_ERR_IO;
-    if (make_folder && make_parent(path) < 0)
+    if (make_folder && datapath_make_folder(path) < 0)
         return fc_fail(err, FC_ERR_IO, "%s: cannot create its folder (%s)", path,
                        strerror(errno));
     /* A new, exclusive name (mkstemp: mode 0600): never a file, or a link,
