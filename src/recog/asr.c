@@ -197,7 +197,8 @@ static int asr_resolve_files(const asr_settings *s, const char *gdir, const char
 /* Starts PocketSphinx on the acoustic model with our settings. */
 static int asr_start_decoder(asr_t *a, const char *mdir, const asr_paths *p, fc_error *err)
 {
-    const char *argv[16 + 2 * ASR_CONF_MAX_PS_ARGS];
+    /* Up to 18 of our own, then the ps. keys of asr.conf. */
+    const char *argv[24 + 2 * ASR_CONF_MAX_PS_ARGS];
     int argc = 0;
     argv[argc++] = "-hmm";       argv[argc++] = mdir;
     argv[argc++] = "-dict";      argv[argc++] = p->dict;
