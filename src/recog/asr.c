@@ -194,11 +194,14 @@ static int asr_resolve_files(const asr_settings *s, const char *gdir, const char
     return FC_OK;
 }
 
+/* The most entries asr_start_decoder sets before asr.conf's ps. keys: nine
+ * key-value pairs, -mllr and -logfn included. */
+#define ASR_OWN_ARGS 18
+
 /* Starts PocketSphinx on the acoustic model with our settings. */
 static int asr_start_decoder(asr_t *a, const char *mdir, const asr_paths *p, fc_error *err)
 {
-    /* Up to 18 of our own, then the ps. keys of asr.conf. */
-    const char *argv[24 + 2 * ASR_CONF_MAX_PS_ARGS];
+    const char *argv[ASR_OWN_ARGS + 2 * ASR_CONF_MAX_PS_ARGS];
     int argc = 0;
     argv[argc++] = "-hmm";       argv[argc++] = mdir;
     argv[argc++] = "-dict";      argv[argc++] = p->dict;
